@@ -1,0 +1,80 @@
+"""overdue_risk: credit risk for consumer and micro-loan lending.
+
+Public names are loaded lazily (PEP 562): ``import overdue_risk`` is cheap and loads
+none of scikit-learn, SciPy, pandas or matplotlib; each name imports its module on first
+use. ``overdue_risk.runtime`` needs NumPy and the standard library only.
+
+Examples
+--------
+>>> import overdue_risk
+>>> overdue_risk.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it. Add a line here when you add a public name;
+# tests/test_init.py checks that every entry resolves and that __all__ stays sorted.
+_LAZY: dict[str, str] = {
+    "ConstraintError": "overdue_risk.exceptions",
+    "DataError": "overdue_risk.exceptions",
+    "NotFittedError": "overdue_risk.exceptions",
+    "OverdueRiskError": "overdue_risk.exceptions",
+    "SpecError": "overdue_risk.exceptions",
+    "dpd_to_bucket": "overdue_risk.buckets",
+}
+
+# public submodules reachable as attributes (overdue_risk.metrics, ...)
+_SUBMODULES: frozenset[str] = frozenset(
+    {
+        "backtest",
+        "binning",
+        "buckets",
+        "calibration",
+        "collection",
+        "datasets",
+        "ecl",
+        "exceptions",
+        "export",
+        "metrics",
+        "plotting",
+        "reporting",
+        "runtime",
+        "scorecard",
+        "selection",
+        "strategy",
+        "transitions",
+    }
+)
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from overdue_risk.buckets import dpd_to_bucket
+    from overdue_risk.exceptions import (
+        ConstraintError,
+        DataError,
+        NotFittedError,
+        OverdueRiskError,
+        SpecError,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is not None:
+        value = getattr(importlib.import_module(module_name), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"overdue_risk.{name}")
+    raise AttributeError(f"module 'overdue_risk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -1,0 +1,60 @@
+"""The ``overdue-risk`` command line: parse, call the library, format. Nothing else.
+
+Each subcommand lives in ``overdue_risk._cli.<name>`` and provides two functions:
+``add_arguments(parser)`` and ``run(args) -> int`` (the exit code). Subcommand modules
+are imported only when their command runs, so ``overdue-risk --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from overdue_risk import __version__
+from overdue_risk.exceptions import OverdueRiskError
+
+__all__ = ["main"]
+
+# command -> one-line help. The implementation is overdue_risk._cli.<command>.
+COMMANDS: dict[str, str] = {
+    "demo": "run the main job end to end on the built-in synthetic micro-loan portfolio",
+}
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="overdue-risk",
+        description="Credit risk for consumer and micro-loan lending.",
+    )
+    parser.add_argument("--version", action="version", version=f"overdue_risk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``overdue-risk`` console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in COMMANDS:
+        parser = _build_parser()
+        parser.parse_args(args_list)  # handles --help, --version and unknown commands
+        parser.print_help()
+        return 2
+    command = args_list[0]
+    module = importlib.import_module(f"overdue_risk._cli.{command}")
+    full = argparse.ArgumentParser(prog=f"overdue-risk {command}", description=COMMANDS[command])
+    module.add_arguments(full)
+    args = full.parse_args(args_list[1:])
+    try:
+        code: int = module.run(args)
+    except OverdueRiskError as exc:
+        print(f"overdue-risk {command}: error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
