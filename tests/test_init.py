@@ -34,7 +34,7 @@ def test_all_is_sorted_and_resolves() -> None:
 
 def test_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        overdue_risk.nope  # noqa: B018
+        overdue_risk.nope
 
 
 def test_lazy_entries_point_at_their_modules() -> None:

@@ -46,7 +46,7 @@ def test_sample_weight_errors() -> None:
 def test_columns_and_finite_name_the_column() -> None:
     with pytest.raises(DataError, match=r"lacks required columns \['income'\]"):
         v.check_columns(["age"], ["age", "income"])
-    with pytest.raises(DataError, match="Column 'income' holds 1 non-finite values .*row 1"):
+    with pytest.raises(DataError, match=r"Column 'income' holds 1 non-finite values .*row 1"):
         v.check_finite([1.0, np.inf], "income")
 
 

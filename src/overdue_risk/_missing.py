@@ -61,11 +61,11 @@ def is_missing(values: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     """
     arr = np.asarray(values)
     if arr.dtype.kind == "f" or arr.dtype.kind == "c":
-        return np.isnan(arr)
+        return np.asarray(np.isnan(arr), dtype=bool)
     if arr.dtype.kind in "iub":
         return np.zeros(arr.shape, dtype=bool)
     if arr.dtype.kind in "mM":
-        return np.isnat(arr)
+        return np.asarray(np.isnat(arr), dtype=bool)
     if arr.dtype.kind in "US":
         return np.zeros(arr.shape, dtype=bool)
     flat = arr.ravel()
