@@ -20,6 +20,8 @@ __all__ = ["main"]
 # command -> one-line help. The implementation is overdue_risk._cli.<command>.
 COMMANDS: dict[str, str] = {
     "demo": "run the main job end to end on the built-in synthetic micro-loan portfolio",
+    "report": "write one self-contained HTML report of a scorecard and its portfolio",
+    "validate": "CI gate: check a scorecard against thresholds (exit 0 pass, 1 fail, 2 error)",
 }
 
 

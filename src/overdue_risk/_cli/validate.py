@@ -1,0 +1,69 @@
+"""``overdue-risk validate SPEC DATA --target COL``: the CI gate.
+
+Exit codes: 0 every check passed, 1 a check failed, 2 usage or data error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    parser.add_argument("spec", nargs="?", help="scoring spec (JSON) to validate")
+    parser.add_argument("data", nargs="?", help="validation sample (.csv, .tsv or .parquet)")
+    parser.add_argument("--target", help="name of the 0/1 default-flag column")
+    parser.add_argument(
+        "--baseline", help="development (or last accepted) sample, for PSI/CSI and AUC drift"
+    )
+    parser.add_argument("--config", help="thresholds TOML file (see --print-config)")
+    parser.add_argument(
+        "--json",
+        default="gate.json",
+        metavar="PATH",
+        help="write the verdict as JSON here (default: gate.json; '-' to skip)",
+    )
+    parser.add_argument(
+        "--junit",
+        default="gate-junit.xml",
+        metavar="PATH",
+        help="write the verdict as JUnit XML here (default: gate-junit.xml; '-' to skip)",
+    )
+    parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the default thresholds (TOML, documented) and exit",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the gate; print the verdict table; write JSON and JUnit; return the exit code."""
+    from overdue_risk.gate import default_thresholds_toml, validate
+
+    if args.print_config:
+        print(default_thresholds_toml(), end="")
+        return 0
+    missing = [n for n in ("spec", "data", "target") if getattr(args, n) is None]
+    if missing:
+        print(
+            "overdue-risk validate: error: missing "
+            + ", ".join("--target" if n == "target" else n.upper() for n in missing)
+            + "\nusage: overdue-risk validate SPEC DATA --target COL [--baseline DATA] "
+            "[--config thresholds.toml]",
+            file=sys.stderr,
+        )
+        return 2
+    result = validate(
+        args.spec, args.data, target=args.target, baseline=args.baseline, thresholds=args.config
+    )
+    print(result.summary())
+    for path, write in ((args.json, result.to_json), (args.junit, result.to_junit_xml)):
+        if path and path != "-":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            write(path)
+            print(f"wrote {path}")
+    return result.exit_code

@@ -1,0 +1,290 @@
+"""Assemble the report: resolve inputs, render every section that has them, write one file."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from overdue_risk import __version__
+from overdue_risk.reporting import _sections  # noqa: F401  (registers the sections)
+from overdue_risk.reporting._html import esc, page
+from overdue_risk.reporting._registry import SECTIONS, Section, register_section
+
+__all__ = ["SECTIONS", "Report", "Section", "build_report", "register_section"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A rendered report.
+
+    Attributes
+    ----------
+    html : str
+        The complete self-contained HTML document.
+    included : tuple of str
+        Titles of the sections in the report, in order.
+    skipped : dict
+        Title of each section left out -> the inputs it lacked.
+    path : Path or None
+        Where the report was written, if anywhere.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = build_report(data=pd.DataFrame({"x": [1, 2, 3]}))
+    >>> r.included
+    ('Data summary',)
+    """
+
+    html: str
+    included: tuple[str, ...]
+    skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def write(self, path: str | Path) -> Path:
+        """Write the HTML document to ``path`` (UTF-8) and return the path."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
+
+
+# --------------------------------------------------------------------------------------
+# inputs: given by the caller, or derived from what was given
+# --------------------------------------------------------------------------------------
+
+_Deriver = Callable[["_Inputs"], Any]
+_DERIVED: dict[str, _Deriver] = {}
+
+
+def _derives(name: str) -> Callable[[_Deriver], _Deriver]:
+    def decorate(func: _Deriver) -> _Deriver:
+        _DERIVED[name] = func
+        return func
+
+    return decorate
+
+
+class _Inputs:
+    """Lazily resolved report inputs; a derived input is computed once."""
+
+    def __init__(self, given: Mapping[str, Any]) -> None:
+        self._values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        self._resolved: set[str] = set(self._values)
+
+    def get(self, name: str) -> Any:
+        if name not in self._resolved:
+            self._resolved.add(name)
+            deriver = _DERIVED.get(name)
+            value = deriver(self) if deriver is not None else None
+            if value is not None:
+                self._values[name] = value
+        return self._values.get(name)
+
+
+@_derives("y")
+def _derive_y(inp: _Inputs) -> Any:
+    from overdue_risk.gate import _target
+
+    data, target = inp.get("data"), inp.get("target")
+    if data is None or target is None:
+        return None
+    return _target(data, target, "the report data")
+
+
+@_derives("baseline_y")
+def _derive_baseline_y(inp: _Inputs) -> Any:
+    from overdue_risk.gate import _target
+
+    base, target = inp.get("baseline"), inp.get("target")
+    if base is None or target is None or target not in base.columns:
+        return None
+    return _target(base, target, "the baseline data")
+
+
+@_derives("score")
+def _derive_score(inp: _Inputs) -> Any:
+    spec, data = inp.get("spec"), inp.get("data")
+    if spec is None or data is None:
+        return None
+    return np.asarray(spec.score(data), dtype=np.float64)
+
+
+@_derives("baseline_score")
+def _derive_baseline_score(inp: _Inputs) -> Any:
+    spec, base = inp.get("spec"), inp.get("baseline")
+    if spec is None or base is None:
+        return None
+    return np.asarray(spec.score(base), dtype=np.float64)
+
+
+@_derives("pd")
+def _derive_pd(inp: _Inputs) -> Any:
+    spec, data = inp.get("spec"), inp.get("data")
+    if spec is None or data is None or not spec.to_dict().get("calibration"):
+        return None
+    return np.asarray(spec.predict_pd(data), dtype=np.float64)
+
+
+@_derives("grade")
+def _derive_grade(inp: _Inputs) -> Any:
+    spec, data = inp.get("spec"), inp.get("data")
+    if spec is None or data is None or not spec.to_dict().get("master_scale"):
+        return None
+    return np.asarray(spec.grade(data), dtype=object)
+
+
+@_derives("gate")
+def _derive_gate(inp: _Inputs) -> Any:
+    from overdue_risk.gate import validate
+
+    spec, data, target = inp.get("spec"), inp.get("data"), inp.get("target")
+    if spec is None or data is None or target is None:
+        return None
+    return validate(
+        spec, data, target=target, baseline=inp.get("baseline"), thresholds=inp.get("thresholds")
+    )
+
+
+def _normalise(given: dict[str, Any]) -> dict[str, Any]:
+    from overdue_risk.gate import _as_frame, _as_spec
+
+    portfolio = given.pop("portfolio", None)
+    if portfolio is not None:
+        given.setdefault("data", None)
+        if given["data"] is None:
+            given["data"] = portfolio.applications
+        if given.get("target") is None:
+            given["target"] = portfolio.target_name
+        if given.get("performance") is None:
+            given["performance"] = portfolio.performance
+    for key, what in (("data", "the report data"), ("baseline", "the baseline data")):
+        if given.get(key) is not None:
+            given[key] = _as_frame(given[key], what)
+    if given.get("performance") is not None:
+        given["performance"] = _as_frame(given["performance"], "the performance panel")
+    if given.get("spec") is not None:
+        given["spec"] = _as_spec(given["spec"])
+    return given
+
+
+def build_report(
+    path: str | Path | None = None,
+    *,
+    data: Any = None,
+    target: str | None = None,
+    spec: Any = None,
+    baseline: Any = None,
+    performance: Any = None,
+    binner: Any = None,
+    scorecard: Any = None,
+    gate: Any = None,
+    thresholds: Any = None,
+    portfolio: Any = None,
+    title: str = "Credit risk report",
+    sections: list[Section] | None = None,
+    **extra: Any,
+) -> Report:
+    """Build the self-contained HTML report and optionally write it to ``path``.
+
+    Every argument is optional: the report holds each section whose inputs were given
+    (directly or derivable, e.g. ``score`` from ``spec`` and ``data``) and lists the others
+    with the inputs they would need.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        Where to write the HTML file.
+    data : DataFrame or path, default=None
+        The applications / validation sample (features and target).
+    target : str, default=None
+        Name of the 0/1 default-flag column of ``data``.
+    spec : Spec, dict or path, default=None
+        The scoring spec (scores, PD and grades come from it).
+    baseline : DataFrame or path, default=None
+        The development (or last accepted) sample, for PSI / CSI and the gate.
+    performance : DataFrame or path, default=None
+        The loan-month panel (``loan_id``, ``month``, ``mob``, ``dpd``, ``bucket``,
+        ``balance`` ...), for roll rates, vintages and ECL.
+    binner : WOEBinner, default=None
+        A fitted binner, for binning tables and WOE charts.
+    scorecard : Scorecard, default=None
+        A fitted scorecard, for the points table.
+    gate : GateResult, default=None
+        A gate verdict; computed from ``spec``, ``data`` and ``target`` when not given.
+    thresholds : str, Path or mapping, default=None
+        Gate thresholds used when the gate is computed here.
+    portfolio : Portfolio, default=None
+        A built-in portfolio: fills ``data``, ``target`` and ``performance``.
+    title : str, default="Credit risk report"
+        Page title.
+    sections : list of Section, default=None
+        The sections to try, in order; :data:`SECTIONS` when None.
+    **extra
+        Further named inputs for custom sections.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> out = os.path.join(tempfile.mkdtemp(), "report.html")
+    >>> r = build_report(out, data=pd.DataFrame({"x": [1.0, 2.0], "bad": [0, 1]}), target="bad")
+    >>> r.path.name, "Data summary" in r.included
+    ('report.html', True)
+    """
+    given = _normalise(
+        {
+            "data": data,
+            "target": target,
+            "spec": spec,
+            "baseline": baseline,
+            "performance": performance,
+            "binner": binner,
+            "scorecard": scorecard,
+            "gate": gate,
+            "thresholds": thresholds,
+            "portfolio": portfolio,
+            **extra,
+        }
+    )
+    inputs = _Inputs(given)
+    body: list[str] = []
+    nav: list[tuple[str, str]] = []
+    included: list[str] = []
+    skipped: dict[str, tuple[str, ...]] = {}
+    for section in SECTIONS if sections is None else sections:
+        missing = tuple(n for n in section.required if inputs.get(n) is None)
+        if missing:
+            skipped[section.title] = missing
+            continue
+        kwargs = {n: inputs.get(n) for n in section.required}
+        kwargs.update({n: v for n in section.optional if (v := inputs.get(n)) is not None})
+        inner = section.render(**kwargs)
+        body.append(
+            f'<section id="{esc(section.key)}"><h2>{esc(section.title)}</h2>{inner}</section>'
+        )
+        nav.append((section.key, section.title))
+        included.append(section.title)
+    if skipped:
+        items = "".join(f"<li>{esc(t)}: needs {esc(', '.join(m))}</li>" for t, m in skipped.items())
+        body.append(
+            '<section id="not-included"><h2>Not included</h2><p class="note">These sections '
+            f"need inputs that were not given to build_report:</p><ul>{items}</ul></section>"
+        )
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sp = inputs.get("spec")
+    spec_note = f"; scorecard {sp.to_dict().get('name')}" if sp is not None else ""
+    subtitle = f"Generated {now} by overdue_risk {__version__}{spec_note}"
+    document = page(title, subtitle, nav, "\n".join(body))
+    report = Report(html=document, included=tuple(included), skipped=skipped)
+    if path is not None:
+        written = report.write(path)
+        report = Report(html=document, included=report.included, skipped=skipped, path=written)
+    return report
