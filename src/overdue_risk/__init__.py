@@ -25,8 +25,11 @@ _LAZY: dict[str, str] = {
     "DataError": "overdue_risk.exceptions",
     "NotFittedError": "overdue_risk.exceptions",
     "OverdueRiskError": "overdue_risk.exceptions",
+    "Portfolio": "overdue_risk.datasets",
     "SpecError": "overdue_risk.exceptions",
     "dpd_to_bucket": "overdue_risk.buckets",
+    "load_portfolio": "overdue_risk.datasets",
+    "make_microloan_portfolio": "overdue_risk.datasets",
 }
 
 # public submodules reachable as attributes (overdue_risk.metrics, ...)
@@ -56,6 +59,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from overdue_risk.buckets import dpd_to_bucket
+    from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
     from overdue_risk.exceptions import (
         ConstraintError,
         DataError,
