@@ -22,6 +22,7 @@ __all__ = [
     "check_binary_target",
     "check_columns",
     "check_consistent_length",
+    "check_counts",
     "check_finite",
     "check_in",
     "check_positive",
@@ -157,6 +158,28 @@ def check_columns(
             f"{what} lacks required columns {format_values(missing)}; it has "
             f"{format_values(sorted(have))}. Rename or add those columns."
         )
+
+
+def check_counts(values: npt.ArrayLike, name: str) -> npt.NDArray[np.int64]:
+    """Check non-negative whole-number counts (e.g. obligors or defaults per grade).
+
+    Examples
+    --------
+    >>> check_counts([10, 0, 3.0], "n_defaults")
+    array([10,  0,  3])
+    """
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be numeric counts; got {values!r}.") from None
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.round(arr))
+    if bad.any():
+        idx = int(np.flatnonzero(bad.ravel())[0])
+        raise DataError(
+            f"{name} must hold non-negative whole numbers; got {arr.ravel()[idx]!r} at position "
+            f"{idx}. Pass counts of obligors/defaults, not rates or weights."
+        )
+    return arr.astype(np.int64)
 
 
 def check_finite(values: npt.ArrayLike, name: str, *, allow_nan: bool = True) -> npt.NDArray[Any]:
