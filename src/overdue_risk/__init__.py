@@ -21,11 +21,16 @@ __version__ = "0.1.0"
 # public name -> module that defines it. Add a line here when you add a public name;
 # tests/test_init.py checks that every entry resolves and that __all__ stays sorted.
 _LAZY: dict[str, str] = {
+    "ChallengerReport": "overdue_risk.scorecard",
     "ConstraintError": "overdue_risk.exceptions",
     "DataError": "overdue_risk.exceptions",
     "NotFittedError": "overdue_risk.exceptions",
     "OverdueRiskError": "overdue_risk.exceptions",
+    "PointsScaling": "overdue_risk.scorecard",
     "Portfolio": "overdue_risk.datasets",
+    "ReasonCodes": "overdue_risk.scorecard",
+    "Scorecard": "overdue_risk.scorecard",
+    "ScorecardSummary": "overdue_risk.scorecard",
     "SpecError": "overdue_risk.exceptions",
     "dpd_to_bucket": "overdue_risk.buckets",
     "load_portfolio": "overdue_risk.datasets",
@@ -66,6 +71,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         NotFittedError,
         OverdueRiskError,
         SpecError,
+    )
+    from overdue_risk.scorecard import (
+        ChallengerReport,
+        PointsScaling,
+        ReasonCodes,
+        Scorecard,
+        ScorecardSummary,
     )
 
 

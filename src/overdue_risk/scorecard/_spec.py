@@ -1,0 +1,132 @@
+"""Export a card as the scoring spec of docs/spec_format.md (plain, versioned, sealed JSON)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from overdue_risk.exceptions import DataError
+from overdue_risk.scorecard._card import CardFeature
+from overdue_risk.scorecard._scaling import PointsScaling
+
+__all__ = ["SCHEMA_VERSION", "build_spec", "feature_spec", "write_spec"]
+
+SCHEMA_VERSION = 1
+FORMAT = "overdue_risk.scorecard"
+
+
+def _num(x: float, as_int: bool) -> int | float:
+    v = float(x)
+    return round(v) if as_int else v
+
+
+def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
+    """The spec object of one feature (points, bins, special/missing/unseen handling)."""
+    nb, s = f.n_bins, len(f.special_codes)
+    pts = f.points
+    d: dict[str, Any] = {"name": f.name, "kind": f.kind, "reason_code": f.reason_code}
+    if f.kind == "numeric":
+        d["splits"] = [float(v) for v in f.splits]
+    else:
+        d["categories"] = [list(c) for c in f.categories]
+    d["points"] = [_num(v, rounded) for v in pts[:nb]]
+    d["missing_points"] = _num(pts[nb], rounded)
+    if f.kind == "categorical":
+        d["unseen_points"] = _num(pts[nb + 1 + s], rounded)
+        d["unseen_policy"] = f.unseen_policy
+    d["special_codes"] = [float(c) for c in f.special_codes]
+    d["special_points"] = [_num(v, rounded) for v in pts[nb + 1 : nb + 1 + s]]
+    d["max_points"] = _num(f.max_points, rounded)
+    d["bins"] = list(f.labels[: nb + 1 + s])
+    if f.woe is not None:
+        d["woe"] = {
+            "bins": [float(v) for v in f.woe[:nb]],
+            "missing": float(f.woe[nb]),
+            "special": [float(v) for v in f.woe[nb + 1 : nb + 1 + s]],
+        }
+    return d
+
+
+def _seal(doc: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from overdue_risk.runtime import seal
+    except ImportError:  # TEMPORARY until overdue_risk.runtime lands; then removed
+        import hashlib
+
+        body = {k: v for k, v in doc.items() if k != "checksum"}
+        text = json.dumps(
+            body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+        body["checksum"] = {
+            "algorithm": "sha256",
+            "value": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        }
+        return body
+    sealed: dict[str, Any] = seal(doc)
+    return sealed
+
+
+def build_spec(
+    features: Sequence[CardFeature],
+    *,
+    scaling: PointsScaling,
+    intercept_points: float,
+    intercept_mode: str,
+    rounded: bool,
+    name: str,
+    target: Mapping[str, Any] | None,
+    calibration: Mapping[str, Any] | None = None,
+    master_scale: Mapping[str, Any] | None = None,
+    overrides: Sequence[Mapping[str, Any]] = (),
+    metadata: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Assemble and seal (checksum) a spec document."""
+    from overdue_risk import __version__
+
+    if not isinstance(name, str) or not name:
+        raise DataError(f"name must be a non-empty string naming the card; got {name!r}.")
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "library_version": __version__,
+        "created_utc": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "name": name,
+        "target": dict(target) if target is not None else None,
+        "scaling": scaling.to_spec_dict(intercept_mode=intercept_mode, rounded=rounded),
+        "intercept_points": _num(intercept_points, rounded),
+        "features": [feature_spec(f, rounded=rounded) for f in features],
+        "calibration": dict(calibration) if calibration is not None else None,
+        "master_scale": dict(master_scale) if master_scale is not None else None,
+        "overrides": [_plain(dict(o)) for o in overrides],
+        "metadata": _plain(dict(metadata or {})),
+    }
+    return _seal(doc)
+
+
+def _plain(obj: Any) -> Any:
+    """Convert NumPy scalars/arrays and tuples into plain JSON values."""
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, _dt.datetime | _dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def write_spec(doc: Mapping[str, Any], path: str | Path) -> Path:
+    """Write a sealed spec as UTF-8 JSON (indented for review; the checksum is key-order free)."""
+    p = Path(path)
+    p.write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
+    return p
