@@ -99,7 +99,7 @@ def _numeric(
     if np.isinf(num).any():
         i = int(np.flatnonzero(np.isinf(num))[0])
         raise DataError(
-            f"{_where(table, column, i, from_csv)} is {num[i]!r}. Replace infinities with "
+            f"{_where(table, column, i, from_csv)} is {num[i]:g}. Replace infinities with "
             "real values."
         )
     known = ~np.isnan(num)
@@ -108,7 +108,7 @@ def _numeric(
         if frac.any():
             i = int(np.flatnonzero(frac)[0])
             raise DataError(
-                f"{_where(table, column, i, from_csv)} is {num[i]!r}; {column} must be a "
+                f"{_where(table, column, i, from_csv)} is {num[i]:g}; {column} must be a "
                 "whole number. Round or recompute it."
             )
     if minimum is not None:
@@ -116,7 +116,7 @@ def _numeric(
         if low.any():
             i = int(np.flatnonzero(low)[0])
             raise DataError(
-                f"{_where(table, column, i, from_csv)} is {num[i]!r}; {column} must be "
+                f"{_where(table, column, i, from_csv)} is {num[i]:g}; {column} must be "
                 f">= {minimum:g} ({int(low.sum())} rows below). Fix the source data."
             )
     if integer and not was_missing.any():
