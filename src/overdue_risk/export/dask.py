@@ -1,0 +1,403 @@
+"""Score and monitor a loan book held in a Dask DataFrame.
+
+Scoring runs the NumPy runtime kernel on every pandas partition
+(``DataFrame.map_partitions``), so every score equals the kernel's. Monitoring computes
+the mergeable count tables of :mod:`overdue_risk.export._counts` per partition and adds
+them up (one tree reduction), returning small NumPy arrays:
+
+- :func:`prebin_counts_dask`: events and non-events per pre-bin per feature;
+- :func:`band_counts_dask`: accounts per score band (for PSI);
+- :func:`transition_counts_dask`: loans per ``(from_state, to_state)``.
+
+dask (the ``dask`` extra) is imported inside the functions only.
+
+Examples
+--------
+>>> from overdue_risk.export import dask as dx   # no dask import yet
+>>> dx.DEFAULT_MAX_PREBINS
+20
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk.buckets import STATES
+from overdue_risk.exceptions import DataError
+from overdue_risk.export._counts import (
+    PrebinCounts,
+    band_counts_numpy,
+    prebin_counts_numpy,
+    quantile_splits,
+)
+from overdue_risk.export._spec import as_spec, output_names, score_outputs, spec_json
+
+__all__ = [
+    "DEFAULT_MAX_PREBINS",
+    "band_counts_dask",
+    "prebin_counts_dask",
+    "score_dask",
+    "transition_counts_dask",
+]
+
+#: Default number of quantile pre-bins per numeric feature.
+DEFAULT_MAX_PREBINS = 20
+
+
+def _check_columns(ddf: Any, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in ddf.columns]
+    if missing:
+        raise DataError(
+            f"{what} needs columns {missing} that the Dask DataFrame does not have "
+            f"(it has {list(ddf.columns)[:12]}). Rename or add them first."
+        )
+
+
+def _score_partition(
+    part: Any,
+    text: str,
+    features: tuple[str, ...],
+    names: list[str],
+    pd_: bool,
+    grade: bool,
+    reason_codes: int,
+    prefix: str,
+) -> Any:
+    """Score one pandas partition with the runtime kernel (runs on the workers)."""
+    if len(part) == 0:
+        out = part.copy()
+        for n in names:
+            out[n] = np.zeros(0) if n in (prefix + "score", prefix + "pd") else []
+        return out.astype(
+            {n: "float64" if n in (prefix + "score", prefix + "pd") else object for n in names}
+        )
+    data = {f: part[f].to_numpy() for f in features}
+    scored = score_outputs(
+        text, data, pd=pd_, grade=grade, reason_codes=reason_codes, prefix=prefix
+    )
+    out = part.copy()
+    for n in names:
+        values = scored[n]
+        out[n] = (
+            np.asarray(values, dtype=np.float64)
+            if n in (prefix + "score", prefix + "pd")
+            else np.asarray(
+                [None if v is None or v == "" else str(v) for v in values], dtype=object
+            )
+        )
+    return out
+
+
+def score_dask(
+    spec: Any,
+    ddf: Any,
+    *,
+    pd: bool = True,
+    grade: bool = True,
+    reason_codes: int = 0,
+    prefix: str = "",
+) -> Any:
+    """Score a Dask DataFrame with the runtime kernel, partition by partition.
+
+    Parameters
+    ----------
+    spec : Spec, dict or str
+        The scoring spec.
+    ddf : dask.dataframe.DataFrame
+        Must hold the spec's feature columns; other columns are passed through.
+    pd, grade : bool, default=True
+        Add ``pd`` (and ``grade``) when the spec carries a calibration (and master scale).
+    reason_codes : int, default=0
+        Number of ``reason_i`` columns.
+    prefix : str, default=""
+        Prefix of the output column names.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        ``ddf`` with ``score`` (float64), ``pd``, ``grade`` and ``reason_1``... appended
+        (lazy until ``compute()``).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from overdue_risk.export._examples import example_spec
+    >>> frame = pd.DataFrame({"age": [22.0, 40.0, None], "purpose": ["cash", "rent", "x"]})
+    >>> ddf = dd.from_pandas(frame, npartitions=2)
+    >>> score_dask(example_spec(), ddf).compute(scheduler="sync")["score"].tolist()
+    [26.0, 53.0, 20.0]
+    """
+    import pandas as pd_lib
+
+    view = as_spec(spec)
+    _check_columns(ddf, view.feature_names, "score_dask")
+    has_pd = pd and view.calibration is not None
+    has_grade = grade and has_pd and view.master_scale is not None
+    names = output_names(prefix, has_pd, has_grade, reason_codes)
+    clash = [n for n in names if n in ddf.columns]
+    if clash:
+        raise DataError(f"output columns {clash} already exist in the DataFrame; pass prefix=.")
+    meta = ddf._meta.copy()
+    for n in names:
+        meta[n] = pd_lib.Series(
+            [], dtype="float64" if n in (prefix + "score", prefix + "pd") else object
+        )
+    return ddf.map_partitions(
+        _score_partition,
+        spec_json(view),
+        view.feature_names,
+        names,
+        has_pd,
+        has_grade,
+        reason_codes,
+        prefix,
+        meta=meta,
+    )
+
+
+def _partition_tables(
+    part: Any,
+    target: str,
+    kinds: dict[str, str],
+    cuts: dict[str, tuple[float, ...]],
+    specials: dict[str, tuple[float, ...]],
+    weight: str | None,
+) -> dict[str, PrebinCounts]:
+    y = part[target].to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
+        bad = y[np.isnan(y) | ~np.isin(y, (0.0, 1.0))][0]
+        raise DataError(
+            f"target column {target!r} must hold only 0 and 1 without missing values; found "
+            f"{bad!r}. Map the target to a binary default flag first."
+        )
+    w = None if weight is None else part[weight].to_numpy(dtype=np.float64)
+    return {
+        c: prebin_counts_numpy(
+            part[c].to_numpy(dtype=np.float64, na_value=np.nan)
+            if kind == "numeric"
+            else part[c].to_numpy(dtype=object),
+            y,
+            name=c,
+            kind=kind,
+            splits=cuts.get(c, ()),
+            special_codes=specials.get(c, ()),
+            weight=w,
+        )
+        for c, kind in kinds.items()
+    }
+
+
+def _add_tables(tables: list[dict[str, PrebinCounts]]) -> dict[str, PrebinCounts]:
+    total = dict(tables[0])
+    for t in tables[1:]:
+        for c, table in t.items():
+            total[c] = total[c] + table
+    return total
+
+
+def prebin_counts_dask(
+    ddf: Any,
+    target: str,
+    features: Sequence[str] | None = None,
+    *,
+    splits: dict[str, Sequence[float]] | None = None,
+    special_codes: dict[str, Sequence[float]] | None = None,
+    max_n_prebins: int = DEFAULT_MAX_PREBINS,
+    weight: str | None = None,
+) -> dict[str, PrebinCounts]:
+    """Events and non-events per pre-bin of every feature, per partition then summed.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+    target : str
+        The 0/1 event column (no missing values).
+    features : sequence of str, optional
+        Default: every column but the target and the weight.
+    splits : dict, optional
+        Pre-bin cut points per numeric feature; the others get ``max_n_prebins``
+        approximate quantiles (Dask's ``quantile``, special codes and missing excluded).
+    special_codes : dict, optional
+        Special codes per feature.
+    max_n_prebins : int, default=20
+    weight : str, optional
+        A row-weight column.
+
+    Returns
+    -------
+    dict of str to PrebinCounts
+        Same layout as :func:`overdue_risk.export.spark.prebin_counts_spark`.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, None], "bad": [0, 1, 1, 0]})
+    >>> t = prebin_counts_dask(dd.from_pandas(frame, npartitions=2), "bad",
+    ...                        splits={"x": [2.0]})
+    >>> t["x"].events, t["x"].nonevents
+    (array([0., 2., 0.]), array([1., 0., 1.]))
+    """
+    dask: Any = importlib.import_module("dask")
+
+    exclude = {target, *([weight] if weight else [])}
+    names = [c for c in ddf.columns if c not in exclude] if features is None else list(features)
+    _check_columns(ddf, [*names, target, *([weight] if weight else [])], "prebin_counts_dask")
+    if not names:
+        raise DataError("prebin_counts_dask needs at least one feature column.")
+    specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
+    dtypes = ddf._meta.dtypes
+    kinds = {c: "numeric" if dtypes[c].kind in "iuf" else "categorical" for c in names}
+    cuts = {k: tuple(float(s) for s in v) for k, v in (splits or {}).items()}
+    todo = [c for c in names if kinds[c] == "numeric" and c not in cuts]
+    if todo:
+        probs = [i / max_n_prebins for i in range(1, max_n_prebins)]
+        quantiles = []
+        for c in todo:
+            col = ddf[c].astype("float64")
+            for code in specials.get(c, ()):
+                col = col.mask(col == code)
+            quantiles.append(col.quantile(probs))
+        for c, q in zip(todo, dask.compute(*quantiles), strict=True):
+            cuts[c] = quantile_splits(np.asarray(q))
+    parts = [
+        dask.delayed(_partition_tables)(p, target, kinds, cuts, specials, weight)
+        for p in ddf.to_delayed()
+    ]
+    result: dict[str, PrebinCounts] = dask.delayed(_add_tables)(parts).compute()
+    return result
+
+
+def band_counts_dask(
+    ddf: Any, edges: Sequence[float], *, score_col: str = "score"
+) -> npt.NDArray[np.float64]:
+    """Accounts per score band (``searchsorted(edges, score, side="right")``), summed.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Holds ``score_col`` (e.g. the output of :func:`score_dask`).
+    edges : sequence of float
+        Strictly increasing band edges.
+    score_col : str, default="score"
+
+    Returns
+    -------
+    ndarray of shape (len(edges) + 1,)
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"score": [500.0, 560.0, 610.0]}), npartitions=2)
+    >>> band_counts_dask(ddf, [550.0, 600.0])
+    array([1., 1., 1.])
+    """
+    dask: Any = importlib.import_module("dask")
+
+    _check_columns(ddf, [score_col], "band_counts_dask")
+    cuts = [float(e) for e in edges]
+    if any(b <= a for a, b in itertools.pairwise(cuts)):
+        raise DataError(f"edges must be strictly increasing; got {cuts}.")
+    parts = [
+        dask.delayed(band_counts_numpy)(
+            p[score_col].to_numpy(dtype=np.float64, na_value=np.nan), cuts
+        )
+        for p in ddf.to_delayed()
+    ]
+    counts: npt.NDArray[np.float64] = dask.delayed(sum)(parts).compute()
+    return np.asarray(counts, dtype=np.float64)
+
+
+def _periods(part: Any, time_col: str) -> Any:
+    col = part[time_col]
+    if col.dtype.kind == "M":
+        return (col.dt.year - 1970) * 12 + col.dt.month - 1
+    if col.dtype.kind in "iu":
+        return col.astype("int64")
+    raise DataError(
+        f"column {time_col!r} must hold dates or integer period numbers; got dtype "
+        f"{col.dtype}. Convert it first."
+    )
+
+
+def _moves(part: Any, id_col: str, time_col: str, state_col: str) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "id": part[id_col].to_numpy(),
+            "t": _periods(part, time_col).to_numpy(),
+            "s": part[state_col].astype(str).where(part[state_col].notna()).to_numpy(),
+        }
+    )
+
+
+def transition_counts_dask(
+    ddf: Any,
+    states: Sequence[str] | None = None,
+    *,
+    id_col: str = "loan_id",
+    time_col: str = "month",
+    state_col: str = "bucket",
+    step: int = 1,
+) -> tuple[npt.NDArray[np.float64], tuple[str, ...]]:
+    """Loans per ``(from_state, to_state)`` over ``step`` periods (a Dask merge + count).
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        A loan-period panel: one row per loan and period.
+    states : sequence of str, optional
+        State order; default the DPD buckets when every label is one, else sorted labels.
+    id_col, time_col, state_col : str
+    step : int, default=1
+
+    Returns
+    -------
+    counts : ndarray of shape (k, k)
+    states : tuple of str
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> panel = pd.DataFrame({"loan_id": [1, 1, 1, 2, 2], "month": [0, 1, 2, 0, 1],
+    ...                       "bucket": ["M0", "M1", "M0", "M0", "PO"]})
+    >>> counts, labels = transition_counts_dask(dd.from_pandas(panel, npartitions=2))
+    >>> int(counts[labels.index("M0"), labels.index("M1")])
+    1
+    """
+    import pandas as pd
+
+    _check_columns(ddf, [id_col, time_col, state_col], "transition_counts_dask")
+    if int(step) != step or step < 1:
+        raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
+    meta = pd.DataFrame(
+        {
+            "id": ddf._meta[id_col].to_numpy(),
+            "t": np.zeros(0, dtype=np.int64),
+            "s": np.zeros(0, dtype=object),
+        }
+    )
+    base = ddf.map_partitions(_moves, id_col, time_col, state_col, meta=meta)
+    later = base.assign(t=base["t"] - int(step)).rename(columns={"s": "s2"})
+    table = base.merge(later, on=["id", "t"]).groupby(["s", "s2"]).size().compute()
+    if states is None:
+        seen = {str(s) for pair in table.index for s in pair}
+        labels = STATES if seen <= set(STATES) else tuple(sorted(seen))
+    else:
+        labels = tuple(str(s) for s in states)
+    index = {s: i for i, s in enumerate(labels)}
+    counts = np.zeros((len(labels), len(labels)))
+    for (a, b), n in table.items():
+        if a not in index or b not in index:
+            raise DataError(
+                f"state {a if a not in index else b!r} of column {state_col!r} is not in states "
+                f"{list(labels)}. Pass every state."
+            )
+        counts[index[a], index[b]] += float(n)
+    return counts, labels
