@@ -21,6 +21,10 @@ __version__ = "0.1.0"
 # public name -> module that defines it. Add a line here when you add a public name;
 # tests/test_init.py checks that every entry resolves and that __all__ stays sorted.
 _LAZY: dict[str, str] = {
+    "BinningTable": "overdue_risk.binning",
+    "CountTable": "overdue_risk.binning",
+    "FeatureBinning": "overdue_risk.binning",
+    "WOEBinner": "overdue_risk.binning",
     "ChallengerReport": "overdue_risk.scorecard",
     "ConstraintError": "overdue_risk.exceptions",
     "DataError": "overdue_risk.exceptions",
@@ -63,6 +67,7 @@ _SUBMODULES: frozenset[str] = frozenset(
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from overdue_risk.binning import BinningTable, CountTable, FeatureBinning, WOEBinner
     from overdue_risk.buckets import dpd_to_bucket
     from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
     from overdue_risk.exceptions import (

@@ -1,0 +1,320 @@
+"""Mergeable count tables: the sufficient statistics of WOE binning.
+
+A :class:`CountTable` holds the (weighted) events and non-events of one feature per
+pre-bin, plus a missing bin and one bin per special code. The sum of two tables is the
+table of the union of their rows, so counts can be accumulated chunk by chunk, or
+computed by a Spark / Dask ``groupby(prebin).agg(sum)`` and loaded with
+:meth:`CountTable.from_counts`; :meth:`WOEBinner.fit_from_counts` then runs the same exact
+solver as :meth:`WOEBinner.fit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk._missing import canonical_categories, is_missing
+from overdue_risk._results import Result
+from overdue_risk._validation import format_values
+from overdue_risk.exceptions import DataError
+
+__all__ = ["CountTable", "as_numeric_column"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def as_numeric_column(values: Any, name: str) -> FloatArray:
+    """Convert one column to float64 (missing -> NaN) or raise a DataError naming it."""
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1)
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise DataError(
+            f"Column {name!r} holds complex numbers. Pass real numbers (or split into parts)."
+        )
+    if kind in "mM":
+        raise DataError(
+            f"Column {name!r} holds dates/times. Convert it to a number first "
+            "(e.g. months since an event)."
+        )
+    if kind in "iufb":
+        return arr.astype(np.float64)
+    miss = is_missing(arr)
+    out = np.full(arr.shape[0], np.nan)
+    present = arr[~miss]
+    try:
+        out[~miss] = present.astype(np.float64)
+    except (TypeError, ValueError):
+        bad = []
+        for i in np.flatnonzero(~miss):
+            try:
+                float(arr[i])
+            except (TypeError, ValueError):
+                bad.append((int(i), arr[i]))
+                if len(bad) >= 3:
+                    break
+        rows = ", ".join(f"row {i}: {v!r}" for i, v in bad)
+        raise DataError(
+            f"Column {name!r} is numeric but holds values that are not numbers ({rows}). "
+            "Clean the column, or declare it categorical with categorical_features."
+        ) from None
+    return out
+
+
+def _layout_check(name: str, n_expected: int, arr: FloatArray, what: str) -> None:
+    if arr.shape != (n_expected,):
+        raise DataError(
+            f"CountTable {name!r}: {what} must have {n_expected} entries (pre-bins, missing, "
+            f"specials); got shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)) or (arr < 0).any():
+        raise DataError(f"CountTable {name!r}: {what} must be finite and non-negative.")
+
+
+@dataclass(frozen=True, eq=False)
+class CountTable(Result):
+    """Events and non-events of one feature per pre-bin, missing bin and special codes.
+
+    Layout of ``event`` / ``nonevent``: ``[pre-bin 0 .. P-1, missing, special_0 ..]`` where
+    ``P = len(splits) + 1`` (numeric) or ``len(categories)`` (categorical).
+
+    Parameters
+    ----------
+    name : str
+        Feature name.
+    kind : {"numeric", "categorical"}
+        Feature kind.
+    splits : tuple of float
+        Numeric pre-bin edges (pre-bin = ``searchsorted(splits, x, side="right")``).
+    categories : tuple of str
+        Categorical: the canonical category of each pre-bin.
+    special_codes : tuple of float
+        Numeric values counted in their own bins.
+    event, nonevent : ndarray of float64
+        (Weighted) counts in the layout above.
+
+    Examples
+    --------
+    >>> a = CountTable.from_data("age", [22, 35, 51, None], [1, 0, 0, 1], splits=[30, 50])
+    >>> b = CountTable.from_data("age", [25, 61], [0, 0], splits=[30, 50])
+    >>> (a + b).event.tolist(), (a + b).nonevent.tolist()
+    ([1.0, 0.0, 0.0, 1.0], [1.0, 1.0, 2.0, 0.0])
+    """
+
+    name: str
+    kind: str
+    splits: tuple[float, ...]
+    categories: tuple[str, ...]
+    special_codes: tuple[float, ...]
+    event: FloatArray
+    nonevent: FloatArray
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("numeric", "categorical"):
+            raise DataError(
+                f"CountTable kind must be 'numeric' or 'categorical'; got {self.kind!r}."
+            )
+        sp = np.asarray(self.splits, dtype=np.float64)
+        if sp.size and (not np.all(np.isfinite(sp)) or (np.diff(sp) <= 0).any()):
+            raise DataError(
+                f"CountTable {self.name!r}: splits must be finite and strictly increasing; "
+                f"got {format_values(sp.tolist())}."
+            )
+        if len(set(self.categories)) != len(self.categories):
+            raise DataError(f"CountTable {self.name!r}: categories must be distinct.")
+        n = self.n_prebins + 1 + len(self.special_codes)
+        ev = np.asarray(self.event, dtype=np.float64)
+        ne = np.asarray(self.nonevent, dtype=np.float64)
+        _layout_check(self.name, n, ev, "event")
+        _layout_check(self.name, n, ne, "nonevent")
+        object.__setattr__(self, "event", ev)
+        object.__setattr__(self, "nonevent", ne)
+
+    @property
+    def n_prebins(self) -> int:
+        """Number of regular pre-bins."""
+        return len(self.splits) + 1 if self.kind == "numeric" else len(self.categories)
+
+    @property
+    def total(self) -> float:
+        """Total (weighted) count."""
+        return float(self.event.sum() + self.nonevent.sum())
+
+    @classmethod
+    def from_counts(
+        cls,
+        name: str,
+        event: npt.ArrayLike,
+        nonevent: npt.ArrayLike,
+        *,
+        splits: Sequence[float] | None = None,
+        categories: Sequence[Any] | None = None,
+        special_codes: Sequence[float] = (),
+    ) -> CountTable:
+        """Build a table from counts computed elsewhere (e.g. a Spark or Dask aggregation).
+
+        Pass ``splits`` for a numeric feature or ``categories`` for a categorical one.
+
+        Examples
+        --------
+        >>> t = CountTable.from_counts("age", [5, 3, 1], [20, 30, 2], splits=[40.0])
+        >>> t.n_prebins, t.total
+        (2, 61.0)
+        """
+        if (splits is None) == (categories is None):
+            raise DataError(
+                f"CountTable.from_counts({name!r}): pass exactly one of splits (numeric) or "
+                "categories (categorical)."
+            )
+        kind = "numeric" if splits is not None else "categorical"
+        cats = (
+            ()
+            if categories is None
+            else tuple(canonical_categories(np.asarray(list(categories), dtype=object)))
+        )
+        if any(c is None for c in cats):
+            raise DataError(
+                f"CountTable {name!r}: a category is missing; missing has its own slot."
+            )
+        return cls(
+            name=str(name),
+            kind=kind,
+            splits=tuple(float(s) for s in (splits or ())),
+            categories=tuple(str(c) for c in cats),
+            special_codes=tuple(float(c) for c in special_codes),
+            event=np.asarray(event, dtype=np.float64).reshape(-1),
+            nonevent=np.asarray(nonevent, dtype=np.float64).reshape(-1),
+        )
+
+    @classmethod
+    def from_data(
+        cls,
+        name: str,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
+        sample_weight: npt.ArrayLike | None = None,
+        *,
+        splits: Sequence[float] | None = None,
+        special_codes: Sequence[float] = (),
+        kind: str = "numeric",
+    ) -> CountTable:
+        """Count one chunk of data (``y`` is the 0/1 target, already validated).
+
+        Numeric features need the pre-bin ``splits`` (e.g. from :func:`prebin_splits` on a
+        sample); categorical features list the categories they see.
+
+        Examples
+        --------
+        >>> t = CountTable.from_data("purpose", ["car", "cash", None], [1, 0, 0],
+        ...                          kind="categorical")
+        >>> t.categories, t.event.tolist()
+        (('car', 'cash'), [1.0, 0.0, 0.0])
+        """
+        yv = np.asarray(y, dtype=np.float64).reshape(-1)
+        w = (
+            np.ones(yv.shape[0])
+            if sample_weight is None
+            else np.asarray(sample_weight, dtype=np.float64).reshape(-1)
+        )
+        codes = tuple(float(c) for c in special_codes)
+        if kind == "categorical":
+            cats = canonical_categories(np.asarray(x, dtype=object).reshape(-1))
+            miss = np.fromiter((c is None for c in cats), dtype=bool, count=cats.shape[0])
+            uniq, inv = np.unique(cats[~miss].astype(str), return_inverse=True)
+            p = uniq.shape[0]
+            idx = np.full(cats.shape[0], p, dtype=np.intp)
+            idx[~miss] = inv
+            n_slots = p + 1
+            categories = tuple(str(u) for u in uniq)
+            split_t: tuple[float, ...] = ()
+            codes = ()
+        else:
+            xv = as_numeric_column(x, name)
+            split_t = tuple(float(s) for s in (splits or ()))
+            p = len(split_t) + 1
+            idx = np.searchsorted(np.asarray(split_t, dtype=np.float64), xv, side="right")
+            idx[np.isnan(xv)] = p
+            for j, code in enumerate(codes):
+                idx[xv == code] = p + 1 + j
+            n_slots = p + 1 + len(codes)
+            categories = ()
+        ev = np.bincount(idx, weights=w * yv, minlength=n_slots).astype(np.float64)
+        ne = np.bincount(idx, weights=w * (1.0 - yv), minlength=n_slots).astype(np.float64)
+        return cls(str(name), kind, split_t, categories, codes, ev, ne)
+
+    def __add__(self, other: object) -> CountTable:
+        if not isinstance(other, CountTable):
+            return NotImplemented
+        if (self.name, self.kind, self.special_codes) != (
+            other.name,
+            other.kind,
+            other.special_codes,
+        ):
+            raise DataError(
+                f"Cannot add count tables of {self.name!r} ({self.kind}, specials "
+                f"{list(self.special_codes)}) and {other.name!r} ({other.kind}, specials "
+                f"{list(other.special_codes)}): feature, kind and special codes must match."
+            )
+        if self.kind == "numeric":
+            if self.splits != other.splits:
+                raise DataError(
+                    f"Cannot add count tables of {self.name!r} with different pre-bin splits. "
+                    "Count every chunk with the same splits (computed once, from a sample)."
+                )
+            return CountTable(
+                self.name,
+                self.kind,
+                self.splits,
+                (),
+                self.special_codes,
+                self.event + other.event,
+                self.nonevent + other.nonevent,
+            )
+        cats = tuple(sorted(set(self.categories) | set(other.categories)))
+        pos = {c: i for i, c in enumerate(cats)}
+        p = len(cats)
+        ev = np.zeros(p + 1)
+        ne = np.zeros(p + 1)
+        for t in (self, other):
+            ix = np.array([pos[c] for c in t.categories] + [p], dtype=np.intp)
+            np.add.at(ev, ix, t.event)
+            np.add.at(ne, ix, t.nonevent)
+        return CountTable(self.name, self.kind, (), cats, (), ev, ne)
+
+    def __radd__(self, other: object) -> CountTable:
+        if other == 0:  # sum([...]) starts from 0
+            return self
+        return self.__add__(other)
+
+    def _labels(self) -> list[str]:
+        if self.kind == "numeric":
+            edges = [-np.inf, *self.splits, np.inf]
+            regular = [f"[{edges[i]:g}, {edges[i + 1]:g})" for i in range(len(edges) - 1)]
+        else:
+            regular = list(self.categories)
+        return [*regular, "Missing", *(f"Special {c:g}" for c in self.special_codes)]
+
+    def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
+        rows = [
+            [lab, float(e), float(n)]
+            for lab, e, n in zip(self._labels(), self.event, self.nonevent, strict=True)
+        ]
+        return (
+            f"Count table: {self.name} ({self.kind})",
+            ["pre-bin", "events", "non-events"],
+            rows,
+            f"total {self.total:g}",
+        )
+
+    def to_frame(self) -> Any:
+        """The table as a pandas DataFrame (one row per slot)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"prebin": self._labels(), "event": self.event, "nonevent": self.nonevent}
+        )

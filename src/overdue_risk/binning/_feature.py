@@ -1,0 +1,232 @@
+"""The fitted binning of one feature: bins, counts, WOE, and the one bin-index mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk._missing import canonical_categories
+from overdue_risk._validation import format_values
+from overdue_risk.binning._counts import as_numeric_column
+from overdue_risk.binning._solver import woe_iv
+from overdue_risk.exceptions import DataError
+
+__all__ = ["UNSEEN_POLICIES", "FeatureBinning"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: What transform does with a category not seen in training.
+UNSEEN_POLICIES = ("worst", "missing", "neutral", "error")
+
+
+def _fmt(v: float) -> str:
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    text = f"{v:.6g}"
+    return text if "e" in text or "." in text else f"{text}.0"
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureBinning:
+    """Fitted WOE binning of one feature (frozen; arrays use the index layout).
+
+    Index layout of ``woe``, ``event_count`` and ``nonevent_count``:
+    ``[regular 0 .. n_bins-1, missing, special_0 .. special_{s-1}, unseen]``.
+
+    Attributes
+    ----------
+    name : str
+        Feature name.
+    kind : {"numeric", "categorical"}
+        Feature kind.
+    splits : tuple of float
+        Numeric: bin of ``x`` is ``searchsorted(splits, x, side="right")``.
+    categories : tuple of tuple of str
+        Categorical: canonical category strings of each regular bin.
+    special_codes : tuple of float
+        Numeric codes with their own bins (checked before the splits).
+    unseen_policy : str
+        Categorical: WOE given to unseen categories ("worst": the lowest WOE of any
+        non-empty bin; "missing": the missing bin's; "neutral": 0; "error": raise).
+    woe, event_count, nonevent_count : ndarray of float64
+        WOE (smoothed, finite) and weighted counts in the index layout (unseen counts 0).
+    trend : str or None
+        Monotonic trend of the regular bins' event rates that was imposed.
+
+    Examples
+    --------
+    >>> fb = FeatureBinning.from_counts("age", "numeric", [10.0, 5.0, 1.0],
+    ...                                 [20.0, 40.0, 4.0], splits=(30.0,))
+    >>> fb.labels
+    ('(-inf, 30.0)', '[30.0, inf)', 'Missing', 'Unseen')
+    >>> fb.bin_index([25, 30, None]).tolist()
+    [0, 1, 2]
+    >>> fb.woe.round(3).tolist()
+    [-0.693, 0.693, 0.0, 0.0]
+    """
+
+    name: str
+    kind: str
+    splits: tuple[float, ...]
+    categories: tuple[tuple[str, ...], ...]
+    special_codes: tuple[float, ...]
+    unseen_policy: str
+    woe: FloatArray
+    event_count: FloatArray
+    nonevent_count: FloatArray
+    trend: str | None
+
+    @classmethod
+    def from_counts(
+        cls,
+        name: str,
+        kind: str,
+        event: npt.ArrayLike,
+        nonevent: npt.ArrayLike,
+        *,
+        splits: tuple[float, ...] = (),
+        categories: tuple[tuple[str, ...], ...] = (),
+        special_codes: tuple[float, ...] = (),
+        unseen_policy: str = "worst",
+        trend: str | None = None,
+    ) -> FeatureBinning:
+        """Build from counts in the layout ``[regular..., missing, specials...]`` (WOE computed)."""
+        ev = np.asarray(event, dtype=np.float64)
+        ne = np.asarray(nonevent, dtype=np.float64)
+        total_e, total_n = float(ev.sum()), float(ne.sum())
+        woe, _ = woe_iv(ev, ne, max(total_e, 1e-300), max(total_n, 1e-300))
+        n_bins = len(splits) + 1 if kind == "numeric" else len(categories)
+        missing_woe = float(woe[n_bins])
+        if kind == "numeric" or unseen_policy in ("missing", "error"):
+            unseen = missing_woe
+        elif unseen_policy == "neutral":
+            unseen = 0.0
+        else:  # worst: the riskiest non-empty bin
+            nonempty = (ev + ne) > 0
+            unseen = float(woe[nonempty].min()) if nonempty.any() else 0.0
+        return cls(
+            name=name,
+            kind=kind,
+            splits=tuple(float(s) for s in splits),
+            categories=tuple(tuple(c) for c in categories),
+            special_codes=tuple(float(c) for c in special_codes),
+            unseen_policy=unseen_policy,
+            woe=np.r_[woe, unseen],
+            event_count=np.r_[ev, 0.0],
+            nonevent_count=np.r_[ne, 0.0],
+            trend=trend,
+        )
+
+    @property
+    def n_bins(self) -> int:
+        """Number of regular bins."""
+        return len(self.splits) + 1 if self.kind == "numeric" else len(self.categories)
+
+    @property
+    def missing_index(self) -> int:
+        """Index of the missing bin."""
+        return self.n_bins
+
+    @property
+    def unseen_index(self) -> int:
+        """Index of the unseen slot (the last)."""
+        return self.n_bins + 1 + len(self.special_codes)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Bin labels in the index layout."""
+        if self.kind == "numeric":
+            edges = [-np.inf, *self.splits, np.inf]
+            regular = [
+                f"{'(' if i == 0 else '['}{_fmt(edges[i])}, {_fmt(edges[i + 1])})"
+                for i in range(len(edges) - 1)
+            ]
+        else:
+            regular = [", ".join(c) for c in self.categories]
+        specials = [f"Special {_fmt(c)}" for c in self.special_codes]
+        return (*regular, "Missing", *specials, "Unseen")
+
+    @property
+    def iv(self) -> float:
+        """Information value of the feature (sum over regular, missing and special bins)."""
+        ev, ne = self.event_count[:-1], self.nonevent_count[:-1]
+        _, iv = woe_iv(ev, ne, max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300))
+        return float(iv.sum())
+
+    @property
+    def event_rate(self) -> FloatArray:
+        """Event rate implied by each slot's WOE: ``1 / (1 + exp(woe) * N / E)``.
+
+        Equals events / count for bins with both events and non-events; follows the
+        smoothing for the others and the unseen policy for the unseen slot.
+        """
+        e = float(self.event_count.sum())
+        n = float(self.nonevent_count.sum())
+        return np.asarray(1.0 / (1.0 + np.exp(self.woe) * n / max(e, 1e-300)), dtype=np.float64)
+
+    def bin_index(self, values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Map raw values to the index layout (missing, special codes, unseen handled).
+
+        Examples
+        --------
+        >>> fb = FeatureBinning.from_counts("purpose", "categorical", [3.0, 1.0, 0.0],
+        ...                                 [7.0, 9.0, 0.0], categories=(("cash",), ("car",)))
+        >>> fb.bin_index(["car", None, "boat"]).tolist()
+        [1, 2, 3]
+        """
+        arr = np.asarray(values)
+        if arr.ndim != 1:
+            arr = arr.reshape(-1)
+        if self.kind == "numeric":
+            x = as_numeric_column(arr, self.name)
+            idx = np.searchsorted(np.asarray(self.splits, dtype=np.float64), x, side="right")
+            idx[np.isnan(x)] = self.missing_index
+            for j, code in enumerate(self.special_codes):
+                idx[x == code] = self.n_bins + 1 + j
+            return idx.astype(np.int64)
+        cats = canonical_categories(arr)
+        lookup = {c: i for i, group in enumerate(self.categories) for c in group}
+        unseen = self.unseen_index
+        out = np.fromiter(
+            (self.missing_index if c is None else lookup.get(c, unseen) for c in cats),
+            dtype=np.int64,
+            count=cats.shape[0],
+        )
+        if self.unseen_policy == "error" and (out == unseen).any():
+            new = sorted({str(c) for c, o in zip(cats, out, strict=True) if o == unseen})
+            raise DataError(
+                f"Column {self.name!r} holds categories not seen in training: "
+                f"{format_values(new)}. Map them to known categories, or refit with "
+                'unseen_policy="worst", "missing" or "neutral".'
+            )
+        return out
+
+    def to_spec_dict(self) -> dict[str, Any]:
+        """The spec feature object (docs/spec_format.md) without points.
+
+        Examples
+        --------
+        >>> fb = FeatureBinning.from_counts("age", "numeric", [10.0, 5.0, 0.0],
+        ...                                 [20.0, 40.0, 0.0], splits=(30.0,))
+        >>> sorted(fb.to_spec_dict())
+        ['bins', 'kind', 'name', 'special_codes', 'splits', 'unseen_policy', 'woe']
+        """
+        n = self.n_bins
+        s = len(self.special_codes)
+        doc: dict[str, Any] = {"name": self.name, "kind": self.kind}
+        if self.kind == "numeric":
+            doc["splits"] = [float(v) for v in self.splits]
+        else:
+            doc["categories"] = [list(c) for c in self.categories]
+        doc["special_codes"] = [float(c) for c in self.special_codes]
+        doc["bins"] = list(self.labels[:-1])
+        doc["woe"] = {
+            "bins": [float(v) for v in self.woe[:n]],
+            "missing": float(self.woe[n]),
+            "special": [float(v) for v in self.woe[n + 1 : n + 1 + s]],
+        }
+        doc["unseen_policy"] = self.unseen_policy
+        return doc

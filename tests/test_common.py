@@ -1,0 +1,40 @@
+"""scikit-learn's estimator checks over every estimator of the library.
+
+Add your estimator (default-constructed) to ``ESTIMATORS``; list checks it cannot pass,
+with the reason, in ``EXPECTED_FAILED``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from overdue_risk.binning import WOEBinner
+
+ESTIMATORS: list[Any] = [WOEBinner()]
+
+_BINARY_01 = (
+    "binary 0/1 default flag only: this check fits with y in {1, 2} (covered by our own "
+    "tests on 0/1 targets)"
+)
+
+# estimator class name -> {check name: reason}
+EXPECTED_FAILED: dict[str, dict[str, str]] = {
+    "WOEBinner": {
+        "check_estimators_dtypes": _BINARY_01,
+        "check_sample_weights_pandas_series": _BINARY_01,
+        "check_sample_weights_not_an_array": _BINARY_01,
+        "check_sample_weights_shape": _BINARY_01,
+        "check_sample_weights_not_overwritten": _BINARY_01,
+    },
+}
+
+
+def _expected_failed(estimator: Any) -> dict[str, str]:
+    return EXPECTED_FAILED.get(type(estimator).__name__, {})
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed)
+def test_sklearn_compatible(estimator: Any, check: Any) -> None:
+    check(estimator)
