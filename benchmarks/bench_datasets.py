@@ -1,0 +1,94 @@
+"""Speed of the synthetic micro-loan book generator.
+
+    python benchmarks/bench_datasets.py          # 10k, 100k loans x 24 months
+    python benchmarks/bench_datasets.py --quick  # 2k loans x 12 months (smoke test)
+
+Reports, for each size, the best of a few runs of ``make_microloan_portfolio`` and the
+RATIO to a floor measured in the same run: one ``numpy`` uniform draw of the same number
+of loan-month cells (``n_loans * n_months``), i.e. the cost of touching every cell once.
+The generator draws several numbers per cell, builds two DataFrames and derives the
+target, so a ratio of about 100 is roughly what a fully vectorised design costs; a Python
+loop over loans would be thousands of times the floor. Writes ``benchmarks/results/datasets.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from overdue_risk.datasets import make_microloan_portfolio
+
+HERE = Path(__file__).resolve().parent
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def bench(n_loans: int, n_months: int, repeat: int) -> dict[str, Any]:
+    rng = np.random.default_rng(0)
+    floor = best_of(lambda: rng.random(n_loans * n_months), max(repeat, 3))
+    ours = best_of(
+        lambda: make_microloan_portfolio(n_loans=n_loans, n_months=n_months, random_state=0),
+        repeat,
+    )
+    pf = make_microloan_portfolio(n_loans=n_loans, n_months=n_months, random_state=0)
+    return {
+        "name": "make_microloan_portfolio",
+        "n_loans": n_loans,
+        "n_months": n_months,
+        "n_loan_months": len(pf.performance),
+        "seconds": ours,
+        "floor_seconds": floor,
+        "ratio_vs_floor": ours / floor,
+        "loan_months_per_second": len(pf.performance) / ours,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smallest size only")
+    parser.add_argument("--out", default=str(HERE / "results" / "datasets.json"))
+    args = parser.parse_args(argv)
+    sizes = [(2_000, 12)] if args.quick else [(10_000, 24), (100_000, 24)]
+    repeat = 1 if args.quick else 3
+    rows = [bench(n, m, repeat) for n, m in sizes]
+    header = (
+        f"{'loans':>8} {'months':>6} {'rows':>9} {'ours (s)':>9} {'floor (s)':>10} {'ratio':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['n_loans']:>8,} {r['n_months']:>6} {r['n_loan_months']:>9,} "
+            f"{r['seconds']:>9.3f} {r['floor_seconds']:>10.4f} {r['ratio_vs_floor']:>7.1f}"
+        )
+    doc = {
+        "benchmark": "datasets",
+        "floor": "one np.random.Generator.random draw of n_loans * n_months cells",
+        "quick": args.quick,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "rows": rows,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
+    return doc
+
+
+if __name__ == "__main__":
+    main()
