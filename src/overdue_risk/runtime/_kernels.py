@@ -1,0 +1,347 @@
+"""Scoring kernels: O(1) work per value whatever the number of bins.
+
+Numeric features are compiled into a flat lookup on a uniform grid. For a value ``x`` the
+kernel computes a cell with a fixed chain of float64 operations,
+
+    cell(x) = int(fmin(fmax(x * a + b, lo), hi))
+
+and then ``points = LH[2 * cell + (x >= S[cell])]``. The chain is monotone non-decreasing
+in ``x`` (each IEEE operation rounds monotonically), so if the cell of split ``s_k`` is
+computed with the *same* chain, every ``x`` in a cell lying below (above) that cell's only
+split is below (above) it exactly: the one comparison with ``S[cell]`` finishes the job
+and the result equals ``searchsorted(splits, x, side="right")`` for every float. Cells
+that hold no split compare against ``-inf``. NaN goes to the bottom cell (``fmax`` drops
+NaN) where ``NaN >= -inf`` is False and picks the missing points; the bottom cell never
+holds a split. Cells holding two or more splits (splits closer than the grid resolution
+at the largest grid tried) are flagged and their values resolved by ``searchsorted``.
+Special codes are matched exactly afterwards, one equality pass per code.
+
+Categorical features are factorised (cost per row: one hash or table lookup) and the
+canonical strings of the distinct values are mapped to points (cost per distinct value).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk._missing import canonical_category, is_missing_scalar
+from overdue_risk.exceptions import DataError
+from overdue_risk.runtime._data import Columns, categorical_codes, numeric_column
+from overdue_risk.runtime._features import CategoricalFeature, Feature, NumericFeature
+
+__all__ = ["CompiledCard"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+BLOCK = 8192  # rows per block: the per-feature temporaries stay in L2 cache
+_GRIDS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+
+
+def _chain(x: FloatArray, a: float, b: float, lo: float, hi: float) -> IntArray:
+    """The kernel's cell computation, op for op (the proof of exactness relies on it)."""
+    with np.errstate(all="ignore"):
+        t = np.multiply(x, a)
+        np.add(t, b, out=t)
+        np.fmax(t, lo, out=t)
+        np.fmin(t, hi, out=t)
+    return t.astype(np.intp)
+
+
+class _Grid:
+    """Grid parameters of one numeric feature inside the concatenated tables."""
+
+    __slots__ = ("a", "b", "codes", "hard", "hi", "lo", "splits", "table")
+
+    def __init__(self, a: float, b: float, lo: float, hi: float, splits: FloatArray) -> None:
+        self.a, self.b, self.lo, self.hi = a, b, lo, hi
+        self.splits = splits
+        self.hard: IntArray | None = None  # global cells that hold >= 2 splits
+        self.codes: list[tuple[float, float]] = []
+        self.table: FloatArray = np.empty(0)  # points per bin (for the hard cells)
+
+
+def _try_grid(splits: FloatArray, n_cells: int, off: int) -> tuple[_Grid, IntArray] | None:
+    m = splits.size
+    if m == 0:
+        grid = _Grid(0.0, float(off), float(off), float(off), splits)
+        return grid, np.empty(0, dtype=np.intp)
+    with np.errstate(all="ignore"):
+        span = float(splits[-1] - splits[0]) if m > 1 else max(abs(float(splits[0])), 1.0)
+        a = n_cells / span
+        b = off + 1.5 - float(splits[0]) * a
+    if not (math.isfinite(a) and a > 0.0 and math.isfinite(b)):
+        return None
+    lo, hi = float(off), float(off + n_cells + 3)
+    cells = _chain(splits, a, b, lo, hi)
+    if cells[0] <= off:  # the bottom cell (NaN, far left) must hold no split
+        return None
+    return _Grid(a, b, lo, hi, splits), cells
+
+
+def _compile_numeric(
+    feat: NumericFeature, off: int
+) -> tuple[_Grid | None, FloatArray, FloatArray, int]:
+    """Grid and the cell tables (S, LH interleaved) of one feature; None -> searchsorted."""
+    splits = np.asarray(feat.splits, dtype=np.float64)
+    pts = np.asarray(feat.points, dtype=np.float64)
+    best: tuple[_Grid, IntArray, int] | None = None
+    start = max(16, 1 << max(0, (2 * splits.size - 1).bit_length()))
+    for n_cells in _GRIDS:
+        if n_cells < start and n_cells != _GRIDS[-1]:
+            continue
+        found = _try_grid(splits, n_cells, off)
+        if found is None:
+            continue
+        grid, cells = found
+        n_hard = int(np.sum(np.diff(cells) == 0)) if cells.size > 1 else 0
+        best = (grid, cells, n_cells)
+        if n_hard == 0 or splits.size == 0:
+            break
+    if best is None:
+        return None, np.empty(0), np.empty(0), 0
+    grid, cells, n_cells = best
+    total = 1 if splits.size == 0 else n_cells + 4
+    glob = np.arange(off, off + total)
+    below = np.searchsorted(cells, glob, side="left")  # splits in lower cells
+    inside = np.searchsorted(cells, glob, side="right") - below
+    s_tab = np.full(total, -np.inf)
+    lh = np.empty(2 * total)
+    base_pts = pts[np.minimum(below, pts.size - 1)]
+    lh[0::2] = base_pts
+    lh[1::2] = base_pts
+    one = inside == 1
+    s_tab[one] = splits[np.minimum(below[one], splits.size - 1)]
+    lh[1::2][one] = pts[np.minimum(below[one] + 1, pts.size - 1)]
+    lh[0] = feat.missing_points  # bottom cell: NaN >= -inf is False -> missing
+    hard = inside >= 2
+    if hard.any():
+        grid.hard = glob[hard]
+        grid.table = pts
+    grid.codes = list(zip(feat.special_codes, feat.special_points, strict=True))
+    return grid, s_tab, lh, total
+
+
+class CompiledCard:
+    """All features of a spec compiled for fast scoring (built once per Spec)."""
+
+    def __init__(self, features: Sequence[Feature]) -> None:
+        self.features = tuple(features)
+        self.grids: list[_Grid | None] = []
+        s_parts: list[FloatArray] = []
+        lh_parts: list[FloatArray] = []
+        off = 0
+        for feat in self.features:
+            if isinstance(feat, NumericFeature):
+                grid, s_tab, lh, total = _compile_numeric(feat, off)
+                self.grids.append(grid)
+                if grid is not None:
+                    s_parts.append(s_tab)
+                    lh_parts.append(lh)
+                    off += total
+            else:
+                self.grids.append(None)
+        self.s_table = np.concatenate(s_parts) if s_parts else np.empty(0)
+        self.lh_table = np.concatenate(lh_parts) if lh_parts else np.empty(0)
+        self.slot_points = [np.asarray(f.slot_points, dtype=np.float64) for f in self.features]
+        self._buffers: dict[str, Any] = {}
+
+    # ----------------------------------------------------------------- numeric kernel
+    def _numeric_into(self, j: int, x: FloatArray, out: FloatArray) -> None:
+        """Points of numeric feature ``j`` for the float64 values ``x`` written into ``out``."""
+        feat = self.features[j]
+        assert isinstance(feat, NumericFeature)
+        grid = self.grids[j]
+        if grid is None:
+            _numeric_searchsorted(feat, x, out)
+            return
+        n = x.size
+        t = np.empty(n)
+        idx = np.empty(n, dtype=np.intp)
+        s = np.empty(n)
+        ge = np.empty(n, dtype=bool)
+        with np.errstate(all="ignore"):
+            np.multiply(x, grid.a, out=t)
+            np.add(t, grid.b, out=t)
+            np.fmax(t, grid.lo, out=t)
+            np.fmin(t, grid.hi, out=t)
+        np.copyto(idx, t, casting="unsafe")  # truncation == floor: t >= lo >= 0
+        np.take(self.s_table, idx, out=s, mode="clip")
+        np.greater_equal(x, s, out=ge)
+        np.add(idx, idx, out=idx)
+        np.add(idx, ge, out=idx, casting="unsafe")
+        np.take(self.lh_table, idx, out=out, mode="clip")
+        if grid.hard is not None:
+            cell = idx >> 1
+            fix = np.isin(cell, grid.hard)
+            if fix.any():
+                out[fix] = grid.table[np.searchsorted(grid.splits, x[fix], side="right")]
+        for code, pts in grid.codes:
+            np.equal(x, code, out=ge)
+            if ge.any():
+                out[ge] = pts
+
+    # ------------------------------------------------------------- categorical kernel
+    def categorical_slots(self, j: int, col: Any, row_offset: int = 0) -> IntArray:
+        """Slot of every row in the index layout ``[bins, missing, specials, unseen]``."""
+        feat = self.features[j]
+        assert isinstance(feat, CategoricalFeature)
+        uniques, codes = categorical_codes(col)
+        n_bins = len(feat.points)
+        missing_slot, unseen_slot = n_bins, n_bins + 1 + len(feat.special_codes)
+        slots = np.empty(len(uniques), dtype=np.intp)
+        unseen: list[int] = []
+        for u, value in enumerate(uniques):
+            key = canonical_category(value)
+            if key is None:
+                slots[u] = missing_slot
+            else:
+                slot = feat.lookup.get(key)
+                if slot is None:
+                    slot = unseen_slot
+                    unseen.append(u)
+                slots[u] = slot
+        if unseen and feat.unseen_policy == "error":
+            _raise_unseen(feat, [uniques[u] for u in unseen], codes, unseen, row_offset)
+        return slots[codes]
+
+    # ------------------------------------------------------------------ drivers
+    def points_matrix(self, cols: Columns) -> FloatArray:
+        """Per-feature points, shape ``(n_features, n_rows)`` (feature-major)."""
+        n, k = cols.n_rows, len(self.features)
+        out = np.empty((k, n))
+        self._run(cols, lambda j, r0, r1, pts: None, out)
+        return out
+
+    def score(self, cols: Columns, intercept: float) -> FloatArray:
+        """Total points per row: ``intercept + sum of features`` in spec order, float64."""
+        acc = np.full(cols.n_rows, intercept, dtype=np.float64)
+
+        def add(j: int, r0: int, r1: int, pts: FloatArray) -> None:
+            np.add(acc[r0:r1], pts, out=acc[r0:r1])
+
+        self._run(cols, add, None)
+        return acc
+
+    def _run(self, cols: Columns, sink: Any, out: FloatArray | None) -> None:
+        n = cols.n_rows
+        numeric = [j for j, f in enumerate(self.features) if isinstance(f, NumericFeature)]
+        cat_pts: dict[int, FloatArray] = {}
+        for j, feat in enumerate(self.features):
+            if isinstance(feat, CategoricalFeature):
+                slots = self.categorical_slots(j, cols.get(j, feat.name))
+                cat_pts[j] = self.slot_points[j][slots]
+        matrix = cols.matrix
+        fast_matrix = matrix is not None and matrix.dtype.kind in "fiub"
+        col_cache: dict[int, FloatArray] = {}
+        if not fast_matrix:
+            for j in numeric:
+                col_cache[j] = numeric_column(
+                    cols.get(j, self.features[j].name), self.features[j].name
+                )
+        buf = np.empty(min(BLOCK, max(n, 1)))
+        xbuf = np.empty(min(BLOCK, max(n, 1)))
+        for r0 in range(0, n, BLOCK):
+            r1 = min(n, r0 + BLOCK)
+            m = r1 - r0
+            for j in range(len(self.features)):
+                target = out[j, r0:r1] if out is not None else buf[:m]
+                if j in cat_pts:
+                    np.copyto(target, cat_pts[j][r0:r1])
+                else:
+                    if fast_matrix:
+                        assert matrix is not None
+                        x = xbuf[:m]
+                        np.copyto(x, matrix[r0:r1, j], casting="unsafe")
+                    else:
+                        x = col_cache[j][r0:r1]
+                    self._numeric_into(j, x, target)
+                sink(j, r0, r1, target)
+
+    # ---------------------------------------------------------------- one record
+    def record_points(self, record: Mapping[str, Any]) -> list[float]:
+        """Pure-Python points of one record (no NumPy calls: microseconds)."""
+        result: list[float] = []
+        for feat in self.features:
+            value = record[feat.name]
+            if isinstance(feat, NumericFeature):
+                result.append(_record_numeric(feat, value))
+            else:
+                result.append(_record_categorical(feat, value))
+        return result
+
+
+def _record_numeric(feat: NumericFeature, value: Any) -> float:
+    if is_missing_scalar(value):
+        return feat.missing_points
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise DataError(
+                f"column {feat.name!r} must be numeric; got {value!r}. Clean the value or map "
+                "it to missing (None) or to a special code."
+            ) from None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"column {feat.name!r} must be numeric; got {value!r} ({type(value).__name__})."
+        ) from None
+    if x != x:
+        return feat.missing_points
+    if feat.special_codes:
+        for code, pts in zip(feat.special_codes, feat.special_points, strict=True):
+            if x == code:
+                return pts
+    return feat.points[bisect.bisect_right(feat.splits, x)]
+
+
+def _record_categorical(feat: CategoricalFeature, value: Any) -> float:
+    key = canonical_category(value)
+    if key is None:
+        return feat.missing_points
+    slot = feat.lookup.get(key)
+    if slot is None:
+        if feat.unseen_points is None:
+            raise DataError(
+                f"column {feat.name!r}: category {value!r} was not seen when the card was "
+                f"fitted (unseen_policy 'error'). Known categories: "
+                f"{sorted(feat.lookup)[:10]}. Map it to a known category or to missing."
+            )
+        return feat.unseen_points
+    return float(feat.slot_points[slot])
+
+
+def _numeric_searchsorted(feat: NumericFeature, x: FloatArray, out: FloatArray) -> None:
+    """Fallback for features whose splits defeat the grid (e.g. +-1e308 splits)."""
+    pts = np.asarray(feat.points, dtype=np.float64)
+    np.take(pts, np.searchsorted(np.asarray(feat.splits), x, side="right"), out=out)
+    nan = np.isnan(x)
+    if nan.any():
+        out[nan] = feat.missing_points
+    for code, p in zip(feat.special_codes, feat.special_points, strict=True):
+        eq = x == code
+        if eq.any():
+            out[eq] = p
+
+
+def _raise_unseen(
+    feat: CategoricalFeature,
+    values: list[Any],
+    codes: IntArray,
+    unseen: list[int],
+    row_offset: int,
+) -> None:
+    rows = np.flatnonzero(np.isin(codes, unseen))[:5] + row_offset
+    raise DataError(
+        f"column {feat.name!r}: {len(values)} categor(y/ies) not seen when the card was fitted "
+        f"(unseen_policy 'error'): {values[:5]} at row(s) {rows.tolist()}. Map them to a "
+        f"known category ({sorted(feat.lookup)[:8]}) or to missing."
+    )

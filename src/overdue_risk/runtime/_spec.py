@@ -1,0 +1,412 @@
+"""The :class:`Spec`: a validated, checksummed scoring spec that scores data."""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import importlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk.exceptions import SpecError, SpecVersionError
+from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
+from overdue_risk.runtime._data import Columns, as_columns
+from overdue_risk.runtime._features import (
+    Calibration,
+    Feature,
+    MasterScale,
+    parse_calibration,
+    parse_feature,
+    parse_master_scale,
+)
+from overdue_risk.runtime._kernels import CompiledCard
+
+__all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "load_spec"]
+
+FORMAT = "overdue_risk.scorecard"
+SCHEMA_VERSION = 1
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _check_header(doc: Mapping[str, Any]) -> int:
+    fmt = doc.get("format")
+    if fmt != FORMAT:
+        raise SpecError(
+            f"format: expected {FORMAT!r}; got {fmt!r}. This file is not an overdue_risk "
+            "scoring spec (export one with Scorecard.to_spec())."
+        )
+    version = doc.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SpecError(f"schema_version: expected an integer; got {version!r}.")
+    if version > SCHEMA_VERSION:
+        raise SpecVersionError(
+            f"spec schema_version {version} is newer than this runtime reads "
+            f"({SCHEMA_VERSION}). Upgrade overdue_risk where the spec is scored, or re-export "
+            f"the card with a version that writes schema_version {SCHEMA_VERSION}."
+        )
+    if version < 1:
+        raise SpecError(f"schema_version: expected 1..{SCHEMA_VERSION}; got {version}.")
+    return version
+
+
+def _verify_checksum(doc: Mapping[str, Any]) -> str:
+    block = doc.get("checksum")
+    if not isinstance(block, Mapping) or "value" not in block:
+        raise SpecError(
+            "the spec carries no checksum. Specs are sealed when exported "
+            "(overdue_risk.runtime.seal(doc)); refusing an unsealed spec."
+        )
+    algorithm = block.get("algorithm", CHECKSUM_ALGORITHM)
+    if algorithm != CHECKSUM_ALGORITHM:
+        raise SpecError(f"checksum.algorithm: expected {CHECKSUM_ALGORITHM!r}; got {algorithm!r}.")
+    expected = str(block["value"])
+    actual = compute_checksum(doc)
+    if not hmac.compare_digest(expected, actual):
+        raise SpecError(
+            f"checksum mismatch: the spec says {expected[:12]}... but its content hashes to "
+            f"{actual[:12]}...; the file was modified after it was exported. Re-export it "
+            "from the fitted card (or re-seal it deliberately with overdue_risk.runtime.seal)."
+        )
+    return actual
+
+
+class Spec:
+    """A validated scoring spec: scores, PDs, grades and reason codes with NumPy alone.
+
+    Build one with :func:`load_spec`, :meth:`from_dict` or :meth:`from_json`; the
+    constructor is private. The spec format is documented in ``docs/spec_format.md``.
+
+    Attributes
+    ----------
+    name : str
+        The card's name (``""`` if the spec has none).
+    schema_version : int
+    feature_names : tuple of str
+        Input columns, in scoring order (the column order of a 2-D array input).
+    features : tuple of NumericFeature or CategoricalFeature
+    intercept_points : float
+    calibration : Calibration or None
+    master_scale : MasterScale or None
+    checksum : str or None
+        The verified SHA-256 of the document.
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> spec = Spec.from_dict(seal(example_spec_dict()))
+    >>> spec.feature_names
+    ('age', 'purpose')
+    >>> spec.score({"age": [22, 35, None], "purpose": ["cash", "education", "yacht"]})
+    array([ 92., 111.,  80.])
+    >>> spec.score({"age": 35, "purpose": "medical"})  # one record
+    array([103.])
+    """
+
+    def __init__(self, doc: dict[str, Any], *, _token: object = None) -> None:
+        if _token is not _PRIVATE:
+            raise TypeError("use load_spec(), Spec.from_dict() or Spec.from_json()")
+        self._doc = doc
+        self.schema_version = _check_header(doc)
+        raw = doc.get("features")
+        if not isinstance(raw, list) or not raw:
+            raise SpecError("features: expected a non-empty list of feature objects.")
+        feats = tuple(parse_feature(f, i) for i, f in enumerate(raw))
+        names = [f.name for f in feats]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise SpecError(f"features: names must be unique; {dupes} appear more than once.")
+        self.features: tuple[Feature, ...] = feats
+        self.feature_names: tuple[str, ...] = tuple(names)
+        ip = doc.get("intercept_points", 0.0)
+        if isinstance(ip, bool) or not isinstance(ip, int | float) or not math.isfinite(ip):
+            raise SpecError(f"intercept_points: expected a finite number; got {ip!r}.")
+        self.intercept_points = float(ip)
+        self.calibration: Calibration | None = parse_calibration(doc.get("calibration"))
+        self.master_scale: MasterScale | None = parse_master_scale(doc.get("master_scale"))
+        name = doc.get("name", "")
+        self.name = name if isinstance(name, str) else str(name)
+        self.checksum: str | None = None
+        self._compiled: CompiledCard | None = None
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any], *, verify_checksum: bool = True) -> Spec:
+        """Validate a spec document (a dict as parsed from JSON) and return a Spec.
+
+        Parameters
+        ----------
+        doc : mapping
+            The spec document.
+        verify_checksum : bool, default=True
+            Refuse a document whose checksum is absent or does not match its content.
+
+        Raises
+        ------
+        SpecVersionError
+            The document was written with a newer ``schema_version``.
+        SpecError
+            Anything else wrong: checksum, missing or ill-typed fields (named).
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict
+        >>> Spec.from_dict(example_spec_dict())
+        Traceback (most recent call last):
+        ...
+        overdue_risk.exceptions.SpecError: the spec carries no checksum...
+        """
+        if not isinstance(doc, Mapping):
+            raise SpecError(f"a spec must be a JSON object; got {type(doc).__name__}.")
+        _check_header(doc)  # a newer version is reported as such, before its checksum
+        checksum = _verify_checksum(doc) if verify_checksum else None
+        spec = cls(copy.deepcopy(dict(doc)), _token=_PRIVATE)
+        spec.checksum = checksum
+        return spec
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, verify_checksum: bool = True) -> Spec:
+        """Parse JSON text and validate it as :meth:`from_dict` does.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> Spec.from_json(spec.to_json()).checksum == spec.checksum
+        True
+        """
+        try:
+            doc = json.loads(text, parse_constant=_refuse_constant)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"the spec is not valid JSON: {exc}.") from exc
+        return cls.from_dict(doc, verify_checksum=verify_checksum)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of the spec document (checksum included)."""
+        return copy.deepcopy(self._doc)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The spec document as JSON text (round-trips through :meth:`from_json`)."""
+        return json.dumps(self._doc, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    def __repr__(self) -> str:
+        extra = []
+        if self.calibration is not None:
+            extra.append(f"calibration={self.calibration.method!r}")
+        if self.master_scale is not None:
+            extra.append(f"grades={len(self.master_scale.grades)}")
+        tail = "".join(f", {e}" for e in extra)
+        return f"Spec(name={self.name!r}, n_features={len(self.features)}{tail})"
+
+    # ------------------------------------------------------------------ scoring
+    @property
+    def _card(self) -> CompiledCard:
+        if self._compiled is None:
+            self._compiled = CompiledCard(self.features)
+        return self._compiled
+
+    def _columns(self, data: Any) -> Columns:
+        return as_columns(data, self.feature_names)
+
+    def score(self, data: Any) -> FloatArray:
+        """Total points per row (``intercept_points`` plus each feature's points).
+
+        Parameters
+        ----------
+        data : dict of arrays, dict of scalars, 2-D array, DataFrame or pyarrow Table
+            Columns named as :attr:`feature_names` (a 2-D array: in that order). Missing
+            values (None, NaN, pd.NA) score the feature's missing points.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_rows,)
+            A single record gives an array of length 1.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> import numpy as np
+        >>> spec.score(np.array([[22.0, "cash"], [60.0, "travel"]], dtype=object))
+        array([ 92., 101.])
+        """
+        cols = self._columns(data)
+        card = self._card
+        if cols.record is not None:
+            total = self.intercept_points
+            for p in card.record_points(cols.record):
+                total += p
+            return np.array([total])
+        return card.score(cols, self.intercept_points)
+
+    def feature_points(self, data: Any) -> FloatArray:
+        """Points of every feature, shape ``(n_rows, n_features)`` in spec order.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> spec.feature_points({"age": [22, 35], "purpose": ["cash", "rent"]})
+        array([[52., 40.],
+               [65., 38.]])
+        """
+        cols = self._columns(data)
+        if cols.record is not None:
+            return np.array([self._card.record_points(cols.record)])
+        return self._card.points_matrix(cols).T
+
+    def predict_pd(self, data: Any) -> FloatArray:
+        """Calibrated probability of default per row (needs a ``calibration``).
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> spec.predict_pd({"age": [22, 45], "purpose": ["cash", "education"]}).round(4)
+        array([0.1053, 0.0215])
+        """
+        return self.pd_from_points(self.score(data))
+
+    def pd_from_points(self, points: npt.ArrayLike) -> FloatArray:
+        """Apply the spec's calibration to total points (see docs/spec_format.md)."""
+        cal = self.calibration
+        if cal is None:
+            raise SpecError(
+                "this spec carries no calibration, so it cannot give PDs. Export the card "
+                "with a fitted PDCalibrator (Scorecard.to_spec(calibrator=...))."
+            )
+        pts = np.asarray(points, dtype=np.float64)
+        if cal.method == "logistic":
+            z = cal.intercept + cal.slope * pts
+            with np.errstate(over="ignore"):
+                return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        if cal.method == "isotonic":
+            return np.asarray(np.interp(pts, np.asarray(cal.x), np.asarray(cal.y)))
+        table = np.asarray(cal.y, dtype=np.float64)
+        return table[np.searchsorted(np.asarray(cal.x), pts, side="right")]
+
+    def grade(self, data: Any) -> npt.NDArray[np.str_]:
+        """Master-scale grade per row (needs a ``calibration`` and a ``master_scale``).
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> spec.grade({"age": [22, 45], "purpose": ["cash", "education"]})
+        array(['C', 'B'], dtype='<U1')
+        """
+        return self.grade_from_pd(self.predict_pd(data))
+
+    def grade_from_pd(self, pd: npt.ArrayLike) -> npt.NDArray[np.str_]:
+        """Grades of PDs: ``grades[searchsorted(upper_pd, pd, side="left")]``."""
+        ms = self.master_scale
+        if ms is None:
+            raise SpecError(
+                "this spec carries no master_scale, so it cannot grade. Export the card "
+                "with a MasterScale (Scorecard.to_spec(master_scale=...))."
+            )
+        idx = np.searchsorted(np.asarray(ms.upper_pd), np.asarray(pd), side="left")
+        np.minimum(idx, len(ms.grades) - 1, out=idx)
+        return np.asarray(ms.grades)[idx]
+
+    def reason_codes(self, data: Any, k: int = 4) -> npt.NDArray[np.object_]:
+        """The ``k`` features that cost each row the most points, as reason codes.
+
+        A feature's loss is ``max_points - points``; the ``k`` largest positive losses are
+        reported in decreasing order, ties broken by spec order. Slots beyond the number of
+        features that lost points hold None.
+
+        Returns
+        -------
+        ndarray of object, shape (n_rows, k)
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> spec.reason_codes({"age": [22, 45], "purpose": ["cash", "education"]}, k=2)
+        array([['AGE', 'PURPOSE'],
+               [None, None]], dtype=object)
+        """
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise SpecError(f"k must be a positive integer; got {k!r}.")
+        pts = self.feature_points(data)
+        return reason_codes_from_points(self, pts, int(k))
+
+    # ------------------------------------------------------------------ exports
+    def to_sql(self, **kwargs: Any) -> Any:
+        """SQL scoring expression (delegates to ``overdue_risk.export``, imported lazily)."""
+        return importlib.import_module("overdue_risk.export").to_sql(self, **kwargs)
+
+    def to_pmml(self, **kwargs: Any) -> Any:
+        """PMML document (delegates to ``overdue_risk.export``, imported lazily)."""
+        return importlib.import_module("overdue_risk.export").to_pmml(self, **kwargs)
+
+
+def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
+    """Reason codes from a ``(n_rows, n_features)`` points matrix (see Spec.reason_codes)."""
+    n, f = pts.shape
+    best = np.array([feat.max_points for feat in spec.features])
+    loss = best - pts
+    k_eff = min(k, f)
+    order = np.argsort(-loss, axis=1, kind="stable")[:, :k_eff]
+    lost = np.take_along_axis(loss, order, axis=1) > 0
+    codes = np.array([feat.reason_code for feat in spec.features] + [None], dtype=object)
+    order[~lost] = f
+    out = np.full((n, k), None, dtype=object)
+    out[:, :k_eff] = codes[order]
+    return out
+
+
+_PRIVATE = object()
+
+
+def _refuse_constant(name: str) -> None:
+    raise SpecError(f"the spec contains {name}; NaN and infinity never appear in a spec.")
+
+
+def load_spec(path_or_file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Spec:
+    """Read a spec JSON file, verify its schema version and checksum, and return a Spec.
+
+    Parameters
+    ----------
+    path_or_file : str, path or file object
+        A path to a ``.json`` spec or an open file.
+
+    Returns
+    -------
+    Spec
+
+    Raises
+    ------
+    SpecVersionError
+        Written with a newer ``schema_version`` than this runtime reads.
+    SpecError
+        Checksum mismatch, unsealed, malformed, or unreadable file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, load_spec, seal
+    >>> text = Spec.from_dict(seal(example_spec_dict())).to_json()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "card.json")
+    ...     with open(path, "w", encoding="utf-8") as fh:
+    ...         _ = fh.write(text)
+    ...     load_spec(path).feature_names
+    ('age', 'purpose')
+    """
+    if hasattr(path_or_file, "read"):
+        return Spec.from_json(path_or_file.read())
+    try:
+        with open(os.fspath(path_or_file), "rb") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise SpecError(f"cannot read spec file {os.fspath(path_or_file)!r}: {exc}.") from exc
+    return Spec.from_json(text)

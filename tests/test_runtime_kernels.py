@@ -1,0 +1,215 @@
+"""The fast kernels equal the reference scorer exactly, on boundaries and generated specs.
+
+The reference (overdue_risk.runtime._harness.reference_points) is searchsorted plus dict
+lookups, readable against docs/spec_format.md; the kernels are the grid lookups of
+overdue_risk.runtime._kernels. Equality is exact (==), never approximate.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from overdue_risk.runtime import Spec, example_spec_dict, seal
+from overdue_risk.runtime._harness import (
+    boundary_cases,
+    boundary_values,
+    reference_points,
+    reference_score,
+)
+from overdue_risk.runtime._kernels import BLOCK, CompiledCard
+
+NEXT = float(np.nextafter(1.0, 2.0))
+
+
+def numeric(
+    name: str, splits: list[float], codes: tuple[float, ...] = (), **kw: Any
+) -> dict[str, Any]:
+    pts = kw.get("points", [float(10 * i + 3) for i in range(len(splits) + 1)])
+    return {
+        "name": name,
+        "kind": "numeric",
+        "splits": splits,
+        "points": pts,
+        "missing_points": kw.get("missing", -7.0),
+        "special_codes": list(codes),
+        "special_points": [-100.0 - i for i in range(len(codes))],
+    }
+
+
+def make_spec(features: list[dict[str, Any]], intercept: float = 0.0) -> Spec:
+    raw = example_spec_dict()
+    raw["features"] = features
+    raw["intercept_points"] = intercept
+    return Spec.from_dict(seal(raw))
+
+
+PATHOLOGICAL = {
+    "adjacent floats": [1.0, NEXT, 2.0, 1e6],
+    "huge span": [-1e308, 1e308],
+    "max floats": [-1.7976931348623157e308, 0.0, 1.7976931348623157e308],
+    "single zero": [0.0],
+    "single huge": [1e300],
+    "single subnormal": [-5e-324],
+    "no split": [],
+    "far from zero": [1e15, 1e15 + 1, 1e15 + 2, 1e15 + 4],
+    "tiny spacing": [1e-300, 2e-300, 3e-300],
+    "dense integers": [float(i) for i in range(100)],
+    "quantile-like": [0.12345678901, 0.5, 0.50000001, 3.75, 100.0, 1e5],
+    "negative": [-1000.5, -10.25, -0.001],
+}
+
+
+@pytest.mark.parametrize("label", list(PATHOLOGICAL))
+def test_pathological_splits_match_reference(label: str) -> None:
+    splits = PATHOLOGICAL[label]
+    codes = (-1.0, splits[0]) if splits else (-1.0,)  # a code equal to a split wins
+    spec = make_spec([numeric("x", splits, codes), numeric("y", [0.0, 1.0])], intercept=1.5)
+    cases = boundary_cases(spec, n_rows=3 * BLOCK + 17)  # crosses block boundaries
+    expected = reference_score(spec, cases)
+    np.testing.assert_array_equal(spec.score(cases), expected)
+    matrix = np.column_stack([cases["x"], cases["y"]])
+    np.testing.assert_array_equal(spec.score(matrix), expected)
+    np.testing.assert_array_equal(spec.feature_points(cases), reference_points(spec, cases))
+
+
+def test_hard_cells_and_fallback_are_exercised() -> None:
+    card = CompiledCard(
+        make_spec(
+            [
+                numeric("a", PATHOLOGICAL["adjacent floats"]),
+                numeric("b", PATHOLOGICAL["huge span"]),
+                numeric("c", PATHOLOGICAL["negative"]),
+            ]
+        ).features
+    )
+    grid_a, grid_b, grid_c = card.grids
+    assert grid_a is not None
+    assert grid_a.hard is not None
+    assert grid_b is None  # span overflows: searchsorted fallback
+    assert grid_c is not None
+    assert grid_c.hard is None
+
+
+def test_every_split_neighbourhood_on_random_cards(rng: np.random.Generator) -> None:
+    feats = []
+    for j in range(12):
+        k = int(rng.integers(1, 12))
+        scale = 10.0 ** rng.integers(-5, 8)
+        splits = np.unique(np.round(rng.normal(size=k) * scale, int(rng.integers(0, 6))))
+        feats.append(
+            numeric(
+                f"f{j}", splits.tolist(), points=rng.normal(size=splits.size + 1).round(3).tolist()
+            )
+        )
+    spec = make_spec(feats, intercept=0.25)
+    cases = boundary_cases(spec, n_rows=20_000)
+    x = np.column_stack([cases[f"f{j}"] for j in range(12)])
+    # fractional points: equality holds because both add in spec order
+    np.testing.assert_array_equal(spec.score(cases), reference_score(spec, cases))
+    np.testing.assert_array_equal(spec.score(x), reference_score(spec, cases))
+    noise = rng.normal(size=x.shape) * 10.0 ** rng.integers(-3, 6, size=x.shape[1])
+    noise[rng.random(noise.shape) < 0.05] = np.nan
+    data = {f"f{j}": noise[:, j] for j in range(12)}
+    np.testing.assert_array_equal(spec.score(noise), reference_score(spec, data))
+
+
+def test_categorical_kernel_matches_reference() -> None:
+    feats = [
+        {
+            "name": "c",
+            "kind": "categorical",
+            "categories": [["a", "b"], ["1", "2"], ["0.5", "True"], ["None", "nan"]],
+            "points": [1.0, 2.0, 3.0, 4.0],
+            "missing_points": -1.0,
+            "unseen_points": -2.0,
+            "special_codes": [-9.0],
+            "special_points": [-3.0],
+        },
+        numeric("x", [0.0]),
+    ]
+    spec = make_spec(feats)
+    cases = boundary_cases(spec, n_rows=500)
+    np.testing.assert_array_equal(spec.score(cases), reference_score(spec, cases))
+    col = np.array(["a", "2", "-9", "None", "zz"])
+    data = {"c": col, "x": np.zeros(5)}
+    assert spec.score(data).tolist() == [14.0, 15.0, 10.0, 17.0, 11.0]  # x=0 scores 13
+    for arr in (np.array([1, 2, -9, 7]), np.array([1.0, 2.0, -9.0, np.nan]), np.array([True])):
+        d = {"c": arr, "x": np.zeros(arr.size)}
+        np.testing.assert_array_equal(spec.score(d), reference_score(spec, d))
+
+
+# ------------------------------------------------------------------ hypothesis
+finite = st.floats(allow_nan=False, allow_infinity=False)
+point = st.one_of(
+    st.integers(-200, 200).map(float), st.floats(-500, 500).map(lambda v: round(v, 4))
+)
+
+
+@st.composite
+def numeric_feature(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    style = draw(st.sampled_from(["any", "narrow", "integers"]))
+    if style == "any":
+        raw = draw(st.lists(finite, max_size=10))
+    elif style == "narrow":
+        base = draw(st.floats(-1e6, 1e6))
+        raw = [base + draw(st.floats(0, 1e-6)) for _ in range(draw(st.integers(0, 8)))]
+    else:
+        raw = [float(v) for v in draw(st.lists(st.integers(-50, 50), max_size=12))]
+    splits = sorted({0.0 if v == 0 else v for v in raw})
+    pts = draw(st.lists(point, min_size=len(splits) + 1, max_size=len(splits) + 1))
+    codes = draw(
+        st.lists(st.one_of(st.sampled_from(splits or [0.0]), finite), max_size=3, unique=True)
+    )
+    return numeric(
+        name, splits, tuple(0.0 if c == 0 else c for c in codes), points=pts, missing=draw(point)
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    feats=st.lists(st.integers(0, 0), min_size=1, max_size=4).flatmap(
+        lambda xs: st.tuples(*[numeric_feature(f"v{i}") for i in range(len(xs))])
+    ),
+    extra=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=40),
+    intercept=point,
+)
+def test_generated_specs_match_reference(
+    feats: tuple[dict[str, Any], ...], extra: list[float], intercept: float
+) -> None:
+    spec = make_spec(list(feats), intercept=intercept)
+    cases = boundary_cases(spec)
+    for f in spec.features:  # add arbitrary floats (NaN, inf, subnormals...)
+        vals = np.array(extra * (-(-len(cases[f.name]) // len(extra))))[: len(cases[f.name])]
+        cases[f.name] = np.concatenate([cases[f.name], vals])
+    expected = reference_score(spec, cases)
+    np.testing.assert_array_equal(spec.score(cases), expected)
+    matrix = np.column_stack([cases[n] for n in spec.feature_names])
+    np.testing.assert_array_equal(spec.score(matrix), expected)
+    record = {n: cases[n][0] for n in spec.feature_names}
+    assert spec.score(record)[0] == expected[0]
+
+
+def test_boundary_values_cover_documented_cases() -> None:
+    spec = make_spec([numeric("x", [1.0, 2.0], (-1.0,))])
+    vals = boundary_values(spec.features[0])
+    for v in (
+        1.0,
+        NEXT,
+        float(np.nextafter(1.0, 0)),
+        2.0,
+        -1.0,
+        math.inf,
+        -math.inf,
+        1e308,
+        -1e308,
+        5e-324,
+    ):
+        assert v in vals, v
+    assert None in vals
+    assert any(isinstance(v, float) and math.isnan(v) for v in vals)
