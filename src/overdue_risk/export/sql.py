@@ -256,6 +256,8 @@ def _reason_selects(view: Spec, k: int, d: _Dialect, names: dict[str, str]) -> l
                 f"THEN {string_literal(f.reason_code, d.name)}"
             )
         out.append("CASE " + " ".join(whens) + f" END AS {q(names['reason'] + str(r + 1))}")
+    for r in range(n, k):  # more codes asked than features: NULL, as in the runtime
+        out.append(f"CAST(NULL AS {d.text}) AS {q(names['reason'] + str(r + 1))}")
     return out
 
 
