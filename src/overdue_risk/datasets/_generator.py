@@ -200,7 +200,7 @@ def simulate_applications(
     hidden = rng.normal(0.0, 0.8, n)
     risk = 0.7 * (observed - observed.mean()) + hidden
     # the lender priced with an older, noisier view of the same risk
-    old_view = 0.6 * (observed - observed.mean()) + 0.2 * hidden + rng.normal(0.0, 0.35, n)
+    old_view = 0.5 * (observed - observed.mean()) + 0.1 * hidden + rng.normal(0.0, 0.5, n)
     apr = np.round(np.clip(0.36 + 0.12 * old_view + 0.03 * (term <= 6), 0.18, 0.95) * 200) / 200
 
     # -- when: a growing book, staggered over the panel ------------------------------------
