@@ -7,16 +7,20 @@ import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from overdue_risk._gate_checks import check_calibration, check_discrimination, check_stability
 from overdue_risk.cli import main
 from overdue_risk.exceptions import DataError
 from overdue_risk.gate import (
     CheckResult,
+    GateInputs,
     GateResult,
     default_thresholds_toml,
     load_thresholds,
     read_table,
+    registered_checks,
 )
 
 # --------------------------------------------------------------------------------------
@@ -191,3 +195,127 @@ def test_cli_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code = main(["validate", "spec.json", "data.csv", "--target", "bad", "--config", str(cfg)])
     assert code == 2
     assert "unknown key 'max_pis'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------
+# the checks, on scores with known properties
+# --------------------------------------------------------------------------------------
+
+
+def _scores(rng: np.random.Generator, n: int, separation: float) -> tuple[np.ndarray, np.ndarray]:
+    y = (rng.random(n) < 0.2).astype(np.int64)
+    return y, 600.0 - separation * y + rng.normal(0.0, 40.0, n)
+
+
+def _by_status(results: list[CheckResult]) -> dict[str, str]:
+    return {c.name: c.status for c in results}
+
+
+def test_registered_checks_cover_the_three_groups() -> None:
+    assert registered_checks() == ("discrimination", "calibration", "stability")
+
+
+def test_discrimination_passes_a_good_score_and_fails_noise(rng: np.random.Generator) -> None:
+    th = load_thresholds()
+    y, good = _scores(rng, 4000, 60.0)
+    res = _by_status(check_discrimination(GateInputs(y=y, score=good), th))
+    assert res == {"gini": "pass", "ks": "pass", "auc_vs_initial": "skip"}
+    noise = rng.normal(600.0, 40.0, y.size)
+    res = _by_status(check_discrimination(GateInputs(y=y, score=noise), th))
+    assert res["gini"] == "fail"
+    assert res["ks"] == "fail"
+
+
+def test_gini_check_reports_the_metrics_module_values(rng: np.random.Generator) -> None:
+    from overdue_risk.metrics import gini
+
+    y, s = _scores(rng, 3000, 50.0)
+    (g, *_rest) = check_discrimination(GateInputs(y=y, score=s), load_thresholds())
+    ref = gini(y, -s)
+    assert g.value == pytest.approx(ref.statistic)
+    assert (g.details["ci_low"], g.details["ci_high"]) == pytest.approx(
+        ref.confidence_interval(0.95)
+    )
+
+
+def test_auc_vs_initial_fails_when_discrimination_dropped(rng: np.random.Generator) -> None:
+    th = load_thresholds()
+    yb, base = _scores(rng, 4000, 80.0)
+    y, weak = _scores(rng, 4000, 25.0)
+    dropped = GateInputs(y=y, score=weak, baseline_y=yb, baseline_score=base)
+    (check,) = [c for c in check_discrimination(dropped, th) if c.name == "auc_vs_initial"]
+    assert check.status == "fail"
+    assert check.details["auc_current"] < check.details["auc_initial"]
+    y2, same = _scores(rng, 4000, 80.0)
+    kept = GateInputs(y=y2, score=same, baseline_y=yb, baseline_score=base)
+    (check,) = [c for c in check_discrimination(kept, th) if c.name == "auc_vs_initial"]
+    assert check.status == "pass"
+
+
+def _graded(rng: np.random.Generator, dr_b: float) -> GateInputs:
+    n = 2000
+    grade = np.array(["A"] * n + ["B"] * n, dtype=object)
+    y = np.concatenate([rng.random(n) < 0.02, rng.random(n) < dr_b]).astype(np.int64)
+    pd_ = np.where(grade == "A", 0.02, 0.05)
+    return GateInputs(y=y, score=-pd_, pd=pd_, grade=grade, grade_pd={"A": 0.02, "B": 0.05})
+
+
+def test_calibration_fails_an_underestimated_grade(rng: np.random.Generator) -> None:
+    th = load_thresholds()
+    ok = _by_status(check_calibration(_graded(rng, 0.05), th))
+    assert ok == {
+        "jeffreys grade A": "pass",
+        "jeffreys grade B": "pass",
+        "jeffreys portfolio": "pass",
+        "hosmer_lemeshow": "pass",
+    }
+    bad = _by_status(check_calibration(_graded(rng, 0.12), th))
+    assert bad["jeffreys grade B"] == "fail"
+    assert bad["hosmer_lemeshow"] == "fail"
+    # one rejected grade is tolerated (shown as a warning) when the policy allows it
+    lenient = load_thresholds(overrides={"calibration": {"max_failed_grades": 1}})
+    assert _by_status(check_calibration(_graded(rng, 0.12), lenient))["jeffreys grade B"] == "warn"
+
+
+def test_binomial_grade_test_and_bad_test_name(rng: np.random.Generator) -> None:
+    th = load_thresholds(overrides={"calibration": {"grade_test": "binomial"}})
+    names = [c.name for c in check_calibration(_graded(rng, 0.05), th)]
+    assert names[:2] == ["binomial grade A", "binomial grade B"]
+    th = load_thresholds(overrides={"calibration": {"grade_test": "chi2"}})
+    with pytest.raises(DataError, match="grade_test must be 'jeffreys' or 'binomial'"):
+        check_calibration(_graded(rng, 0.05), th)
+
+
+def test_calibration_without_master_scale_is_skipped(rng: np.random.Generator) -> None:
+    y, s = _scores(rng, 500, 40.0)
+    res = check_calibration(GateInputs(y=y, score=s), load_thresholds())
+    assert [c.status for c in res] == ["skip", "skip"]
+
+
+def test_stability_psi_and_csi(rng: np.random.Generator) -> None:
+    th = load_thresholds()
+    n = 5000
+    base_age = rng.integers(18, 70, n).astype(float)
+    base = GateInputs(
+        y=np.zeros(n, dtype=np.int64),
+        score=rng.normal(600, 40, n),
+        baseline_score=rng.normal(600, 40, n),
+        features={"age": rng.integers(18, 70, n).astype(float)},
+        baseline_features={"age": base_age},
+        feature_edges={"age": (25.0, 35.0, 50.0)},
+    )
+    res = check_stability(base, th)
+    assert _by_status(res) == {"psi score": "pass", "csi age": "pass"}
+    assert res[1].message.endswith("over 4 bins")  # the card's own bins (3 splits)
+    older = GateInputs(
+        y=base.y,
+        score=rng.normal(640, 40, n),
+        baseline_score=base.baseline_score,
+        features={"age": base_age + 15.0},
+        baseline_features={"age": base_age},
+        feature_edges={"age": (25.0, 35.0, 50.0)},
+    )
+    assert _by_status(check_stability(older, th)) == {"psi score": "fail", "csi age": "fail"}
+    assert _by_status(check_stability(GateInputs(y=base.y, score=base.score), th)) == {
+        "psi score": "skip"
+    }

@@ -53,6 +53,7 @@ __all__ = [
     "CheckResult",
     "GateInputs",
     "GateResult",
+    "build_inputs",
     "default_thresholds_toml",
     "load_thresholds",
     "read_table",
@@ -428,7 +429,8 @@ def _jsonable(obj: Any) -> Any:
 class GateInputs:
     """What the checks see: scores and outcomes of the validation (and baseline) sample.
 
-    Built by :func:`validate` from a spec and data; checks are plain functions of it.
+    :func:`validate` builds it from a spec and data; each check is a plain function of it
+    and of the thresholds, so checks can also be run on scores from anywhere.
 
     Attributes
     ----------
@@ -441,11 +443,21 @@ class GateInputs:
     grade : ndarray of object or None
         Master-scale grade, when the spec carries a master scale.
     grade_pd : dict or None
-        Grade -> the master scale's PD of that grade.
-    feature_bins : dict
-        Feature name -> bin index of each row (the card's own bins), for CSI.
-    baseline_y, baseline_score, baseline_feature_bins
-        The same for the baseline sample (``None`` / empty without one).
+        Grade -> the master scale's PD of that grade, in master-scale order.
+    features : dict
+        Feature name -> raw values of the validation sample, for CSI.
+    feature_edges : dict
+        Numeric feature name -> the card's own bin edges (``splits``), for CSI.
+    baseline_y, baseline_score, baseline_features
+        The same for the baseline sample (``None`` / empty without one; ``baseline_y`` is
+        ``None`` also when the baseline lacks the target column).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> inputs = GateInputs(y=np.array([0, 1, 0, 1]), score=np.array([620.0, 540, 600, 580]))
+    >>> inputs.has_baseline
+    False
     """
 
     y: npt.NDArray[np.int64]
@@ -453,21 +465,19 @@ class GateInputs:
     pd: npt.NDArray[np.float64] | None = None
     grade: npt.NDArray[np.object_] | None = None
     grade_pd: Mapping[str, float] | None = None
-    feature_bins: Mapping[str, npt.NDArray[np.int64]] = field(default_factory=dict)
+    features: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)
+    feature_edges: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     baseline_y: npt.NDArray[np.int64] | None = None
     baseline_score: npt.NDArray[np.float64] | None = None
-    baseline_feature_bins: Mapping[str, npt.NDArray[np.int64]] = field(default_factory=dict)
+    baseline_features: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)
+
+    @property
+    def has_baseline(self) -> bool:
+        """True when a baseline sample was scored."""
+        return self.baseline_score is not None
 
 
 CheckFunction = Callable[[GateInputs, Mapping[str, Mapping[str, Any]]], list[CheckResult]]
-
-#: The checks :func:`validate` runs, in order. Each maps (inputs, thresholds) to results.
-_CHECKS: list[CheckFunction] = []
-
-
-def _register(func: CheckFunction) -> CheckFunction:
-    _CHECKS.append(func)
-    return func
 
 
 def registered_checks() -> tuple[str, ...]:
@@ -475,10 +485,12 @@ def registered_checks() -> tuple[str, ...]:
 
     Examples
     --------
-    >>> isinstance(registered_checks(), tuple)
-    True
+    >>> registered_checks()[:1]
+    ('discrimination',)
     """
-    return tuple(f.__name__.removeprefix("_check_") for f in _CHECKS)
+    from overdue_risk._gate_checks import CHECKS
+
+    return tuple(f.__name__.removeprefix("check_") for f in CHECKS)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -569,52 +581,57 @@ def _target(frame: pd.DataFrame, target: str, what: str) -> npt.NDArray[np.int64
 def build_inputs(
     spec: Any, data: Any, *, target: str, baseline: Any | None = None
 ) -> tuple[GateInputs, Spec, int, int | None]:
-    """Score the validation (and baseline) sample with ``spec``: the inputs of the checks."""
+    """Score the validation (and baseline) sample with ``spec``: the inputs of the checks.
+
+    Returns the inputs, the loaded spec, and the row counts of data and baseline.
+    """
     sp = _as_spec(spec)
     frame = _as_frame(data, "the validation data")
     y = _target(frame, target, "the validation data")
-    check_columns(map(str, frame.columns), sp.feature_names, what="the validation data")
-    score = np.asarray(sp.score(frame), dtype=np.float64)
-    pd_, grade, grade_pd = _calibration_outputs(sp, frame)
-    bins = _feature_bins(sp, frame)
+    names = list(sp.feature_names)
+    check_columns(map(str, frame.columns), names, what="the validation data")
+    doc = sp.to_dict()
+    edges = {
+        str(f["name"]): tuple(float(v) for v in f["splits"])
+        for f in doc.get("features", [])
+        if f.get("kind") == "numeric"
+    }
+    pd_, grade, grade_pd = _calibration_outputs(sp, doc, frame)
     kwargs: dict[str, Any] = {}
     n_base: int | None = None
     if baseline is not None:
         bframe = _as_frame(baseline, "the baseline data")
-        check_columns(map(str, bframe.columns), sp.feature_names, what="the baseline data")
+        check_columns(map(str, bframe.columns), names, what="the baseline data")
         n_base = len(bframe)
         kwargs["baseline_score"] = np.asarray(sp.score(bframe), dtype=np.float64)
-        kwargs["baseline_feature_bins"] = _feature_bins(sp, bframe)
+        kwargs["baseline_features"] = {n: bframe[n].to_numpy() for n in names}
         if target in bframe.columns:
             kwargs["baseline_y"] = _target(bframe, target, "the baseline data")
     inputs = GateInputs(
-        y=y, score=score, pd=pd_, grade=grade, grade_pd=grade_pd, feature_bins=bins, **kwargs
+        y=y,
+        score=np.asarray(sp.score(frame), dtype=np.float64),
+        pd=pd_,
+        grade=grade,
+        grade_pd=grade_pd,
+        features={n: frame[n].to_numpy() for n in names},
+        feature_edges=edges,
+        **kwargs,
     )
     return inputs, sp, len(frame), n_base
 
 
 def _calibration_outputs(
-    sp: Spec, frame: pd.DataFrame
+    sp: Spec, doc: Mapping[str, Any], frame: pd.DataFrame
 ) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.object_] | None, dict[str, float] | None]:
-    doc = sp.to_dict()
-    pd_ = None
-    grade = None
-    grade_pd = None
-    if doc.get("calibration"):
-        pd_ = np.asarray(sp.predict_pd(frame), dtype=np.float64)
-        if doc.get("master_scale"):
-            ms = doc["master_scale"]
-            grade = np.asarray(sp.grade(frame), dtype=object)
-            grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
+    if not doc.get("calibration"):
+        return None, None, None
+    pd_ = np.asarray(sp.predict_pd(frame), dtype=np.float64)
+    ms = doc.get("master_scale")
+    if not ms:
+        return pd_, None, None
+    grade = np.asarray(sp.grade(frame), dtype=object)
+    grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
     return pd_, grade, grade_pd
-
-
-def _feature_bins(sp: Spec, frame: pd.DataFrame) -> dict[str, npt.NDArray[np.int64]]:
-    """Bin index per feature (the card's own bins), for CSI; empty if the runtime lacks it."""
-    bin_index = getattr(sp, "bin_index", None)
-    if bin_index is None:
-        return {}
-    return {name: np.asarray(bin_index(frame, name), dtype=np.int64) for name in sp.feature_names}
 
 
 def validate(
@@ -668,8 +685,12 @@ def validate(
     else:
         th = load_thresholds(overrides=thresholds)
     inputs, sp, n_rows, n_base = build_inputs(spec, data, target=target, baseline=baseline)
+    if checks is None:
+        from overdue_risk._gate_checks import CHECKS
+
+        checks = CHECKS
     results: list[CheckResult] = []
-    for func in _CHECKS if checks is None else checks:
+    for func in checks:
         results.extend(func(inputs, th))
     name = str(sp.to_dict().get("name") or "scorecard")
     return GateResult(

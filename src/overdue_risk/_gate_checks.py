@@ -1,0 +1,317 @@
+"""The checks of the CI gate (:mod:`overdue_risk.gate`), one function per group.
+
+Each check is a plain function ``(GateInputs, thresholds) -> list[CheckResult]``; the
+statistics come from :mod:`overdue_risk.metrics` and :mod:`overdue_risk.backtest`.
+Scores are scorecard points (higher = lower risk), so the risk score handed to the
+metrics is ``-score``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk.gate import CheckFunction, CheckResult, GateInputs, Status
+
+__all__ = ["CHECKS", "check_calibration", "check_discrimination", "check_stability"]
+
+Thresholds = Mapping[str, Mapping[str, Any]]
+
+
+def _at_least(value: float, fail: float, warn: float) -> Status:
+    return "fail" if value < fail else "warn" if value < warn else "pass"
+
+
+def _at_most(value: float, fail: float, warn: float) -> Status:
+    return "fail" if value > fail else "warn" if value > warn else "pass"
+
+
+def check_discrimination(inputs: GateInputs, thresholds: Thresholds) -> list[CheckResult]:
+    """Gini with its DeLong interval, KS, and the ECB AUC-vs-initial test.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from overdue_risk.gate import load_thresholds
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 2000)
+    >>> score = 600 - 40 * y + rng.normal(0, 30, 2000)  # bads score lower
+    >>> [c.status for c in check_discrimination(GateInputs(y=y, score=score), load_thresholds())]
+    ['pass', 'pass', 'skip']
+    """
+    from overdue_risk.metrics import auc_change_test, gini, ks_statistic
+
+    th = thresholds["discrimination"]
+    risk = -inputs.score
+    g = gini(inputs.y, risk)
+    level = float(th["confidence_level"])
+    lo, hi = g.confidence_interval(level)
+    out = [
+        CheckResult(
+            "discrimination",
+            "gini",
+            _at_least(g.statistic, th["min_gini"], th["warn_gini"]),
+            g.statistic,
+            f">= {th['min_gini']:.2f}",
+            f"Gini {g.statistic:.3f}, {level:.0%} DeLong CI [{lo:.3f}, {hi:.3f}]",
+            {
+                "auc": (g.statistic + 1) / 2,
+                "standard_error": g.standard_error,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n_events": g.n_events,
+                "n_nonevents": g.n_nonevents,
+            },
+        )
+    ]
+    ks = ks_statistic(inputs.y, risk)
+    out.append(
+        CheckResult(
+            "discrimination",
+            "ks",
+            _at_least(ks.statistic, th["min_ks"], th["warn_ks"]),
+            ks.statistic,
+            f">= {th['min_ks']:.2f}",
+            f"KS {ks.statistic:.3f} at score {-ks.threshold:.6g}",
+            {"pvalue": ks.pvalue, "score_at_max": -ks.threshold},
+        )
+    )
+    alpha = float(th["auc_test_alpha"])
+    if inputs.baseline_y is None or inputs.baseline_score is None:
+        out.append(
+            CheckResult(
+                "discrimination",
+                "auc_vs_initial",
+                "skip",
+                None,
+                f"p >= {alpha:g}",
+                "needs a baseline sample with the target (--baseline)",
+            )
+        )
+        return out
+    from overdue_risk.metrics import roc_auc
+
+    initial = roc_auc(inputs.baseline_y, -inputs.baseline_score).statistic
+    test = auc_change_test(initial, inputs.y, risk)
+    out.append(
+        CheckResult(
+            "discrimination",
+            "auc_vs_initial",
+            "fail" if test.pvalue < alpha else "pass",
+            test.pvalue,
+            f"p >= {alpha:g}",
+            f"AUC {test.auc_b:.3f} now vs {initial:.3f} at baseline "
+            f"(one-sided p = {test.pvalue:.3g})",
+            {"auc_initial": initial, "auc_current": test.auc_b, "statistic": test.statistic},
+        )
+    )
+    return out
+
+
+def _grade_counts(
+    y: npt.NDArray[np.int64], grade: npt.NDArray[np.object_], grade_pd: Mapping[str, float]
+) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """N, D and PD per master-scale grade (in master-scale order; empty grades dropped)."""
+    labels = list(grade_pd)
+    index = {g: i for i, g in enumerate(labels)}
+    codes = np.fromiter((index.get(str(g), -1) for g in grade), np.int64, grade.size)
+    keep = codes >= 0
+    n = np.bincount(codes[keep], minlength=len(labels))
+    d = np.bincount(codes[keep], weights=y[keep], minlength=len(labels))
+    pds = np.array([grade_pd[g] for g in labels], dtype=np.float64)
+    used = n > 0
+    return (
+        [g for g, u in zip(labels, used, strict=True) if u],
+        n[used].astype(np.int64),
+        np.rint(d[used]).astype(np.int64),
+        pds[used],
+    )
+
+
+def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckResult]:
+    """Per-grade Jeffreys (or binomial) backtests of the master scale and Hosmer-Lemeshow.
+
+    A grade fails when its default rate is significantly above its PD; the gate fails when
+    more than ``max_failed_grades`` grades fail (fewer are shown as warnings).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from overdue_risk.gate import load_thresholds
+    >>> y = np.array([0] * 95 + [1] * 5 + [0] * 80 + [1] * 20)
+    >>> grade = np.array(["A"] * 100 + ["B"] * 100, dtype=object)
+    >>> pd = np.where(grade == "A", 0.05, 0.20)
+    >>> inputs = GateInputs(y=y, score=-pd, pd=pd, grade=grade, grade_pd={"A": 0.05, "B": 0.2})
+    >>> [c.name for c in check_calibration(inputs, load_thresholds())]
+    ['jeffreys grade A', 'jeffreys grade B', 'jeffreys portfolio', 'hosmer_lemeshow']
+    """
+    from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
+
+    th = thresholds["calibration"]
+    alpha = float(th["alpha"])
+    test_name = str(th["grade_test"])
+    out: list[CheckResult] = []
+    if inputs.grade is None or inputs.grade_pd is None:
+        out.append(
+            CheckResult(
+                "calibration",
+                f"{test_name} per grade",
+                "skip",
+                None,
+                f"p >= {alpha:g}",
+                "the spec has no calibration and master scale",
+            )
+        )
+    else:
+        if test_name not in ("jeffreys", "binomial"):
+            from overdue_risk.exceptions import DataError
+
+            msg = f"[calibration] grade_test must be 'jeffreys' or 'binomial'; got {test_name!r}."
+            raise DataError(msg)
+        labels, n, d, pds = _grade_counts(inputs.y, inputs.grade, inputs.grade_pd)
+        test = (jeffreys_test if test_name == "jeffreys" else binomial_test)(
+            n, d, pds, labels=labels
+        )
+        pvals = np.asarray(test.grade_pvalue, dtype=np.float64)
+        n_failed = int((pvals < alpha).sum())
+        too_many = n_failed > int(th["max_failed_grades"])
+        for i, g in enumerate(labels):
+            rejected = bool(pvals[i] < alpha)
+            status: Status = ("fail" if too_many else "warn") if rejected else "pass"
+            out.append(
+                CheckResult(
+                    "calibration",
+                    f"{test_name} grade {g}",
+                    status,
+                    float(pvals[i]),
+                    f"p >= {alpha:g}",
+                    f"{int(d[i]):,} defaults of {int(n[i]):,} (DR {d[i] / n[i]:.2%}) vs PD "
+                    f"{pds[i]:.2%}" + (": default rate above PD" if rejected else ""),
+                    {"n": int(n[i]), "defaults": int(d[i]), "pd": float(pds[i])},
+                )
+            )
+        out.append(
+            CheckResult(
+                "calibration",
+                f"{test_name} portfolio",
+                "fail" if test.pvalue < alpha else "pass",
+                test.pvalue,
+                f"p >= {alpha:g}",
+                f"{int(d.sum()):,} defaults of {int(n.sum()):,} (DR {d.sum() / n.sum():.2%}) vs "
+                f"mean PD {float(np.average(pds, weights=n)):.2%}; {n_failed} grade(s) rejected",
+                {"failed_grades": n_failed, "max_failed_grades": int(th["max_failed_grades"])},
+            )
+        )
+    hl_alpha = float(th["hl_alpha"])
+    if inputs.pd is None:
+        out.append(
+            CheckResult(
+                "calibration",
+                "hosmer_lemeshow",
+                "skip",
+                None,
+                f"p >= {hl_alpha:g}",
+                "the spec has no calibration (no PD)",
+            )
+        )
+        return out
+    n_g, d_g, pd_g = _pd_groups(inputs.y, inputs.pd, int(th["hl_groups"]))
+    hl = hosmer_lemeshow_test(n_g, d_g, pd_g)
+    out.append(
+        CheckResult(
+            "calibration",
+            "hosmer_lemeshow",
+            "fail" if hl.pvalue < hl_alpha else "pass",
+            hl.pvalue,
+            f"p >= {hl_alpha:g}",
+            f"HL chi2 = {hl.statistic:.2f} on {hl.dof:g} df over {n_g.size} PD groups",
+            {"statistic": hl.statistic, "dof": hl.dof},
+        )
+    )
+    return out
+
+
+def _pd_groups(
+    y: npt.NDArray[np.int64], pd: npt.NDArray[np.float64], n_groups: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """N, D and mean PD over (at most) ``n_groups`` quantile groups of the PD; ties kept."""
+    edges = np.unique(np.quantile(pd, np.linspace(0, 1, max(n_groups, 1) + 1)[1:-1]))
+    codes = np.searchsorted(edges, pd, side="right")
+    k = edges.size + 1
+    n = np.bincount(codes, minlength=k)
+    d = np.bincount(codes, weights=y, minlength=k)
+    s = np.bincount(codes, weights=pd, minlength=k)
+    used = n > 0
+    mean_pd = np.clip(s[used] / n[used], 1e-12, 1 - 1e-12)
+    return n[used].astype(np.int64), np.rint(d[used]).astype(np.int64), mean_pd
+
+
+def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckResult]:
+    """PSI of the score and CSI of each feature (on the card's bins) against the baseline.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from overdue_risk.gate import load_thresholds
+    >>> rng = np.random.default_rng(0)
+    >>> base = rng.normal(600, 50, 5000)
+    >>> inputs = GateInputs(y=np.zeros(5000, dtype=np.int64), score=base + 40,
+    ...                     baseline_score=base)
+    >>> [(c.name, c.status) for c in check_stability(inputs, load_thresholds())]
+    [('psi score', 'fail')]
+    """
+    from overdue_risk.metrics import csi, psi
+
+    th = thresholds["stability"]
+    if inputs.baseline_score is None:
+        return [
+            CheckResult(
+                "stability",
+                "psi score",
+                "skip",
+                None,
+                f"<= {th['max_psi']:.2f}",
+                "needs a baseline sample (--baseline)",
+            )
+        ]
+    p = psi(inputs.baseline_score, inputs.score, bins=int(th["n_score_bins"]), name="score")
+    out = [
+        CheckResult(
+            "stability",
+            "psi score",
+            _at_most(p.statistic, th["max_psi"], th["warn_psi"]),
+            p.statistic,
+            f"<= {th['max_psi']:.2f}",
+            f"PSI {p.statistic:.4f} ({p.rule_of_thumb}); mean score {inputs.score.mean():.1f} "
+            f"vs {inputs.baseline_score.mean():.1f} at baseline",
+            {"pvalue": p.pvalue, "critical_value": p.critical_value},
+        )
+    ]
+    names = [n for n in inputs.features if n in inputs.baseline_features]
+    if not names:
+        return out
+    result = csi(
+        {n: inputs.baseline_features[n] for n in names},
+        {n: inputs.features[n] for n in names},
+        bins={n: list(e) for n, e in inputs.feature_edges.items() if n in names},
+    )
+    for name, r in zip(result.names, result.results, strict=True):
+        out.append(
+            CheckResult(
+                "stability",
+                f"csi {name}",
+                _at_most(r.statistic, th["max_csi"], th["warn_csi"]),
+                r.statistic,
+                f"<= {th['max_csi']:.2f}",
+                f"CSI {r.statistic:.4f} ({r.rule_of_thumb}) over {len(r.labels)} bins",
+                {"pvalue": r.pvalue},
+            )
+        )
+    return out
+
+
+#: The checks :func:`overdue_risk.gate.validate` runs, in order.
+CHECKS: tuple[CheckFunction, ...] = (check_discrimination, check_calibration, check_stability)
