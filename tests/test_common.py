@@ -11,8 +11,14 @@ from typing import Any
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from overdue_risk.binning import WOEBinner
+from overdue_risk.calibration import PDCalibrator
 
-ESTIMATORS: list[Any] = [WOEBinner()]
+ESTIMATORS: list[Any] = [
+    WOEBinner(),
+    PDCalibrator(),
+    PDCalibrator(method="isotonic"),
+    PDCalibrator(method="binned"),
+]
 
 _BINARY_01 = (
     "binary 0/1 default flag only: this check fits with y in {1, 2} (covered by our own "

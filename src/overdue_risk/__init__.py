@@ -28,8 +28,10 @@ _LAZY: dict[str, str] = {
     "ChallengerReport": "overdue_risk.scorecard",
     "ConstraintError": "overdue_risk.exceptions",
     "DataError": "overdue_risk.exceptions",
+    "MasterScale": "overdue_risk.calibration",
     "NotFittedError": "overdue_risk.exceptions",
     "OverdueRiskError": "overdue_risk.exceptions",
+    "PDCalibrator": "overdue_risk.calibration",
     "PointsScaling": "overdue_risk.scorecard",
     "Portfolio": "overdue_risk.datasets",
     "ReasonCodes": "overdue_risk.scorecard",
@@ -69,6 +71,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from overdue_risk.binning import BinningTable, CountTable, FeatureBinning, WOEBinner
     from overdue_risk.buckets import dpd_to_bucket
+    from overdue_risk.calibration import MasterScale, PDCalibrator
     from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
     from overdue_risk.exceptions import (
         ConstraintError,
