@@ -239,7 +239,7 @@ def _random_values(feature: Any, n: int, rng: np.random.Generator) -> npt.NDArra
         x[(pick >= 0.15) & (pick < 0.2)] = np.nan
         return x
     pool: list[Any] = [c for group in feature.categories for c in group]
-    pool += [None] + list(feature.special_codes)
+    pool += [None, *feature.special_codes]
     if feature.unseen_policy != "error":
         pool += ["unseen-a", "UNSEEN b"]
     out = np.empty(n, dtype=object)
