@@ -40,7 +40,7 @@ __all__ = ["CompiledCard"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
-BLOCK = 8192  # rows per block: the per-feature temporaries stay in L2 cache
+BLOCK = 16384  # rows per block: the per-feature temporaries stay in L2 cache
 _GRIDS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 
 
@@ -128,6 +128,19 @@ def _compile_numeric(
     return grid, s_tab, lh, total
 
 
+class _Scratch:
+    """Preallocated temporaries of the numeric kernel (one set per block size)."""
+
+    __slots__ = ("ge", "idx", "s", "size", "t")
+
+    def __init__(self, n: int) -> None:
+        self.size = n
+        self.t = np.empty(n)
+        self.idx = np.empty(n, dtype=np.intp)
+        self.s = np.empty(n)
+        self.ge = np.empty(n, dtype=bool)
+
+
 class CompiledCard:
     """All features of a spec compiled for fast scoring (built once per Spec)."""
 
@@ -153,24 +166,26 @@ class CompiledCard:
         self._buffers: dict[str, Any] = {}
 
     # ----------------------------------------------------------------- numeric kernel
-    def _numeric_into(self, j: int, x: FloatArray, out: FloatArray) -> None:
-        """Points of numeric feature ``j`` for the float64 values ``x`` written into ``out``."""
-        feat = self.features[j]
-        assert isinstance(feat, NumericFeature)
+    def _numeric_into(
+        self, j: int, x: FloatArray, out: FloatArray, scratch: _Scratch | None = None
+    ) -> None:
+        """Points of numeric feature ``j`` for the float64 values ``x`` written into ``out``.
+
+        Call inside ``np.errstate(all="ignore")`` (inf * 0 and overflow are expected).
+        """
         grid = self.grids[j]
         if grid is None:
+            feat = self.features[j]
+            assert isinstance(feat, NumericFeature)
             _numeric_searchsorted(feat, x, out)
             return
         n = x.size
-        t = np.empty(n)
-        idx = np.empty(n, dtype=np.intp)
-        s = np.empty(n)
-        ge = np.empty(n, dtype=bool)
-        with np.errstate(all="ignore"):
-            np.multiply(x, grid.a, out=t)
-            np.add(t, grid.b, out=t)
-            np.fmax(t, grid.lo, out=t)
-            np.fmin(t, grid.hi, out=t)
+        sc = scratch if scratch is not None and scratch.size >= n else _Scratch(n)
+        t, idx, s, ge = sc.t[:n], sc.idx[:n], sc.s[:n], sc.ge[:n]
+        np.multiply(x, grid.a, out=t)
+        np.add(t, grid.b, out=t)
+        np.fmax(t, grid.lo, out=t)
+        np.fmin(t, grid.hi, out=t)
         np.copyto(idx, t, casting="unsafe")  # truncation == floor: t >= lo >= 0
         np.take(self.s_table, idx, out=s, mode="clip")
         np.greater_equal(x, s, out=ge)
@@ -178,8 +193,7 @@ class CompiledCard:
         np.add(idx, ge, out=idx, casting="unsafe")
         np.take(self.lh_table, idx, out=out, mode="clip")
         if grid.hard is not None:
-            cell = idx >> 1
-            fix = np.isin(cell, grid.hard)
+            fix = np.isin(idx >> 1, grid.hard)
             if fix.any():
                 out[fix] = grid.table[np.searchsorted(grid.splits, x[fix], side="right")]
         for code, pts in grid.codes:
@@ -231,9 +245,9 @@ class CompiledCard:
 
     def _run(self, cols: Columns, sink: Any, out: FloatArray | None) -> None:
         n = cols.n_rows
-        numeric = [j for j, f in enumerate(self.features) if isinstance(f, NumericFeature)]
+        feats = self.features
         cat_pts: dict[int, FloatArray] = {}
-        for j, feat in enumerate(self.features):
+        for j, feat in enumerate(feats):
             if isinstance(feat, CategoricalFeature):
                 slots = self.categorical_slots(j, cols.get(j, feat.name))
                 cat_pts[j] = self.slot_points[j][slots]
@@ -241,28 +255,28 @@ class CompiledCard:
         fast_matrix = matrix is not None and matrix.dtype.kind in "fiub"
         col_cache: dict[int, FloatArray] = {}
         if not fast_matrix:
-            for j in numeric:
-                col_cache[j] = numeric_column(
-                    cols.get(j, self.features[j].name), self.features[j].name
-                )
-        buf = np.empty(min(BLOCK, max(n, 1)))
-        xbuf = np.empty(min(BLOCK, max(n, 1)))
-        for r0 in range(0, n, BLOCK):
-            r1 = min(n, r0 + BLOCK)
-            m = r1 - r0
-            for j in range(len(self.features)):
-                target = out[j, r0:r1] if out is not None else buf[:m]
-                if j in cat_pts:
-                    np.copyto(target, cat_pts[j][r0:r1])
-                else:
-                    if fast_matrix:
-                        assert matrix is not None
-                        x = xbuf[:m]
-                        np.copyto(x, matrix[r0:r1, j], casting="unsafe")
+            for j, feat in enumerate(feats):
+                if j not in cat_pts:
+                    col_cache[j] = numeric_column(cols.get(j, feat.name), feat.name)
+        size = min(BLOCK, max(n, 1))
+        scratch = _Scratch(size)
+        buf = np.empty(size)
+        xbuf = np.empty((len(feats), size)) if fast_matrix else None
+        with np.errstate(all="ignore"):
+            for r0 in range(0, n, BLOCK):
+                r1 = min(n, r0 + BLOCK)
+                m = r1 - r0
+                if xbuf is not None:
+                    assert matrix is not None
+                    np.copyto(xbuf[:, :m], matrix[r0:r1].T, casting="unsafe")
+                for j in range(len(feats)):
+                    target = out[j, r0:r1] if out is not None else buf[:m]
+                    if j in cat_pts:
+                        np.copyto(target, cat_pts[j][r0:r1])
                     else:
-                        x = col_cache[j][r0:r1]
-                    self._numeric_into(j, x, target)
-                sink(j, r0, r1, target)
+                        x = xbuf[j, :m] if xbuf is not None else col_cache[j][r0:r1]
+                        self._numeric_into(j, x, target, scratch)
+                    sink(j, r0, r1, target)
 
     # ---------------------------------------------------------------- one record
     def record_points(self, record: Mapping[str, Any]) -> list[float]:
