@@ -174,9 +174,16 @@ class CardFeature:
         """Best points attainable: the max over regular, missing and special slots.
 
         The unseen slot is a policy fallback, not a value an applicant can hold, so it
-        does not count.
+        does not count; nor, on a fitted card, do missing and special slots that no
+        training applicant held.
         """
-        return float(np.max(self.points[: self.n_slots - 1]))
+        attainable = np.ones(self.n_slots, dtype=bool)
+        attainable[-1] = False
+        if self.event_count is not None and self.nonevent_count is not None:
+            # fitted card: missing/special slots nobody held in training are not attainable
+            seen = (self.event_count + self.nonevent_count) > 0
+            attainable[self.n_bins : -1] = seen[self.n_bins : -1]
+        return float(np.max(self.points[attainable]))
 
     def bin_index(self, values: Any) -> IntArray:
         """Index-layout bin of each value (the binner's own rule when fitted)."""

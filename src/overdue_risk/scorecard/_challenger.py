@@ -85,7 +85,7 @@ class ChallengerReport(Result):
         """Rows train/test; columns scorecard, challenger, gap."""
         import pandas as pd
 
-        rows = {
+        rows: dict[str, list[float | None]] = {
             "train": [self.gini_scorecard_train, self.gini_challenger_train, self.gini_gap_train]
         }
         if self.gini_gap_test is not None:

@@ -13,7 +13,7 @@ A card is a dict, or a JSON or TOML file holding one::
     [[features]]
     name = "age"
     kind = "numeric"
-    reason_code = "AGE"             # optional, default: the name upper-cased
+    reason_code = "AGE"             # optional, default: the name
     missing_points = 5              # required
     special = [{code = -1, points = 0}]   # optional
     bins = [{upper = 25, points = 10},
@@ -35,6 +35,7 @@ first (last) bin means minus (plus) infinity and, in between, the neighbour's bo
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -149,6 +150,13 @@ def _numeric_bins(feat: str, bins: Any) -> tuple[list[float], list[float]]:
         where = f"feature {feat!r} bin {i}"
         lows.append(_number(b["lower"], f"{where} lower") if "lower" in b else None)
         ups.append(_number(b["upper"], f"{where} upper") if "upper" in b else None)
+    given_lows = [(i, v) for i, v in enumerate(lows) if v is not None]
+    for (i0, a), (i1, b) in itertools.pairwise(given_lows):
+        if b < a:
+            raise DataError(
+                f"feature {feat!r}: bins are unsorted: bin {i1} starts at {b}, before bin {i0} "
+                f"(which starts at {a}). List bins from the lowest values to the highest."
+            )
     # fill omitted bounds from the neighbours
     lo = [
         lows[i] if lows[i] is not None else (-math.inf if i == 0 else ups[i - 1]) for i in range(n)
@@ -372,7 +380,7 @@ def _feature(i: int, f: Any) -> CardFeature:
             "Unseen",
         )
     points = np.array([*regular, missing, *special_pts, unseen], dtype=np.float64)
-    reason = f.get("reason_code", name.upper())
+    reason = f.get("reason_code", name)
     if not isinstance(reason, str) or not reason:
         raise DataError(f"feature {name!r}: reason_code must be a non-empty string.")
     return CardFeature(

@@ -23,6 +23,7 @@ from overdue_risk._validation import check_in, check_positive, check_sample_weig
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._expert import parse_expert_card
+from overdue_risk.scorecard._logistic import LogisticFit, fit_logistic
 from overdue_risk.scorecard._reasons import ReasonCodes
 from overdue_risk.scorecard._scaling import PointsScaling
 from overdue_risk.scorecard._spec import build_spec, write_spec
@@ -86,8 +87,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     C : float, default=inf
         Inverse L2 regularisation of the logistic model; ``inf`` is the unpenalised
         maximum-likelihood fit (so the statsmodels summary matches the card exactly).
-    max_iter : int, default=1000
-        Iterations of the logistic model's solver.
+    max_iter : int, default=100
+        Newton steps of the logistic fit (it usually converges in under ten).
     pdo, base_score, base_odds : float, default=20, 600, 50
         Points scaling (see :class:`PointsScaling`).
     rounding : bool, default=False
@@ -98,7 +99,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ``"separate"`` keeps it as ``intercept_points_``, so each bin's points read as
         the feature's own contribution (points 0 = WOE 0 = the average applicant).
     reason_code_map : dict or None, default=None
-        Feature name -> reason code; unmapped features use the name upper-cased.
+        Feature name -> reason code; unmapped features use their name.
 
     Attributes
     ----------
@@ -106,8 +107,12 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Class labels; ``classes_[1]`` is the event (bad).
     binner_ : WOEBinner
         The fitted binner (all input features).
-    estimator_ : LogisticRegression
-        The logistic model on the WOE of the selected features.
+    coef_ : ndarray of shape (1, n_card_features)
+        Logistic coefficients of the card features' WOE (negative under the convention).
+    intercept_ : ndarray of shape (1,)
+        Logistic intercept.
+    n_iter_ : int
+        Newton steps of the logistic fit.
     card_ : tuple of CardFeature
         The card: per feature, bins, WOE, coefficient and points in index layout.
     features_ : list of str
@@ -161,6 +166,12 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     (2, 1)
     """
 
+    # fitted attributes that an expert card leaves empty (declared for type checkers only)
+    coef_: FloatArray | None
+    intercept_: FloatArray | None
+    summary_: ScorecardSummary | None
+    target_: dict[str, Any] | None
+
     def __init__(
         self,
         binner: Any = None,
@@ -169,7 +180,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         max_features: int | None = None,
         sign_check: str = "drop",
         C: float = math.inf,
-        max_iter: int = 1000,
+        max_iter: int = 100,
         pdo: float = 20.0,
         base_score: float = 600.0,
         base_odds: float = 50.0,
@@ -274,9 +285,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             else (np.empty((cols.n_rows, 0)))
         )
         dropped, keep = self._select(names, bins, Z)
-        keep, model, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
-        b0 = float(model.intercept_[0])
-        coefs = np.asarray(model.coef_[0], dtype=np.float64)
+        keep, fit, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
+        if not fit.converged:
+            warnings.warn(
+                f"the logistic model did not converge in max_iter={self.max_iter} Newton "
+                "steps (quasi-separation?). Lower C, merge sparse bins or raise max_iter.",
+                OverdueRiskWarning,
+                stacklevel=2,
+            )
+        b0 = fit.intercept
+        coefs = fit.coef
         p = len(keep)
         mode = self.intercept_mode if p > 0 else "separate"
         shared = scaling.offset - scaling.factor * b0
@@ -290,7 +308,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         intercept_raw = 0.0 if mode == "distributed" else shared
         self.classes_ = classes
         self.binner_ = binner
-        self.estimator_ = model
+        self.n_iter_ = fit.n_iter
         self.scaling_ = scaling
         self.card_ = tuple(card)
         self.features_ = [f.name for f in card]
@@ -303,7 +321,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.coef_ = coefs.reshape(1, -1)
         self.intercept_ = np.array([b0])
         self.summary_ = fit_summary(
-            Z[:, keep], y01, None if sample_weight is None else w, self.features_
+            Z[:, keep],
+            y01,
+            None if sample_weight is None else w,
+            self.features_,
+            start_params=np.r_[b0, coefs] if math.isinf(float(self.C)) else None,
         )
         self.target_ = {"name": str(getattr(y, "name", None) or "event"), "definition": None}
         self.overrides_ = list(getattr(binner, "overrides_", []) or [])
@@ -332,7 +354,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             labels=labels,
             points=points,
             points_raw=raw,
-            reason_code=str(codes.get(name, name.upper())),
+            reason_code=str(codes.get(name, name)),
             woe=np.asarray(fb.woe, dtype=np.float64),
             coefficient=coef,
             event_count=np.asarray(fb.event_count, dtype=np.float64),
@@ -372,23 +394,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         w: FloatArray,
         keep: list[int],
         dropped: dict[str, str],
-    ) -> tuple[list[int], Any, list[str]]:
-        from sklearn.linear_model import LogisticRegression
-
+    ) -> tuple[list[int], LogisticFit, list[str]]:
         wrong: list[str] = []
         while True:
-            model = LogisticRegression(C=float(self.C), max_iter=int(self.max_iter))
-            if keep:
-                model.fit(Z[:, keep], y, sample_weight=w)
-            else:  # intercept-only model: the event log-odds of the (weighted) sample
-                rate = float(np.clip(np.average(y, weights=w), 1e-12, 1 - 1e-12))
-                model.coef_ = np.zeros((1, 0))
-                model.intercept_ = np.array([math.log(rate / (1 - rate))])
-                model.classes_ = np.array([0, 1])
-            coefs = np.asarray(model.coef_[0], dtype=np.float64)
-            bad = [(c, j) for c, j in zip(coefs, keep, strict=True) if c > 0]
+            fit = fit_logistic(Z[:, keep], y, w, C=float(self.C), max_iter=int(self.max_iter))
+            bad = [(c, j) for c, j in zip(fit.coef, keep, strict=True) if c > 0]
             if not bad:
-                return keep, model, wrong
+                return keep, fit, wrong
             if self.sign_check != "drop":
                 wrong.extend(names[j] for _, j in bad)
                 if self.sign_check == "warn":
@@ -400,7 +412,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                         OverdueRiskWarning,
                         stacklevel=3,
                     )
-                return keep, model, wrong
+                return keep, fit, wrong
             c, j = max(bad)
             wrong.append(names[j])
             dropped[names[j]] = f"wrong coefficient sign ({c:+.4g}; WOE convention needs < 0)"
@@ -455,7 +467,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sc.intercept_mode = "distributed" if parsed.intercept_points == 0 else "separate"
         sc.classes_ = np.array([0, 1])
         sc.binner_ = None
-        sc.estimator_ = None
+        sc.n_iter_ = 0
         sc.scaling_ = parsed.scaling
         sc.card_ = feats
         sc.features_ = [f.name for f in feats]

@@ -38,7 +38,8 @@ def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
     d["missing_points"] = _num(pts[nb], rounded)
     if f.kind == "categorical":
         d["unseen_points"] = _num(pts[nb + 1 + s], rounded)
-        d["unseen_policy"] = f.unseen_policy
+        if f.unseen_policy != "points":  # expert cards giving explicit unseen points: no policy
+            d["unseen_policy"] = f.unseen_policy
     d["special_codes"] = [float(c) for c in f.special_codes]
     d["special_points"] = [_num(v, rounded) for v in pts[nb + 1 : nb + 1 + s]]
     d["max_points"] = _num(f.max_points, rounded)
@@ -53,20 +54,9 @@ def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
 
 
 def _seal(doc: dict[str, Any]) -> dict[str, Any]:
-    try:
-        from overdue_risk.runtime import seal
-    except ImportError:  # TEMPORARY until overdue_risk.runtime lands; then removed
-        import hashlib
+    """Checksum via the runtime's ``seal`` (the one implementation; it validates too)."""
+    from overdue_risk.runtime import seal
 
-        body = {k: v for k, v in doc.items() if k != "checksum"}
-        text = json.dumps(
-            body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
-        body["checksum"] = {
-            "algorithm": "sha256",
-            "value": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        }
-        return body
     sealed: dict[str, Any] = seal(doc)
     return sealed
 

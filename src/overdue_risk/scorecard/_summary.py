@@ -169,6 +169,7 @@ def fit_summary(
     names: Sequence[str],
     *,
     cov_type: str = "nonrobust",
+    start_params: npt.ArrayLike | None = None,
 ) -> ScorecardSummary:
     """Fit GLM Binomial with ``freq_weights`` on the WOE design ``Z`` and summarise it."""
     import statsmodels.api as sm
@@ -185,7 +186,7 @@ def fit_summary(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = sm.GLM(yk, design, family=sm.families.Binomial(), freq_weights=wk)
-        res = model.fit(cov_type=cov_type)
+        res = model.fit(cov_type=cov_type, start_params=start_params)
         params = np.asarray(res.params, dtype=np.float64)
         bse = np.asarray(res.bse, dtype=np.float64)
         ci = np.asarray(res.conf_int(alpha=0.05), dtype=np.float64)
