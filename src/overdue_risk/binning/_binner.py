@@ -21,7 +21,7 @@ from overdue_risk._validation import (
 )
 from overdue_risk.binning._counts import CountTable, as_numeric_column
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
-from overdue_risk.binning._prebin import prebin_splits
+from overdue_risk.binning._prebin import numeric_prebin_counts
 from overdue_risk.binning._solver import solve_binning
 from overdue_risk.binning._table import BinningSummary, BinningTable, gini_ks_from_counts
 from overdue_risk.exceptions import ConstraintError, DataError, NotFittedError
@@ -118,7 +118,8 @@ default="auto"
         IV, preferring a monotone shape on ties; ``trend`` in ``bins_`` records the shape
         chosen. Categorical bins are always ascending in their event-rate order.
     min_bin_frac : float, default=0.05
-        Minimum share of the total (weighted) rows in each regular bin.
+        Minimum share of the feature's regular (non-missing, non-special) weighted rows in
+        each regular bin (as the pre-binning of optbinning counts it).
     min_event_count, min_nonevent_count : float, default=1
         Minimum (weighted) events and non-events per regular bin.
     special_codes : sequence of float, or dict of column -> sequence, default=None
@@ -128,7 +129,7 @@ default="auto"
         Candidate split points that replace the pre-binning of that column.
     n_prebins : int, default=20
         Maximum number of pre-bins per numeric column.
-    prebinning : {"quantile", "tree"}, default="quantile"
+    prebinning : {"tree", "quantile"}, default="tree"
         Pre-binning method (see :func:`prebin_splits`).
     categorical_features : "auto" or sequence of column names/indices, default="auto"
         Which columns are categorical. "auto": pandas category/object/string columns whose
@@ -200,7 +201,7 @@ default="auto"
         special_codes: Sequence[float] | Mapping[str, Sequence[float]] | None = None,
         user_splits: Mapping[str, Sequence[float]] | None = None,
         n_prebins: int = 20,
-        prebinning: str = "quantile",
+        prebinning: str = "tree",
         categorical_features: str | Sequence[str | int] = "auto",
         rare_category_frac: float = 0.01,
         unseen_policy: str = "worst",
@@ -360,18 +361,23 @@ default="auto"
             special = np.isin(x, codes) if codes else np.zeros(x.shape[0], dtype=bool)
             regular = ~np.isnan(x) & ~special
             us = (self.user_splits or {}).get(name) if self.user_splits is not None else None
+            user = None
             if us is not None:
-                splits = np.unique(check_finite(np.asarray(list(us), dtype=np.float64), name))
-            else:
-                splits = prebin_splits(
-                    x[regular],
-                    y[regular],
-                    w[regular],
-                    n_prebins=int(self.n_prebins),
-                    method=self.prebinning,
-                    min_prebin_frac=float(self.min_bin_frac),
-                )
-            table = CountTable.from_data(name, x, y, w, splits=splits.tolist(), special_codes=codes)
+                user = np.unique(check_finite(np.asarray(list(us), dtype=np.float64), name))
+            yf = y.astype(np.float64)
+            edges, ev, ne = numeric_prebin_counts(
+                x[regular], yf[regular], w[regular], n_prebins=int(self.n_prebins),
+                method=self.prebinning, min_prebin_frac=float(self.min_bin_frac),
+                user_splits=user,
+            )
+            miss = np.isnan(x)
+            wy, wn = w * yf, w * (1.0 - yf)
+            extra_e = [float(wy[miss].sum())] + [float(wy[x == c].sum()) for c in codes]
+            extra_n = [float(wn[miss].sum())] + [float(wn[x == c].sum()) for c in codes]
+            table = CountTable(
+                name, "numeric", tuple(edges.tolist()), (), codes,
+                np.r_[ev, extra_e], np.r_[ne, extra_n],
+            )
         if (
             table.total > 0
             and table.event[table.n_prebins] + table.nonevent[table.n_prebins] >= table.total
@@ -454,7 +460,7 @@ default="auto"
             total_nonevents=total_n,
             trend=self.monotonic_trend,
             max_n_bins=self.max_n_bins,
-            min_size=self.min_bin_frac * total,
+            min_size=self.min_bin_frac * float(ev.sum() + ne.sum()),
             min_events=self.min_event_count,
             min_nonevents=self.min_nonevent_count,
         )
@@ -522,7 +528,7 @@ default="auto"
             total_nonevents=total_n,
             trend=None,
             max_n_bins=self.max_n_bins,
-            min_size=self.min_bin_frac * total,
+            min_size=self.min_bin_frac * float(ev[: len(groups)].sum() + ne[: len(groups)].sum()),
             min_events=self.min_event_count,
             min_nonevents=self.min_nonevent_count,
         )

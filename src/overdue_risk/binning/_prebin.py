@@ -20,7 +20,7 @@ import heapq
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["distinct_counts", "prebin_splits"]
+__all__ = ["distinct_counts", "numeric_prebin_counts", "prebin_splits"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -77,13 +77,22 @@ def _gini_gain(
 def _tree(
     values: FloatArray, w: FloatArray, ev: FloatArray, n_prebins: int, min_frac: float
 ) -> FloatArray:
+    """Split points of a best-first Gini tree on sorted distinct values (midpoints)."""
+    idx = _tree_cuts(w, ev, n_prebins, min_frac)
+    return np.asarray((values[idx - 1] + values[idx]) / 2.0, dtype=np.float64)
+
+
+def _tree_cuts(
+    w: FloatArray, ev: FloatArray, n_prebins: int, min_frac: float
+) -> npt.NDArray[np.intp]:
+    """Cut indices j (left part = cells [.., j)) of a best-first Gini tree."""
     cw = np.r_[0.0, np.cumsum(w)]
     ce = np.r_[0.0, np.cumsum(ev)]
     min_leaf = min_frac * cw[-1]
     heap: list[tuple[float, int, int, int]] = []
-    gain, j = _gini_gain(cw, ce, 0, values.size, min_leaf)
+    gain, j = _gini_gain(cw, ce, 0, w.size, min_leaf)
     if j > 0 and gain > 1e-12 * cw[-1]:
-        heapq.heappush(heap, (-gain, 0, values.size, j))
+        heapq.heappush(heap, (-gain, 0, w.size, j))
     cuts: list[int] = []
     while heap and len(cuts) < n_prebins - 1:
         _, lo, hi, j = heapq.heappop(heap)
@@ -92,8 +101,7 @@ def _tree(
             g, jj = _gini_gain(cw, ce, a, b, min_leaf)
             if jj > 0 and g > 1e-12 * cw[-1]:
                 heapq.heappush(heap, (-g, a, b, jj))
-    idx = np.array(sorted(cuts), dtype=np.intp)
-    return np.asarray((values[idx - 1] + values[idx]) / 2.0, dtype=np.float64)
+    return np.array(sorted(cuts), dtype=np.intp)
 
 
 def prebin_splits(
@@ -155,3 +163,62 @@ def prebin_splits(
     if method == "tree" and ev is not None:
         return _tree(values, wv, ev, int(n_prebins), float(min_prebin_frac))
     return _quantile(values, wv, int(n_prebins))
+
+
+def _edges_at(xs: FloatArray, cw: FloatArray, n_parts: int) -> FloatArray:
+    """Midpoint edges at the weighted 1/n_parts quantiles of sorted ``xs`` (cum. weight cw)."""
+    if xs.size < 2 or n_parts < 2:
+        return np.empty(0, dtype=np.float64)
+    targets = cw[-1] * np.arange(1, n_parts) / n_parts
+    j = np.searchsorted(cw, targets * (1 - 1e-12), side="left")
+    vals = np.unique(xs[np.minimum(j, xs.size - 1)])
+    nxt_pos = np.searchsorted(xs, vals, side="right")
+    keep = nxt_pos < xs.size
+    return np.asarray((vals[keep] + xs[nxt_pos[keep]]) / 2.0, dtype=np.float64)
+
+
+def numeric_prebin_counts(
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    *,
+    n_prebins: int,
+    method: str,
+    min_prebin_frac: float,
+    user_splits: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Pre-bin edges and (events, non-events) per pre-bin of regular values, in one sort.
+
+    ``x`` holds only the regular values (no missing, no special codes). One argsort gives
+    cumulative weights and events; pre-bin counts are differences of those at the edges.
+    The tree grows on a fine grid of 1024 weighted quantile cells.
+    """
+    keep = w > 0
+    x, y, w = x[keep], y[keep], w[keep]
+    order = np.argsort(x)
+    xs = x[order]
+    cw = np.cumsum(w[order])
+    ce = np.cumsum((w * y)[order])
+    cw0 = np.r_[0.0, cw]
+    ce0 = np.r_[0.0, ce]
+
+    def counts(edges: FloatArray) -> tuple[FloatArray, FloatArray]:
+        pos = np.r_[0, np.searchsorted(xs, edges, side="left"), xs.size]
+        wt = np.diff(cw0[pos])
+        ev = np.diff(ce0[pos])
+        return ev, np.maximum(wt - ev, 0.0)
+
+    if user_splits is not None:
+        edges = np.asarray(user_splits, dtype=np.float64)
+    elif method == "tree" and xs.size > 1:
+        fine = _edges_at(xs, cw, max(1024, 32 * n_prebins))
+        f_ev, f_ne = counts(fine)
+        if fine.size:
+            cuts = _tree_cuts(f_ev + f_ne, f_ev, n_prebins, min_prebin_frac)
+            edges = fine[cuts - 1]
+        else:
+            edges = fine
+    else:
+        edges = _edges_at(xs, cw, n_prebins)
+    ev, ne = counts(edges)
+    return edges, ev, ne

@@ -150,51 +150,44 @@ def _solve_trend(
     if trend is None:
         return _solve_unconstrained(iv, max_bins)
     masks = [np.where(_order_mask(rate, op), 0.0, neg) for op in pieces]
-    # F[s][b, a]: best IV with last bin [a, b) in piece s, for the current number of bins
+    iv_t = iv.T  # iv_t[b, a] = iv[a, b]
+    # layers[k-1][s][b, a]: best IV of [0, b) in k bins, last bin [a, b) in piece s
     first = np.full((p1, p1), neg)
     first[:, 0] = iv[0, :]
     layers = [[first] + [np.full((p1, p1), neg) for _ in range(n_states - 1)]]
-    parents: list[list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]] = [[]]
-    best_val, best_k, best_s, best_a = float(first[p1 - 1].max()), 1, 0, int(first[p1 - 1].argmax())
+    best_val, best_k, best_s = float(first[p1 - 1].max()), 1, 0
     for k in range(2, max_bins + 1):
         prev = layers[-1]
         cur: list[FloatArray] = []
-        par: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]] = []
         for s in range(n_states):
-            sources = [s] if s == 0 else [s, s - 1]
-            vals, cs, ss = [], [], []
-            for src in sources:
-                cand = prev[src][None, :, :] + masks[s]  # [b, a, c]
-                arg = cand.argmax(axis=2)
-                vals.append(np.take_along_axis(cand, arg[:, :, None], axis=2)[:, :, 0])
-                cs.append(arg)
-                ss.append(np.full(arg.shape, src, dtype=np.intp))
-            if len(vals) == 1:
-                v, c, ps = vals[0], cs[0], ss[0]
-            else:
-                take_second = vals[1] > vals[0]
-                v = np.where(take_second, vals[1], vals[0])
-                c = np.where(take_second, cs[1], cs[0])
-                ps = np.where(take_second, ss[1], ss[0])
-            cur.append(iv.T + v)  # iv.T[b, a] = iv[a, b]
-            par.append((c, ps))
+            v = (prev[s][None, :, :] + masks[s]).max(axis=2)
+            if s > 0:  # switch from the previous piece
+                v = np.maximum(v, (prev[s - 1][None, :, :] + masks[s]).max(axis=2))
+            cur.append(iv_t + v)
         layers.append(cur)
-        parents.append(par)
-        if all(not np.isfinite(layer).any() for layer in cur):
-            break
+        finite = False
         for s in range(n_states):
-            row = cur[s][p1 - 1]
-            a = int(row.argmax())
-            if row[a] > best_val + 1e-12 * max(1.0, abs(best_val)):
-                best_val, best_k, best_s, best_a = float(row[a]), k, s, a
+            end = float(cur[s][p1 - 1].max())
+            finite = finite or bool(np.isfinite(cur[s]).any())
+            if end > best_val + 1e-12 * max(1.0, abs(best_val)):
+                best_val, best_k, best_s = end, k, s
+        if not finite:
+            break
     if not np.isfinite(best_val):
         return neg, ()
-    starts = [best_a]
-    b, a, s = p1 - 1, best_a, best_s
+    # backtrack: recompute the arg-max for the one state on the optimal path
+    b, s = p1 - 1, best_s
+    a = int(layers[best_k - 1][s][b].argmax())
+    starts = [a]
     for k in range(best_k, 1, -1):
-        c_arr, s_arr = parents[k - 1][s]
-        c, s = int(c_arr[b, a]), int(s_arr[b, a])
-        b, a = a, c
+        prev = layers[k - 2]
+        target = layers[k - 1][s][b, a] - iv[a, b]
+        cands = [(src, prev[src][a] + masks[s][b, a]) for src in ([s] if s == 0 else [s, s - 1])]
+        src, vals = max(cands, key=lambda sv: float(sv[1].max()))
+        c = int(vals.argmax())
+        if not np.isclose(float(vals[c]), target, rtol=1e-9, atol=1e-12):  # pragma: no cover
+            raise RuntimeError("binning DP backtrack mismatch")
+        b, a, s = a, c, src
         starts.append(a)
     return best_val, tuple(reversed(starts))
 
