@@ -25,6 +25,10 @@ def _at_least(value: float, fail: float, warn: float) -> Status:
     return "fail" if value < fail else "warn" if value < warn else "pass"
 
 
+def _traffic_light(pvalue: float, red: float, yellow: float) -> Status:
+    return "fail" if pvalue < red else "warn" if pvalue < yellow else "pass"
+
+
 def _at_most(value: float, fail: float, warn: float) -> Status:
     return "fail" if value > fail else "warn" if value > warn else "pass"
 
@@ -134,8 +138,10 @@ def _grade_counts(
 def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckResult]:
     """Per-grade Jeffreys (or binomial) backtests of the master scale and Hosmer-Lemeshow.
 
-    A grade fails when its default rate is significantly above its PD; the gate fails when
-    more than ``max_failed_grades`` grades fail (fewer are shown as warnings).
+    Each p-value is read as a traffic light: below ``red_pvalue`` red (fail), below
+    ``yellow_pvalue`` yellow (warning). A grade is red when its default rate is far above
+    its PD; the gate fails when more than ``max_failed_grades`` grades are red (fewer
+    are shown as warnings).
 
     Examples
     --------
@@ -151,7 +157,8 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
     from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
 
     th = thresholds["calibration"]
-    alpha = float(th["alpha"])
+    red, yellow = float(th["red_pvalue"]), float(th["yellow_pvalue"])
+    rule = f"p >= {red:g}"
     test_name = str(th["grade_test"])
     out: list[CheckResult] = []
     if inputs.grade is None or inputs.grade_pd is None:
@@ -161,7 +168,7 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
                 f"{test_name} per grade",
                 "skip",
                 None,
-                f"p >= {alpha:g}",
+                rule,
                 "the spec has no calibration and master scale",
             )
         )
@@ -176,18 +183,20 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
             n, d, pds, labels=labels
         )
         pvals = np.asarray(test.grade_pvalue, dtype=np.float64)
-        n_failed = int((pvals < alpha).sum())
+        n_failed = int((pvals < red).sum())
         too_many = n_failed > int(th["max_failed_grades"])
         for i, g in enumerate(labels):
-            rejected = bool(pvals[i] < alpha)
-            status: Status = ("fail" if too_many else "warn") if rejected else "pass"
+            rejected = bool(pvals[i] < yellow)
+            status: Status = _traffic_light(float(pvals[i]), red, yellow)
+            if status == "fail" and not too_many:
+                status = "warn"
             out.append(
                 CheckResult(
                     "calibration",
                     f"{test_name} grade {g}",
                     status,
                     float(pvals[i]),
-                    f"p >= {alpha:g}",
+                    rule,
                     f"{int(d[i]):,} defaults of {int(n[i]):,} (DR {d[i] / n[i]:.2%}) vs PD "
                     f"{pds[i]:.2%}" + (": default rate above PD" if rejected else ""),
                     {"n": int(n[i]), "defaults": int(d[i]), "pd": float(pds[i])},
@@ -197,15 +206,14 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
             CheckResult(
                 "calibration",
                 f"{test_name} portfolio",
-                "fail" if test.pvalue < alpha else "pass",
+                _traffic_light(test.pvalue, red, yellow),
                 test.pvalue,
-                f"p >= {alpha:g}",
+                rule,
                 f"{int(d.sum()):,} defaults of {int(n.sum()):,} (DR {d.sum() / n.sum():.2%}) vs "
-                f"mean PD {float(np.average(pds, weights=n)):.2%}; {n_failed} grade(s) rejected",
+                f"mean PD {float(np.average(pds, weights=n)):.2%}; {n_failed} grade(s) red",
                 {"failed_grades": n_failed, "max_failed_grades": int(th["max_failed_grades"])},
             )
         )
-    hl_alpha = float(th["hl_alpha"])
     if inputs.pd is None:
         out.append(
             CheckResult(
@@ -213,7 +221,7 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
                 "hosmer_lemeshow",
                 "skip",
                 None,
-                f"p >= {hl_alpha:g}",
+                rule,
                 "the spec has no calibration (no PD)",
             )
         )
@@ -224,9 +232,9 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
         CheckResult(
             "calibration",
             "hosmer_lemeshow",
-            "fail" if hl.pvalue < hl_alpha else "pass",
+            _traffic_light(hl.pvalue, red, yellow),
             hl.pvalue,
-            f"p >= {hl_alpha:g}",
+            rule,
             f"HL chi2 = {hl.statistic:.2f} on {hl.dof:g} df over {n_g.size} PD groups",
             {"statistic": hl.statistic, "dof": hl.dof},
         )
