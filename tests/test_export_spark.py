@@ -1,0 +1,203 @@
+"""Spark export: the kernel on Arrow batches, the Spark SQL query, and count tables.
+
+One local SparkSession (``local[2]``, 2 shuffle partitions, no UI) is shared by the
+module. Every score equals the kernel's on the boundary harness; every count table equals
+the NumPy count table of the same rows (and, for transitions, the library's own
+``transition_pairs``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import numpy as np
+import pytest
+from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
+
+from overdue_risk.exceptions import DataError
+from overdue_risk.export._counts import band_counts_numpy, prebin_counts_numpy
+from overdue_risk.export.spark import (
+    band_counts_spark,
+    prebin_counts_spark,
+    score_spark,
+    score_spark_sql,
+    transition_counts_spark,
+)
+
+pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow")
+
+pytestmark = [
+    pytest.mark.spark,
+    # pyspark 4.3 warns on every pandas-backed call that it does not fully support pandas 3
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+K = 3
+
+
+def _java_found() -> bool:
+    home = os.environ.get("JAVA_HOME")
+    return shutil.which("java") is not None or bool(home and os.path.exists(home))
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if not _java_found():
+        pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("overdue_risk-export-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def frame(spark: Any, cols: dict[str, Any], partitions: int = 3) -> Any:
+    """A Spark DataFrame built from Arrow (numeric double with null, categorical string)."""
+    arrays = {}
+    for name, col in cols.items():
+        col = np.asarray(col)
+        if col.dtype.kind == "f":
+            arrays[name] = pa.array(col, mask=np.isnan(col), type=pa.float64())
+        elif col.dtype.kind in "iu":
+            arrays[name] = pa.array(col, type=pa.int64())
+        else:
+            arrays[name] = pa.array(list(col), type=pa.string())
+    return spark.createDataFrame(pa.table(arrays)).repartition(partitions)
+
+
+def collect(df: Any, order: str = "row_id") -> dict[str, Any]:
+    table = df.toArrow().sort_by(order)
+    return {c: np.asarray(table.column(c).to_pylist(), dtype=object) for c in table.column_names}
+
+
+@pytest.mark.parametrize("spec_name", sorted(SPEC_FIXTURES))
+def test_score_spark_arrow_equals_kernel(spark, spec_name):
+    spec = load(spec_name)
+    data = cases(spec, n_random=2000)
+    df = frame(spark, warehouse_columns(spec, data))
+    got = collect(score_spark(spec, df, reason_codes=K))
+    assert got["row_id"].tolist() == list(range(len(data["row_id"])))
+    assert_same_as_kernel(spec, data, got, reason_codes=K, engine="Spark mapInArrow")
+
+
+@pytest.mark.parametrize("spec_name", sorted(SPEC_FIXTURES))
+def test_score_spark_sql_equals_kernel(spark, spec_name):
+    spec = load(spec_name)
+    data = cases(spec, n_random=2000)
+    df = frame(spark, warehouse_columns(spec, data))
+    got = collect(score_spark_sql(spec, df, keep=["row_id"], reason_codes=K))
+    assert_same_as_kernel(spec, data, got, reason_codes=K, engine="Spark SQL")
+
+
+def test_spark_sql_keeps_nan_as_missing(spark):
+    # Spark keeps NaN distinct from null (and NaN = NaN is true there): still missing.
+    spec = load("example")
+    df = spark.createDataFrame([(1, float("nan"), None)], "row_id long, age double, purpose string")
+    got = collect(score_spark_sql(spec, df, keep=["row_id"]))
+    assert got["score"][0] == spec.score({"age": [np.nan], "purpose": [None]})[0]
+    got = collect(score_spark(spec, df))
+    assert got["score"][0] == spec.score({"age": [np.nan], "purpose": [None]})[0]
+
+
+def test_score_spark_refuses_missing_columns_and_clashes(spark):
+    spec = load("example")
+    df = spark.createDataFrame([(1.0,)], "age double")
+    with pytest.raises(DataError, match="purpose"):
+        score_spark(spec, df)
+    df = spark.createDataFrame([(1.0, "cash", 2.0)], "age double, purpose string, score double")
+    with pytest.raises(DataError, match="prefix"):
+        score_spark(spec, df)
+    assert "new_score" in score_spark(spec, df, prefix="new_").columns
+
+
+def _book(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    age = rng.normal(40, 12, n).round(1)
+    age[rng.random(n) < 0.05] = np.nan
+    age[rng.random(n) < 0.03] = -1.0
+    purpose = rng.choice(np.array(["cash", "travel", "education", "rent", None], dtype=object), n)
+    bad = (rng.random(n) < 0.15).astype(np.int64)
+    weight = rng.uniform(0.5, 2.0, n)
+    return {"row_id": np.arange(n), "age": age, "purpose": purpose, "bad": bad, "w": weight}
+
+
+def test_prebin_counts_spark_equal_numpy_counts(spark, rng):
+    book = _book(rng, 3000)
+    df = frame(spark, book)
+    specials = {"age": [-1.0]}
+    splits = {"age": [25.0, 30.5, 40.0, 55.0]}
+    tables = prebin_counts_spark(df, "bad", ["age", "purpose"], splits=splits,
+                                 special_codes=specials, weight="w")
+    want_age = prebin_counts_numpy(book["age"], book["bad"], name="age", splits=splits["age"],
+                                   special_codes=specials["age"], weight=book["w"])
+    np.testing.assert_allclose(tables["age"].events, want_age.events, rtol=1e-12)
+    np.testing.assert_allclose(tables["age"].nonevents, want_age.nonevents, rtol=1e-12)
+    want_purpose = prebin_counts_numpy(book["purpose"], book["bad"], name="purpose",
+                                       kind="categorical", weight=book["w"])
+    assert tables["purpose"].categories == want_purpose.categories
+    np.testing.assert_allclose(tables["purpose"].events, want_purpose.events, rtol=1e-12)
+    total = tables["age"].events.sum() + tables["age"].nonevents.sum()
+    assert total == pytest.approx(book["w"].sum())
+
+
+def test_prebin_counts_spark_quantile_splits(spark, rng):
+    book = _book(rng, 4000)
+    tables = prebin_counts_spark(frame(spark, book), "bad", ["age"], special_codes={"age": [-1.0]},
+                                 max_n_prebins=10)
+    t = tables["age"]
+    assert 5 <= len(t.splits) <= 9
+    # quantile pre-bins: each regular pre-bin holds roughly a tenth of the regular rows
+    sizes = (t.events + t.nonevents)[: t.n_regular]
+    assert sizes.sum() == np.sum(~np.isnan(book["age"]) & (book["age"] != -1.0))
+    assert sizes.max() < 0.25 * sizes.sum()
+    want = prebin_counts_numpy(book["age"], book["bad"], name="age", splits=t.splits,
+                               special_codes=(-1.0,))
+    np.testing.assert_array_equal(t.events, want.events)
+    np.testing.assert_array_equal(t.nonevents, want.nonevents)
+
+
+def test_prebin_counts_spark_refuses_a_non_binary_target(spark):
+    df = spark.createDataFrame([(1.0, 2), (2.0, 0)], "x double, bad long")
+    with pytest.raises(DataError, match="bad"):
+        prebin_counts_spark(df, "bad")
+
+
+def test_band_counts_spark_feed_psi(spark):
+    spec = load("awkward")
+    data = cases(spec, n_random=3000)
+    scored = score_spark(spec, frame(spark, warehouse_columns(spec, data)))
+    edges = [490.0, 500.0, 510.5, 530.0]
+    got = band_counts_spark(scored, edges)
+    want = band_counts_numpy(spec.score({f: data[f] for f in spec.feature_names}), edges)
+    np.testing.assert_array_equal(got, want)
+    from overdue_risk.metrics import psi_from_counts
+
+    assert psi_from_counts(got, want).statistic == 0.0
+
+
+def test_transition_counts_spark_equal_the_library_pairs(spark):
+    from overdue_risk.datasets import make_microloan_portfolio
+    from overdue_risk.transitions._cohort import transition_pairs
+
+    perf = make_microloan_portfolio(n_loans=400, n_months=12, random_state=3).performance
+    panel = perf[["loan_id", "month", "bucket"]]
+    df = spark.createDataFrame(pa.Table.from_pandas(panel, preserve_index=False))
+    counts, states = transition_counts_spark(df)
+    pairs = transition_pairs(panel, states=states)
+    want = np.zeros((len(states), len(states)))
+    np.add.at(want, (pairs.from_code, pairs.to_code), 1.0)
+    np.testing.assert_array_equal(counts, want)
+    assert counts.sum() > 1000
+
