@@ -21,6 +21,7 @@ __all__ = ["main"]
 COMMANDS: dict[str, str] = {
     "demo": "run the main job end to end on the built-in synthetic micro-loan portfolio",
     "report": "write one self-contained HTML report of a scorecard and its portfolio",
+    "score": "score a CSV or Parquet file (larger than memory) with a JSON scoring spec",
     "validate": "CI gate: check a scorecard against thresholds (exit 0 pass, 1 fail, 2 error)",
 }
 

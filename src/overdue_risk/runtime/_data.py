@@ -53,6 +53,7 @@ class Columns:
         matrix: npt.NDArray[Any] | None = None,
     ) -> None:
         self.n_rows = n_rows
+        self.row_offset = 0  # added to row numbers in error messages (streaming)
         self._getter = getter
         self.record = record
         self.matrix = matrix

@@ -249,7 +249,7 @@ class CompiledCard:
         cat_pts: dict[int, FloatArray] = {}
         for j, feat in enumerate(feats):
             if isinstance(feat, CategoricalFeature):
-                slots = self.categorical_slots(j, cols.get(j, feat.name))
+                slots = self.categorical_slots(j, cols.get(j, feat.name), cols.row_offset)
                 cat_pts[j] = self.slot_points[j][slots]
         matrix = cols.matrix
         fast_matrix = matrix is not None and matrix.dtype.kind in "fiub"
@@ -257,7 +257,8 @@ class CompiledCard:
         if not fast_matrix:
             for j, feat in enumerate(feats):
                 if j not in cat_pts:
-                    col_cache[j] = numeric_column(cols.get(j, feat.name), feat.name)
+                    raw = cols.get(j, feat.name)
+                    col_cache[j] = numeric_column(raw, feat.name, cols.row_offset)
         size = min(BLOCK, max(n, 1))
         scratch = _Scratch(size)
         buf = np.empty(size)

@@ -339,6 +339,71 @@ class Spec:
         pts = self.feature_points(data)
         return reason_codes_from_points(self, pts, int(k))
 
+    def score_frame(
+        self,
+        data: Any,
+        *,
+        pd: bool = False,
+        grade: bool = False,
+        reason_codes: int = 0,
+        row_offset: int = 0,
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Score, and optionally PD, grade and reason codes, in one pass over the data.
+
+        Parameters
+        ----------
+        data : dict of arrays, 2-D array, DataFrame or pyarrow Table
+        pd, grade : bool, default=False
+            Add the ``"pd"`` / ``"grade"`` columns (``grade`` implies the PD).
+        reason_codes : int, default=0
+            Add ``"reason_1"`` .. ``"reason_<k>"`` columns.
+        row_offset : int, default=0
+            Added to row numbers quoted in error messages (when ``data`` is one chunk of a
+            larger file).
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``"score"`` first, then the requested columns, each of length ``n_rows``.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> out = spec.score_frame({"age": [22.0], "purpose": ["cash"]}, grade=True,
+        ...                        reason_codes=1)
+        >>> sorted(out), out["grade"].tolist(), out["reason_1"].tolist()
+        (['grade', 'pd', 'reason_1', 'score'], ['C'], ['AGE'])
+        """
+        cols = self._columns(data)
+        cols.row_offset = int(row_offset)
+        card = self._card
+        out: dict[str, npt.NDArray[Any]] = {}
+        if reason_codes:
+            if cols.record is not None:
+                pts = np.array([card.record_points(cols.record)])
+            else:
+                pts = card.points_matrix(cols).T
+            total = np.full(pts.shape[0], self.intercept_points)
+            for j in range(pts.shape[1]):  # spec order, as score() adds
+                total += pts[:, j]
+            out["score"] = total
+        else:
+            out["score"] = (
+                self.score(data)
+                if cols.record is not None
+                else card.score(cols, self.intercept_points)
+            )
+        if pd or grade:
+            out["pd"] = self.pd_from_points(out["score"])
+        if grade:
+            out["grade"] = self.grade_from_pd(out["pd"])
+        if reason_codes:
+            codes = reason_codes_from_points(self, pts, int(reason_codes))
+            for i in range(codes.shape[1]):
+                out[f"reason_{i + 1}"] = codes[:, i]
+        return out
+
     # ------------------------------------------------------------------ exports
     def to_sql(self, **kwargs: Any) -> Any:
         """SQL scoring expression (delegates to ``overdue_risk.export``, imported lazily)."""

@@ -1,0 +1,197 @@
+"""``overdue-risk score``: streaming CSV / Parquet scoring, row counts, clear errors."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from overdue_risk.cli import main
+from overdue_risk.runtime import Spec, example_spec_dict, seal
+
+
+@pytest.fixture
+def spec() -> Spec:
+    return Spec.from_dict(seal(example_spec_dict()))
+
+
+@pytest.fixture
+def spec_path(spec: Spec, tmp_path: Path) -> Path:
+    path = tmp_path / "card.json"
+    path.write_text(spec.to_json(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def frame(rng: np.random.Generator) -> pd.DataFrame:
+    n = 30_000
+    age = rng.integers(18, 80, n).astype(float)
+    age[::17] = np.nan
+    age[::23] = -1.0  # special code
+    purpose = rng.choice(["cash", "travel", "rent", "medical", "education", "yacht", ""], n)
+    return pd.DataFrame({"loan_id": np.arange(n), "age": age, "purpose": purpose, "x": "k"})
+
+
+def _expected(spec: Spec, frame: pd.DataFrame) -> np.ndarray:
+    purpose = frame["purpose"].where(frame["purpose"] != "", None)  # "" is missing in CSV
+    return spec.score({"age": frame["age"].to_numpy(), "purpose": purpose.to_numpy()})
+
+
+def test_csv_in_csv_out_small_blocks(
+    spec: Spec,
+    spec_path: Path,
+    frame: pd.DataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame.to_csv(src, index=False)
+    code = main(
+        [
+            "score",
+            str(spec_path),
+            str(src),
+            "--out",
+            str(out),
+            "--reason-codes",
+            "2",
+            "--grade",
+            "--id-column",
+            "loan_id",
+            "--block-mb",
+            "1",
+            "--no-progress",
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "rows read 30,000, rows written 30,000: OK" in err
+    got = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert list(got.columns) == ["loan_id", "score", "pd", "grade", "reason_1", "reason_2"]
+    np.testing.assert_array_equal(got["loan_id"], frame["loan_id"])
+    np.testing.assert_array_equal(got["score"], _expected(spec, frame))
+    data = {"age": frame["age"], "purpose": frame["purpose"].where(frame["purpose"] != "", None)}
+    assert got["grade"].tolist() == spec.grade(data).tolist()
+    codes = spec.reason_codes(data, k=2)
+    assert got["reason_1"].fillna("").tolist() == [c or "" for c in codes[:, 0]]
+
+
+def test_parquet_and_gzip_inputs(
+    spec: Spec,
+    spec_path: Path,
+    frame: pd.DataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pq_in, pq_out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    frame.assign(purpose=frame["purpose"].where(frame["purpose"] != "", None)).to_parquet(pq_in)
+    assert (
+        main(
+            [
+                "score",
+                str(spec_path),
+                str(pq_in),
+                "--out",
+                str(pq_out),
+                "--pd",
+                "--keep",
+                "x",
+                "loan_id",
+                "--block-mb",
+                "1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert "rows in file 30,000: OK" in capsys.readouterr().err
+    got = pd.read_parquet(pq_out)
+    assert list(got.columns) == ["x", "loan_id", "score", "pd"]
+    np.testing.assert_array_equal(got["score"], _expected(spec, frame))
+    gz, out = tmp_path / "in.csv.gz", tmp_path / "out.csv"
+    with gzip.open(gz, "wt", encoding="utf-8") as fh:
+        frame.to_csv(fh, index=False)
+    assert main(["score", str(spec_path), str(gz), "--out", str(out), "--no-progress"]) == 0
+    np.testing.assert_array_equal(pd.read_csv(out)["score"], _expected(spec, frame))
+
+
+def test_bad_value_is_named_with_its_row(
+    spec_path: Path, frame: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = frame.astype({"age": object})
+    bad.loc[25_000, "age"] = "thirty"
+    src = tmp_path / "bad.csv"
+    bad.to_csv(src, index=False)
+    code = main(
+        [
+            "score",
+            str(spec_path),
+            str(src),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--block-mb",
+            "1",
+            "--no-progress",
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'age' must be numeric" in err
+    assert "['thirty'] at row(s) [25001]" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--id-column", "nope"], "lacks column(s) ['nope']"),
+        (["--grade"], "needs a master scale"),
+    ],
+)
+def test_option_errors(
+    spec_path: Path,
+    frame: pd.DataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    if "--grade" in argv:
+        raw = example_spec_dict()
+        raw["master_scale"] = None
+        spec_path.write_text(Spec.from_dict(seal(raw)).to_json(), encoding="utf-8")
+    src = tmp_path / "in.csv"
+    frame.to_csv(src, index=False)
+    code = main(
+        [
+            "score",
+            str(spec_path),
+            str(src),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--no-progress",
+            *argv,
+        ]
+    )
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_feature_column_and_unreadable_input(
+    spec_path: Path, frame: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.csv"
+    frame.drop(columns=["purpose"]).to_csv(src, index=False)
+    out = str(tmp_path / "o.csv")
+    assert main(["score", str(spec_path), str(src), "--out", out, "--no-progress"]) == 2
+    assert "lacks column(s) ['purpose']" in capsys.readouterr().err
+    assert main(["score", str(spec_path), str(tmp_path / "no.csv"), "--out", out]) == 2
+    assert "cannot read input file" in capsys.readouterr().err
+    tampered = spec_path.read_text(encoding="utf-8").replace(
+        '"points": [\n        52', '"points": [\n        53'
+    )
+    spec_path.write_text(tampered, encoding="utf-8")
+    assert main(["score", str(spec_path), str(src), "--out", out]) == 2
+    assert "checksum mismatch" in capsys.readouterr().err
