@@ -555,7 +555,8 @@ class KSResult(Result):
     statistic : float
         max |F_bad(t) - F_good(t)| over thresholds t (0..1).
     pvalue : float
-        Asymptotic two-sample Kolmogorov p-value.
+        Two-sample p-value from the Kolmogorov distribution at the effective sample size
+        m n / (m + n) (Smirnov's approximation, as ``scipy.stats.ks_2samp(method="asymp")``).
     threshold : float
         Score at which the maximum is reached (scores <= threshold vs above).
     n_events, n_nonevents : int
@@ -573,7 +574,7 @@ class KSResult(Result):
             "Kolmogorov-Smirnov statistic",
             ["KS", "p-value", "threshold", "events", "non-events"],
             [[self.statistic, self.pvalue, self.threshold, self.n_events, self.n_nonevents]],
-            "p-value: asymptotic Kolmogorov distribution of sqrt(m n / (m + n)) KS.",
+            "p-value: Kolmogorov distribution at the effective size m n / (m + n).",
         )
 
     def to_frame(self) -> Any:
@@ -605,7 +606,7 @@ def ks_statistic(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> KSResult:
     >>> ks_statistic([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]).statistic
     1.0
     """
-    from scipy.stats import kstwobign
+    from scipy.stats import kstwo
 
     y, s = _check_scores(y_true, y_score)
     order = np.argsort(s, kind="mergesort")
@@ -618,8 +619,8 @@ def ks_statistic(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> KSResult:
     diff = np.abs(cb - cg)
     i = int(np.argmax(diff))
     ks = float(diff[i])
-    en = math.sqrt(m * n0 / (m + n0))
-    pvalue = float(min(1.0, kstwobign.sf(ks * en)))
+    en = m * n0 / (m + n0)  # effective sample size (Smirnov's asymptotic formula)
+    pvalue = float(min(1.0, kstwo.sf(ks, max(round(en), 1))))
     return KSResult(ks, pvalue, float(ss[last][i]), m, n0)
 
 
