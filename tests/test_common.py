@@ -12,12 +12,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import PDCalibrator
+from overdue_risk.scorecard import Scorecard
 
 ESTIMATORS: list[Any] = [
     WOEBinner(),
     PDCalibrator(),
     PDCalibrator(method="isotonic"),
     PDCalibrator(method="binned"),
+    Scorecard(),
+    Scorecard(rounding=True, intercept_mode="separate", sign_check="ignore"),
 ]
 
 _BINARY_01 = (
@@ -27,6 +30,13 @@ _BINARY_01 = (
 
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED: dict[str, dict[str, str]] = {
+    "Scorecard": {
+        "check_dtype_object": (
+            "a column mixing numbers with other objects (here a dict) is refused with a "
+            "DataError naming the column, by design (the binner decides numeric vs "
+            "categorical per column), not with numpy's TypeError"
+        ),
+    },
     "WOEBinner": {
         "check_estimators_dtypes": _BINARY_01,
         "check_sample_weights_pandas_series": _BINARY_01,

@@ -125,12 +125,11 @@ def _gini(y: npt.NDArray[np.int64], score: npt.NDArray[np.float64], w: Any) -> f
 def _design(sc: Any, X: Any, cats: dict[str, dict[str, int]]) -> npt.NDArray[np.float64]:
     from overdue_risk._missing import canonical_categories
     from overdue_risk.scorecard._card import _as_float_column
-    from overdue_risk.scorecard._scorecard import _Columns
 
-    cols = _Columns(X, sc._input_names(X))
+    cols = sc._columns(X)
     out = np.empty((cols.n_rows, len(sc.binner_.bins_)), dtype=np.float64)
     for j, (name, fb) in enumerate(sc.binner_.bins_.items()):
-        raw = cols(name)
+        raw = sc._column(cols, name)
         if fb.kind == "numeric":
             out[:, j] = _as_float_column(raw, name)
         else:

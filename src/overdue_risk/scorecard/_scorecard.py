@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_n_features,
+    assert_all_finite,
     check_is_fitted,
     column_or_1d,
 )
@@ -22,6 +23,7 @@ from sklearn.utils.validation import (
 from overdue_risk._validation import check_in, check_positive, check_sample_weight, format_values
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.scorecard._card import CardFeature
+from overdue_risk.scorecard._columns import Columns
 from overdue_risk.scorecard._expert import parse_expert_card
 from overdue_risk.scorecard._logistic import LogisticFit, fit_logistic
 from overdue_risk.scorecard._reasons import ReasonCodes
@@ -32,35 +34,6 @@ from overdue_risk.scorecard._summary import ScorecardSummary, fit_summary
 __all__ = ["Scorecard"]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-class _Columns:
-    """Column access by name for DataFrames (pandas, polars, pyarrow) and 2-D arrays."""
-
-    def __init__(self, X: Any, names: Sequence[str]) -> None:
-        self._frame = hasattr(X, "columns") and not isinstance(X, np.ndarray)
-        if self._frame:
-            self._X = X
-            self.n_rows = int(X.shape[0]) if hasattr(X, "shape") else len(X)
-        else:
-            arr = np.asarray(X)
-            if arr.ndim != 2:
-                raise DataError(
-                    f"Expected a 2D array (rows x features); got an array of shape "
-                    f"{arr.shape}. Reshape your data with array.reshape(-1, 1) for a single "
-                    "feature or array.reshape(1, -1) for a single sample."
-                )
-            if arr.dtype.kind == "c":
-                raise DataError("Complex data not supported; pass real numbers.")
-            self._X = arr
-            self.n_rows = int(arr.shape[0])
-        self._pos = {n: i for i, n in enumerate(names)}
-
-    def __call__(self, name: str) -> Any:
-        if self._frame:
-            col = self._X[name]
-            return col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col)
-        return self._X[:, self._pos[name]]
 
 
 class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -171,6 +144,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     intercept_: FloatArray | None
     summary_: ScorecardSummary | None
     target_: dict[str, Any] | None
+    _input_names: list[str]
 
     def __init__(
         self,
@@ -249,18 +223,20 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self : Scorecard
         """
         scaling = self._validate_params_()
+        cols = Columns(X)
         _check_n_features(self, X, reset=True)
         _check_feature_names(self, X, reset=True)
-        cols = _Columns(X, self._input_names(X))
         if cols.n_rows == 0:
             raise DataError("X has 0 rows; a scorecard needs data to fit. Pass a non-empty X.")
         y_arr = column_or_1d(y, warn=True)
+        assert_all_finite(y_arr, input_name="y")
         check_classification_targets(y_arr)
         classes = np.unique(y_arr)
         if classes.size != 2:
             raise DataError(
-                f"Scorecard is a binary classifier; y has {classes.size} class(es) "
-                f"{format_values(classes.tolist())}. Map the target to a binary default flag."
+                "Only binary classification is supported: Scorecard models a default flag, "
+                f"but y has {classes.size} class(es) {format_values(classes.tolist())}. "
+                "Map the target to a binary default flag."
             )
         if y_arr.shape[0] != cols.n_rows:
             raise DataError(
@@ -268,13 +244,23 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         y01 = (y_arr == classes[1]).astype(np.int64)
         w = check_sample_weight(sample_weight, cols.n_rows)
+        weighted_events = float(w[y01 == 1].sum())
+        if weighted_events == 0 or weighted_events == float(w.sum()):
+            raise DataError(
+                "y has a single class among the rows with positive sample_weight; a scorecard "
+                "needs both events and non-events. Check the target and the weights."
+            )
         binner = self._make_binner()
         binner.fit(X, y01, sample_weight=None if sample_weight is None else w)
         names = [str(n) for n in binner.bins_]
         bins = [binner.bins_[n] for n in names]
+        self._input_names = names
         idx = (
             np.column_stack(
-                [b.bin_index(cols(self._col_key(n, X))) for n, b in zip(names, bins, strict=True)]
+                [
+                    b.bin_index(cols.get(n, j))
+                    for j, (n, b) in enumerate(zip(names, bins, strict=True))
+                ]
             )
             if names
             else np.empty((cols.n_rows, 0), dtype=np.int64)
@@ -331,14 +317,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.overrides_ = list(getattr(binner, "overrides_", []) or [])
         self.is_expert_ = False
         return self
-
-    def _input_names(self, X: Any) -> list[str]:
-        if hasattr(self, "feature_names_in_"):
-            return [str(n) for n in self.feature_names_in_]
-        return [f"x{i}" for i in range(self.n_features_in_)]
-
-    def _col_key(self, name: str, X: Any) -> str:
-        return name
 
     def _card_feature(self, name: str, fb: Any, raw: FloatArray, coef: float) -> CardFeature:
         labels = tuple(getattr(fb, "labels", ()))
@@ -484,48 +462,42 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sc.overrides_ = []
         sc.n_features_in_ = len(feats)
         sc.feature_names_in_ = np.array(sc.features_, dtype=object)
+        sc._input_names = list(sc.features_)
         sc.is_expert_ = True
         sc.name_ = parsed.name
         sc.metadata_ = parsed.metadata
         return sc
 
     # ------------------------------------------------------------------ apply
-    def _columns(self, X: Any) -> _Columns:
+    def _check_fitted(self) -> None:
         check_is_fitted(self, "card_")
-        if isinstance(X, Mapping):
-            names = list(X)
-            missing = [f for f in self.features_ if f not in X]
+
+    def _columns(self, X: Any) -> Columns:
+        self._check_fitted()
+        cols = Columns(X)
+        if cols.kind == "dict" or getattr(self, "is_expert_", False):
+            missing = [f for f in self.features_ if f not in cols.names]
+            if missing and cols.kind == "array" and cols.n_columns == len(self._input_names):
+                missing = []  # a 2-D array in card order
             if missing:
                 raise DataError(
                     f"the data lacks columns {format_values(missing)} that the card scores; "
-                    f"it has {format_values(names)}. Rename or add those columns."
+                    f"it has {format_values(cols.names)}. Rename or add those columns."
                 )
-            return _DictColumns(X)
-        if not getattr(self, "is_expert_", False):
+        else:
             _check_n_features(self, X, reset=False)
             _check_feature_names(self, X, reset=False)
-        elif not hasattr(X, "columns"):
-            arr = np.asarray(X)
-            if arr.ndim == 2 and arr.shape[1] != self.n_features_in_:
-                raise DataError(
-                    f"X has {arr.shape[1]} features, but Scorecard is expecting "
-                    f"{self.n_features_in_} features as input (card order: "
-                    f"{format_values(self.features_)})."
-                )
-        elif hasattr(X, "columns"):
-            missing = [f for f in self.features_ if f not in list(X.columns)]
-            if missing:
-                raise DataError(
-                    f"the data lacks columns {format_values(missing)} that the card scores. "
-                    "Rename or add those columns."
-                )
-        return _Columns(X, self._input_names(X))
+        return cols
+
+    def _column(self, cols: Columns, name: str) -> Any:
+        """Raw values of input column ``name`` (by name, else by its fitted position)."""
+        return cols.get(name, self._input_names.index(name))
 
     def _slot_matrix(self, X: Any) -> npt.NDArray[np.int64]:
         cols = self._columns(X)
         out = np.empty((cols.n_rows, len(self.card_)), dtype=np.int64)
         for j, f in enumerate(self.card_):
-            out[:, j] = f.bin_index(cols(f.name))
+            out[:, j] = f.bin_index(self._column(cols, f.name))
         return out
 
     def points_matrix(self, X: Any, *, raw: bool = False) -> FloatArray:
@@ -600,6 +572,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def predict(self, X: Any) -> npt.NDArray[Any]:
         """Class with the larger probability (event when its probability exceeds 0.5)."""
+        self._check_fitted()
         return self.classes_[(self.decision_function(X) > 0).astype(np.int64)]
 
     # ------------------------------------------------------------------ explain
@@ -664,7 +637,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         import pandas as pd
 
-        check_is_fitted(self, "card_")
+        self._check_fitted()
         rows: list[dict[str, Any]] = []
         for f in self.card_:
             kinds = f.slot_kinds()
@@ -728,7 +701,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> spec["features"][0]["points"], spec["checksum"]["algorithm"]
         ([10, 20], 'sha256')
         """
-        check_is_fitted(self, "card_")
+        self._check_fitted()
 
         def _obj(o: Any) -> Mapping[str, Any] | None:
             if o is None:
@@ -812,7 +785,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def statistical_summary(self) -> ScorecardSummary:
         """The fitted model's :class:`ScorecardSummary` (``summary_``); expert cards have none."""
-        check_is_fitted(self, "card_")
+        self._check_fitted()
         if self.summary_ is None:
             raise DataError(
                 "an expert card has no fitted logistic model, hence no statistical summary. "
@@ -820,22 +793,3 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         summary: ScorecardSummary = self.summary_
         return summary
-
-
-class _DictColumns(_Columns):
-    """Column access for a dict of arrays (or of scalars: one record)."""
-
-    def __init__(self, X: Mapping[str, Any]) -> None:
-        self._frame = True
-        cols = {k: np.atleast_1d(np.asarray(v, dtype=None)) for k, v in X.items()}
-        lengths = {len(v) for v in cols.values()}
-        if len(lengths) > 1:
-            raise DataError(
-                f"columns have different lengths {sorted(lengths)}. Pass equal-length columns."
-            )
-        self._X = cols
-        self.n_rows = lengths.pop() if lengths else 0
-        self._pos = {}
-
-    def __call__(self, name: str) -> Any:
-        return self._X[name]
