@@ -1,0 +1,437 @@
+"""Decision tables: knock-out policy rules, score / grade bands, risk-based pricing.
+
+Public through :mod:`overdue_risk.strategy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk._missing import canonical_categories, is_missing
+from overdue_risk._pricing import risk_based_apr
+from overdue_risk._validation import as_mapping_of_columns, check_in, format_values
+from overdue_risk.exceptions import DataError
+
+__all__ = ["DecisionBand", "DecisionTable", "PolicyRule", "RiskBasedPricing"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+_NUMERIC_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+_OPS = (*_NUMERIC_OPS, "==", "!=", "in", "not in", "missing")
+DECISIONS = ("approve", "decline", "refer")
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    """A knock-out rule: decline the applicant when ``column op value`` holds.
+
+    Parameters
+    ----------
+    column : str
+        Column of the applicant data.
+    op : str
+        ``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``, ``in``, ``not in`` or ``missing``.
+    value : Any, default=None
+        Threshold, category, or list of categories for ``in`` / ``not in``.
+    reason : str, default=""
+        Decline reason recorded when the rule fires (default: the rule as text).
+    if_missing : {"pass", "decline"}, default="pass"
+        What a missing value does (for every op but ``missing``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> PolicyRule("age", "<", 18, reason="under age").fires({"age": np.array([17, 30])})
+    array([ True, False])
+    """
+
+    column: str
+    op: str
+    value: Any = None
+    reason: str = ""
+    if_missing: str = "pass"
+
+    @property
+    def label(self) -> str:
+        """The decline reason (the rule as text when no reason was given)."""
+        if self.reason:
+            return self.reason
+        return f"{self.column} {self.op}" + ("" if self.op == "missing" else f" {self.value!r}")
+
+    def fires(self, data: Mapping[str, Any]) -> npt.NDArray[np.bool_]:
+        """Boolean mask of the applicants this rule declines (vectorised)."""
+        check_in(self.op, f"op of the rule on {self.column!r}", _OPS)
+        check_in(self.if_missing, f"if_missing of the rule on {self.column!r}", ["pass", "decline"])
+        if self.column not in data:
+            raise DataError(
+                f"policy rule {self.label!r} needs column {self.column!r}, which the data "
+                f"lacks (it has {format_values(sorted(map(str, data)))}). Add the column or "
+                "drop the rule."
+            )
+        values = np.asarray(data[self.column])
+        missing = is_missing(values)
+        if self.op == "missing":
+            return missing
+        if self.op in _NUMERIC_OPS:
+            try:
+                num = np.asarray(values, dtype=np.float64)
+                threshold = float(self.value)
+            except (TypeError, ValueError):
+                raise DataError(
+                    f"policy rule {self.label!r} compares {self.column!r} with {self.value!r} "
+                    f"using {self.op!r}, but the column or the value is not numeric. Use '==' / "
+                    "'in' for categories."
+                ) from None
+            with np.errstate(invalid="ignore"):
+                hit = _NUMERIC_OPS[self.op](np.where(missing, 0.0, num), threshold)
+        else:
+            cats = canonical_categories(values)
+            wanted = self.value if self.op in ("in", "not in") else [self.value]
+            if isinstance(wanted, str) or not isinstance(wanted, Sequence | set | frozenset):
+                wanted = [wanted]
+            allowed = canonical_categories(np.asarray(list(wanted), dtype=object))
+            member = np.isin(cats.astype(str), allowed.astype(str))
+            hit = member if self.op in ("==", "in") else ~member
+        hit = np.asarray(hit, dtype=bool)
+        return np.where(missing, self.if_missing == "decline", hit)
+
+
+@dataclass(frozen=True)
+class DecisionBand:
+    """One row of the decision table: a score range (or a grade) and its terms.
+
+    Parameters
+    ----------
+    name : str
+        Band label, recorded in the output.
+    min_score : float, default=None
+        Inclusive lower score bound (score-keyed tables); the band runs up to the next
+        band's bound.
+    grade : str, default=None
+        The grade this band applies to (grade-keyed tables).
+    decision : {"approve", "decline", "refer"}, default="approve"
+    limit : float, default=None
+        Maximum credit limit (amount).
+    apr : float, default=None
+        Fixed APR of the band; None prices each applicant with the table's
+        :class:`RiskBasedPricing`.
+    max_term : int, default=None
+        Longest term offered (months).
+
+    Examples
+    --------
+    >>> DecisionBand("A", min_score=620, limit=3000, apr=0.28, max_term=24).decision
+    'approve'
+    """
+
+    name: str
+    min_score: float | None = None
+    grade: str | None = None
+    decision: str = "approve"
+    limit: float | None = None
+    apr: float | None = None
+    max_term: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskBasedPricing:
+    """Risk-based APR: cover ``PD x LGD``, funding and operating cost, and a margin.
+
+    See :func:`risk_based_apr` for the formula. ``apr_cap`` is a legal or policy ceiling:
+    applicants whose price would exceed it are declined ("price above APR cap");
+    ``apr_floor`` is a minimum rate.
+
+    Examples
+    --------
+    >>> pricing = RiskBasedPricing(lgd=0.6, funding_rate=0.08, operating_cost=0.05,
+    ...                            target_margin=0.02, apr_cap=0.36)
+    >>> pricing.price([0.05, 0.3]).round(4).tolist()
+    [0.1895, 0.4714]
+    """
+
+    lgd: float
+    funding_rate: float
+    operating_cost: float = 0.0
+    target_margin: float = 0.0
+    apr_cap: float | None = None
+    apr_floor: float | None = None
+
+    def price(self, pd: npt.ArrayLike, term_months: npt.ArrayLike = 12) -> FloatArray:
+        """The APR of each applicant (before the cap; after the floor)."""
+        apr = np.asarray(
+            risk_based_apr(
+                pd,
+                lgd=self.lgd,
+                funding_rate=self.funding_rate,
+                operating_cost=self.operating_cost,
+                target_margin=self.target_margin,
+                term_months=term_months,
+            ),
+            dtype=np.float64,
+        )
+        if self.apr_floor is not None:
+            apr = np.maximum(apr, float(self.apr_floor))
+        return apr
+
+
+def _from_mapping(cls: type[Any], item: Any, what: str) -> Any:
+    if isinstance(item, cls):
+        return item
+    if isinstance(item, Mapping):
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(item) - names)
+        if unknown:
+            raise DataError(
+                f"{what} has unknown keys {format_values(unknown)}; allowed keys are "
+                f"{format_values(sorted(names))}."
+            )
+        return cls(**item)
+    raise DataError(f"{what} must be a {cls.__name__} or a dict; got {item!r}.")
+
+
+@dataclass(frozen=True)
+class DecisionTable:
+    """Knock-out rules, then score or grade bands with limit, APR and term.
+
+    Parameters
+    ----------
+    bands : sequence of DecisionBand or dict
+        Either all with ``min_score`` (score-keyed) or all with ``grade`` (grade-keyed).
+    rules : sequence of PolicyRule or dict, default=()
+        Knock-out rules, in priority order: the first that fires is the decline reason;
+        all that fire are listed in ``policy_reasons``.
+    pricing : RiskBasedPricing, default=None
+        Prices applicants in bands without a fixed ``apr`` (needs a PD per applicant).
+    key : str, default="score"
+        Column holding the score (or the grade, for grade-keyed bands).
+    pd_column : str, default="pd"
+        Column holding the PD (used by ``pricing``).
+    amount_column : str, default=None
+        Requested amount; adds ``approved_amount = min(requested, limit)``.
+    term_column : str, default=None
+        Requested term; the output term is ``min(requested, max_term)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = DecisionTable(
+    ...     bands=[DecisionBand("C", min_score=500, limit=500, apr=0.45, max_term=6),
+    ...            DecisionBand("A", min_score=600, limit=2000, apr=0.30, max_term=12)],
+    ...     rules=[PolicyRule("age", "<", 18, reason="under 18")])
+    >>> apps = pd.DataFrame({"age": [17, 30, 40, 50], "score": [650, 650, 550, 450]})
+    >>> table.apply(apps)[["decision", "reason", "band", "limit", "apr", "term"]]
+      decision               reason band   limit   apr  term
+    0  decline             under 18    A     NaN   NaN  <NA>
+    1  approve                         A  2000.0  0.30    12
+    2  approve                          C   500.0  0.45     6
+    3  decline  score below cut-off  NaN     NaN   NaN  <NA>
+    """
+
+    bands: Sequence[DecisionBand | Mapping[str, Any]]
+    rules: Sequence[PolicyRule | Mapping[str, Any]] = ()
+    pricing: RiskBasedPricing | None = None
+    key: str = "score"
+    pd_column: str = "pd"
+    amount_column: str | None = None
+    term_column: str | None = None
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any]) -> DecisionTable:
+        """Build a table from plain data (e.g. parsed JSON or TOML).
+
+        Examples
+        --------
+        >>> t = DecisionTable.from_dict({
+        ...     "rules": [{"column": "debt_to_income", "op": ">", "value": 0.6}],
+        ...     "bands": [{"name": "A", "min_score": 600, "limit": 1000, "apr": 0.3}],
+        ...     "pricing": {"lgd": 0.7, "funding_rate": 0.08}})
+        >>> t.pricing.lgd, len(t.rules)
+        (0.7, 1)
+        """
+        data = dict(spec)
+        pricing = data.pop("pricing", None)
+        if pricing is not None:
+            data["pricing"] = _from_mapping(RiskBasedPricing, pricing, "pricing")
+        return cls(**data)
+
+    def _parse(self) -> tuple[tuple[DecisionBand, ...], tuple[PolicyRule, ...]]:
+        bands = tuple(_from_mapping(DecisionBand, b, f"band {i}") for i, b in enumerate(self.bands))
+        rules = tuple(_from_mapping(PolicyRule, r, f"rule {i}") for i, r in enumerate(self.rules))
+        if not bands:
+            raise DataError("DecisionTable needs at least one band.")
+        by_score = [b.min_score is not None for b in bands]
+        by_grade = [b.grade is not None for b in bands]
+        if not (all(by_score) and not any(by_grade)) and not (all(by_grade) and not any(by_score)):
+            raise DataError(
+                "bands must all set min_score (a score table) or all set grade (a grade "
+                f"table); got {format_values([b.name for b in bands])} mixed."
+            )
+        for b in bands:
+            check_in(b.decision, f"decision of band {b.name!r}", DECISIONS)
+            if b.decision == "approve" and b.apr is None and self.pricing is None:
+                raise DataError(
+                    f"band {b.name!r} approves without an apr and the table has no pricing. "
+                    "Give the band an apr or the table a RiskBasedPricing."
+                )
+        keys = [b.min_score if b.grade is None else b.grade for b in bands]
+        if len(set(keys)) != len(keys):
+            raise DataError(f"bands repeat a min_score or grade: {format_values(keys)}.")
+        if all(by_score):
+            bands = tuple(sorted(bands, key=lambda b: float(b.min_score or 0.0)))
+        return bands, rules
+
+    def apply(
+        self,
+        data: Any,
+        *,
+        score: npt.ArrayLike | None = None,
+        pd: npt.ArrayLike | None = None,
+    ) -> Any:
+        """Decide every applicant: DataFrame in, DataFrame out (vectorised).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or dict of arrays
+            The applicants, with the rule columns and (unless passed) the key and PD.
+        score : array-like, default=None
+            Scores or grades overriding the ``key`` column.
+        pd : array-like, default=None
+            PDs overriding the ``pd_column`` column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Same index as ``data`` (for DataFrames) with ``decision``, ``reason`` (the
+            first reason for a decline or referral, "" when approved), ``policy_reasons``
+            (every knock-out rule that fired, "; "-separated), ``band`` (the applicant's
+            band even when a rule declined them; missing below the lowest band), ``limit``,
+            ``approved_amount`` (with ``amount_column``), ``apr`` and ``term``. Terms are
+            missing (NaN / <NA>) for declined applicants.
+        """
+        import pandas as pd_
+
+        bands, rules = self._parse()
+        columns = as_mapping_of_columns(data)
+        if columns is None:
+            raise DataError(
+                f"data must be a pandas DataFrame or a dict of columns; got {type(data).__name__}."
+            )
+        n = len(next(iter(columns.values()))) if columns else 0
+        if score is not None:
+            n = len(np.asarray(score).reshape(-1)) if not columns else n
+        index = data.index if hasattr(data, "index") else pd_.RangeIndex(n)
+
+        # 1. knock-out rules
+        reason = np.full(n, "", dtype=object)
+        policy = np.full(n, "", dtype=object)
+        for rule in rules:
+            hit = rule.fires(columns)
+            reason = np.where(hit & (reason == ""), rule.label, reason)
+            policy = np.where(hit, np.where(policy == "", "", policy + "; ") + rule.label, policy)
+        knocked = policy != ""
+
+        # 2. band of every applicant
+        key_values = self._column(columns, score, self.key, n)
+        band_idx, band_reason = self._band_index(bands, key_values)
+        no_band = band_idx < 0
+        reason = np.where(~knocked & no_band, band_reason, reason)
+        safe = np.maximum(band_idx, 0)
+        band_decision = np.asarray([b.decision for b in bands], dtype=object)[safe]
+        decision = np.where(knocked | no_band, "decline", band_decision)
+        names = np.asarray([b.name for b in bands], dtype=object)[safe]
+        reason = np.where(
+            ~knocked & ~no_band & (band_decision != "approve"),
+            "band " + names.astype(str) + ": " + band_decision.astype(str),
+            reason,
+        )
+
+        # 3. terms: limit, term, APR (fixed or risk-based, capped)
+        limit = np.asarray([np.nan if b.limit is None else b.limit for b in bands])[safe]
+        max_term = np.asarray([np.nan if b.max_term is None else b.max_term for b in bands])[safe]
+        term = max_term
+        if self.term_column is not None:
+            requested = np.asarray(self._column(columns, None, self.term_column, n), dtype=float)
+            term = np.where(np.isnan(max_term), requested, np.fmin(requested, max_term))
+        apr = np.asarray([np.nan if b.apr is None else b.apr for b in bands])[safe]
+        needs_price = (decision == "approve") & np.isnan(apr)
+        if needs_price.any() and self.pricing is not None:
+            pds = np.asarray(self._column(columns, pd, self.pd_column, n), dtype=np.float64)
+            months = np.where(np.isnan(term), 12.0, term)
+            priced = np.full(n, np.nan)
+            priced[needs_price] = self.pricing.price(pds[needs_price], months[needs_price])
+            apr = np.where(needs_price, priced, apr)
+            if self.pricing.apr_cap is not None:
+                over = needs_price & (apr > float(self.pricing.apr_cap))
+                decision = np.where(over, "decline", decision)
+                reason = np.where(over, "price above APR cap", reason)
+
+        approved = decision == "approve"
+        none = np.asarray(None, dtype=object)
+        out = pd_.DataFrame(
+            {
+                "decision": decision.astype(str),
+                "reason": reason.astype(str),
+                "policy_reasons": policy.astype(str),
+                "band": pd_.array(np.where(no_band, none, names), dtype="str"),
+                "limit": np.where(approved, limit, np.nan),
+            },
+            index=index,
+        )
+        if self.amount_column is not None:
+            amount = np.asarray(self._column(columns, None, self.amount_column, n), dtype=float)
+            out["approved_amount"] = np.where(approved, np.fmin(amount, limit), np.nan)
+        out["apr"] = np.where(approved, apr, np.nan)
+        out["term"] = pd_.array(np.where(approved, term, np.nan), dtype="Int64")
+        return out
+
+    @staticmethod
+    def _column(
+        columns: Mapping[str, Any], override: npt.ArrayLike | None, name: str, n: int
+    ) -> npt.NDArray[Any]:
+        if override is not None:
+            arr = np.asarray(override).reshape(-1)
+            if arr.size != n:
+                raise DataError(f"{name} has {arr.size} entries for {n} applicants.")
+            return arr
+        if name not in columns:
+            raise DataError(
+                f"the decision table needs column {name!r}, which the data lacks (it has "
+                f"{format_values(sorted(map(str, columns)))}). Add it or pass it as an argument."
+            )
+        return np.asarray(columns[name])
+
+    @staticmethod
+    def _band_index(
+        bands: tuple[DecisionBand, ...], key: npt.NDArray[Any]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+        missing = is_missing(key)
+        n = key.size
+        if bands[0].grade is None:
+            lowers = np.asarray([b.min_score for b in bands], dtype=np.float64)
+            try:
+                num = np.asarray(key, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataError(
+                    "the score column must be numeric for a score-keyed table; use grade bands "
+                    "for grades."
+                ) from None
+            idx = np.searchsorted(lowers, np.where(missing, -np.inf, num), side="right") - 1
+            why = np.full(n, "score below cut-off", dtype=object)
+        else:
+            grades = canonical_categories(np.asarray([b.grade for b in bands], dtype=object))
+            lookup = {g: i for i, g in enumerate(grades.tolist())}
+            cats = np.where(missing, "", canonical_categories(key)).astype(str)
+            uniq, inverse = np.unique(cats, return_inverse=True)  # loop over distinct grades only
+            idx = np.asarray([lookup.get(g, -1) for g in uniq.tolist()], dtype=np.int64)[inverse]
+            why = np.asarray([f"grade {g!r} has no band" for g in uniq.tolist()], dtype=object)[
+                inverse
+            ]
+        idx = np.where(missing, -1, idx).astype(np.int64)
+        why = np.where(missing, "no score", why)
+        return idx, why
