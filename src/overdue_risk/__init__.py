@@ -37,8 +37,13 @@ _LAZY: dict[str, str] = {
     "ReasonCodes": "overdue_risk.scorecard",
     "Scorecard": "overdue_risk.scorecard",
     "ScorecardSummary": "overdue_risk.scorecard",
+    "SelectionResult": "overdue_risk.selection",
     "SpecError": "overdue_risk.exceptions",
     "dpd_to_bucket": "overdue_risk.buckets",
+    "select_by_correlation": "overdue_risk.selection",
+    "select_by_iv": "overdue_risk.selection",
+    "select_by_vif": "overdue_risk.selection",
+    "stepwise_selection": "overdue_risk.selection",
     "load_portfolio": "overdue_risk.datasets",
     "make_microloan_portfolio": "overdue_risk.datasets",
 }
@@ -86,6 +91,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         ReasonCodes,
         Scorecard,
         ScorecardSummary,
+    )
+    from overdue_risk.selection import (
+        SelectionResult,
+        select_by_correlation,
+        select_by_iv,
+        select_by_vif,
+        stepwise_selection,
     )
 
 
