@@ -111,7 +111,7 @@ def plot_vintage_curves(
         ax.plot(curves.mob, row, label=label, linewidth=1)
     ax.set_xlabel("months on book")
     ax.set_ylabel(f"cumulative bad rate ({kind})")
-    ax.set_title(f"Vintage curves (bad = {', '.join(curves.bad_states)})")
+    ax.set_title(f"Vintage curves (bad = ever {curves.bad_definition})")
     if len(curves.cohorts) <= 12:
         ax.legend(fontsize=7)
     return ax

@@ -59,6 +59,13 @@ class VintageCurves(Result):
     n_loans: FloatArray
     amount: FloatArray
     bad_states: tuple[str, ...]
+    bad_dpd: int | None = None
+
+    @property
+    def bad_definition(self) -> str:
+        """Human-readable bad definition (for titles and footers)."""
+        text = f"in {', '.join(self.bad_states)}"
+        return text if self.bad_dpd is None else f"{self.bad_dpd}+ DPD or {text}"
 
     def to_frame(self, kind: str = "count") -> pd.DataFrame:
         """Triangle as a frame: cohorts x months on book (``kind`` "count" or "balance")."""
@@ -87,14 +94,16 @@ class VintageCurves(Result):
             "Vintage curves (cumulative bad rate, count)",
             ["cohort", "loans", *(f"mob {m}" for m in show)],
             rows,
-            f"bad = ever in {', '.join(self.bad_states)}; nan = not yet observed",
+            f"bad = ever {self.bad_definition}; nan = not yet observed",
         )
 
 
 def vintage_curves(
     panel: Any,
     *,
-    bad_states: Sequence[str] = ("M4", "M5", "M6+", "CO"),
+    bad_states: Sequence[str] | None = None,
+    bad_dpd: int | None = None,
+    dpd_col: str = "dpd",
     id_col: str = "loan_id",
     time_col: str = "month",
     mob_col: str = "mob",
@@ -113,9 +122,14 @@ def vintage_curves(
     ----------
     panel : DataFrame or dict of arrays
         Loan-month panel with ``mob`` (1 = first month after origination).
-    bad_states : sequence of str, default=("M4", "M5", "M6+", "CO")
-        A loan is bad from its first month in one of these (default: more than 90 DPD
-        or charged off).
+    bad_states : sequence of str, default=None
+        A loan is bad from its first month in one of these; None means those of
+        ``("M4", "M5", "M6+", "CO")`` in the panel (more than 90 DPD or charged off).
+    bad_dpd : int, default=None
+        Also bad from the first month with ``dpd >= bad_dpd`` (column ``dpd_col``); e.g.
+        ``bad_dpd=90, bad_states=("CO",)`` is "ever 90+ DPD or charged off", the target
+        of the built-in portfolio.
+    dpd_col : str, default="dpd"
     id_col, time_col, mob_col, state_col : str
     origination_col : str, default=None
         Origination period column; ``time - mob`` months when None.
@@ -157,9 +171,21 @@ def vintage_curves(
     array([[0. , 0.5],
            [0. , nan]])
     """
-    need = [id_col, time_col, mob_col, state_col, origination_col, amount_col, balance_col]
+    need: list[str | None] = [
+        id_col,
+        time_col,
+        mob_col,
+        state_col,
+        origination_col,
+        amount_col,
+        balance_col,
+    ]
+    if bad_dpd is not None:
+        need.append(dpd_col)
     cols = columns_of(panel, need)
     codes, labels = state_codes(cols[state_col], states, state_col)
+    if bad_states is None:
+        bad_states = tuple(s for s in ("M4", "M5", "M6+", "CO") if s in labels)
     unknown = [s for s in bad_states if s not in labels]
     if unknown:
         raise DataError(
@@ -189,6 +215,9 @@ def vintage_curves(
         last = int(np.datetime64(as_of, "M").astype(np.int64))
     m_max = int(max_mob) if max_mob is not None else max(int(mob_i.max()), 1)
     bad = np.isin(codes, [labels.index(s) for s in bad_states])
+    if bad_dpd is not None:
+        days = np.asarray(as_array(cols[dpd_col]), dtype=np.float64)
+        bad |= np.nan_to_num(days, nan=-1.0) >= float(bad_dpd)
     big = np.iinfo(np.int64).max
     first_bad = np.full(n_l, big, dtype=np.int64)
     np.minimum.at(first_bad, loan[bad], mob_i[bad])
@@ -249,4 +278,5 @@ def vintage_curves(
         n_loans=n_loans,
         amount=amount,
         bad_states=tuple(bad_states),
+        bad_dpd=None if bad_dpd is None else int(bad_dpd),
     )
