@@ -189,6 +189,10 @@ class CutoffAnalysis(Result):
         cols = [self._COLUMNS[i] for i in keep]
         arrays = [self._arrays()[i] for i in keep]
         rows = [[float(a[j]) for a in arrays] for j in range(self.cutoffs.size)]
+        if "n_approved" in cols and np.all(self.n_approved == np.round(self.n_approved)):
+            at = cols.index("n_approved")
+            for row in rows:
+                row[at] = int(row[at])
         footer = f"{self.n_total:g} applicants; approve when score >= cutoff."
         return "Cut-off analysis", cols, rows, footer
 
