@@ -46,6 +46,13 @@ _LAZY: dict[str, str] = {
     "stepwise_selection": "overdue_risk.selection",
     "load_portfolio": "overdue_risk.datasets",
     "make_microloan_portfolio": "overdue_risk.datasets",
+    "DecisionBand": "overdue_risk.strategy",
+    "DecisionTable": "overdue_risk.strategy",
+    "PolicyRule": "overdue_risk.strategy",
+    "RiskBasedPricing": "overdue_risk.strategy",
+    "cutoff_analysis": "overdue_risk.strategy",
+    "risk_based_apr": "overdue_risk.strategy",
+    "swap_set": "overdue_risk.strategy",
 }
 
 # public submodules reachable as attributes (overdue_risk.metrics, ...)
@@ -98,6 +105,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         select_by_iv,
         select_by_vif,
         stepwise_selection,
+    )
+    from overdue_risk.strategy import (
+        DecisionBand,
+        DecisionTable,
+        PolicyRule,
+        RiskBasedPricing,
+        cutoff_analysis,
+        risk_based_apr,
+        swap_set,
     )
 
 
