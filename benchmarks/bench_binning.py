@@ -68,8 +68,14 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
     floor_s, _ = time_it(lambda: [np.sort(arr[:, j]) for j in range(n_features)], repeat)
     ours = {}
     for method in ("quantile", "tree"):
-        binner = WOEBinner(max_n_bins=None, min_bin_frac=0.05, n_prebins=20, prebinning=method,
-                           min_event_count=0, min_nonevent_count=0)
+        binner = WOEBinner(
+            max_n_bins=None,
+            min_bin_frac=0.05,
+            n_prebins=20,
+            prebinning=method,
+            min_event_count=0,
+            min_nonevent_count=0,
+        )
         secs, fitted = time_it(lambda b=binner: b.fit(X, y), repeat)
         ours[method] = (secs, float(sum(fitted.iv_.values())))
 
@@ -82,19 +88,21 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
     peer_iv = float(sum(peer.get_binned_variable(n).binning_table.iv for n in names))
     rows = []
     for method, (secs, iv) in ours.items():
-        rows.append({
-            "name": f"WOEBinner.fit ({method} pre-bins) vs optbinning BinningProcess.fit",
-            "n_rows": n_rows,
-            "n_features": n_features,
-            "ours_seconds": secs,
-            "peer_seconds": peer_s,
-            "floor_seconds": floor_s,
-            "speedup_vs_optbinning": peer_s / secs,
-            "ratio_to_sort_floor": secs / floor_s,
-            "ours_total_iv": iv,
-            "optbinning_total_iv": peer_iv,
-            "iv_ratio_ours_over_optbinning": iv / peer_iv,
-        })
+        rows.append(
+            {
+                "name": f"WOEBinner.fit ({method} pre-bins) vs optbinning BinningProcess.fit",
+                "n_rows": n_rows,
+                "n_features": n_features,
+                "ours_seconds": secs,
+                "peer_seconds": peer_s,
+                "floor_seconds": floor_s,
+                "speedup_vs_optbinning": peer_s / secs,
+                "ratio_to_sort_floor": secs / floor_s,
+                "ours_total_iv": iv,
+                "optbinning_total_iv": peer_iv,
+                "iv_ratio_ours_over_optbinning": iv / peer_iv,
+            }
+        )
     return {"benchmark": "binning", "results": rows}
 
 
@@ -105,15 +113,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n_rows, n_features, repeat = (5_000, 5, 1) if args.quick else (100_000, 30, 3)
     report = run(n_rows, n_features, repeat)
-    header = f"{'case':<62} {'ours s':>8} {'peer s':>8} {'speedup':>8} {'IV ours':>8} {'IV peer':>8}"
+    header = (
+        f"{'case':<62} {'ours s':>8} {'peer s':>8} {'speedup':>8} {'IV ours':>8} {'IV peer':>8}"
+    )
     print(header)
     print("-" * len(header))
     for r in report["results"]:
-        print(f"{r['name']:<62} {r['ours_seconds']:8.3f} {r['peer_seconds']:8.3f} "
-              f"{r['speedup_vs_optbinning']:8.1f} {r['ours_total_iv']:8.4f} "
-              f"{r['optbinning_total_iv']:8.4f}")
-    print(f"({n_rows:,} rows x {n_features} features; floor = np.sort of every column: "
-          f"{report['results'][0]['floor_seconds']:.4f} s)")
+        print(
+            f"{r['name']:<62} {r['ours_seconds']:8.3f} {r['peer_seconds']:8.3f} "
+            f"{r['speedup_vs_optbinning']:8.1f} {r['ours_total_iv']:8.4f} "
+            f"{r['optbinning_total_iv']:8.4f}"
+        )
+    print(
+        f"({n_rows:,} rows x {n_features} features; floor = np.sort of every column: "
+        f"{report['results'][0]['floor_seconds']:.4f} s)"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     return 0

@@ -16,8 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_bench_binning_quick(tmp_path) -> None:
     out = tmp_path / "binning.json"
     subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_binning.py"), "--quick", "--out", str(out)],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_binning.py"),
+            "--quick",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = json.loads(out.read_text())
     rows = report["results"]

@@ -85,7 +85,9 @@ def test_transform_outputs_and_set_output(frame) -> None:
     np.testing.assert_allclose(woe.transform(df)[:, 0], fb.woe[idx[:, 0]])
     # event rate of a regular bin = events / count
     i = int(idx[0, 0])
-    assert rate[0, 0] == pytest.approx(fb.event_count[i] / (fb.event_count[i] + fb.nonevent_count[i]))
+    assert rate[0, 0] == pytest.approx(
+        fb.event_count[i] / (fb.event_count[i] + fb.nonevent_count[i])
+    )
     out = woe.set_output(transform="pandas").transform(df)
     assert list(out.columns) == ["income", "age", "purpose"]
     assert list(woe.get_feature_names_out()) == ["income", "age", "purpose"]
@@ -132,7 +134,11 @@ def test_missing_values_are_one(rng) -> None:
     [
         (np.arange(10.0), np.zeros(10), "single class"),
         (np.r_[np.arange(9.0), np.inf], np.arange(10) % 2, r"'x0'.*non-finite"),
-        (np.array([1, 2, "abc", 4] * 5, dtype=object), np.arange(20) % 2, r"'x0'.*numbers and strings"),
+        (
+            np.array([1, 2, "abc", 4] * 5, dtype=object),
+            np.arange(20) % 2,
+            r"'x0'.*numbers and strings",
+        ),
         (np.arange(10.0), np.arange(9) % 2, "same number of rows"),
         (np.full(10, np.nan), np.arange(10) % 2, r"'x0' is entirely missing"),
     ],
@@ -233,11 +239,19 @@ def test_manual_merge_and_set_splits_are_recorded(frame) -> None:
         b.set_splits("income", [123.456], reason="x")
     with pytest.raises(DataError, match="reason"):
         b.merge_bins("income", 0, 1, reason="")
+    # any cut point, given the training data again: recounted exactly
+    fb = b.set_splits("income", [3000.0], reason="policy: 3,000 income floor", X=df, y=y)
+    assert fb.splits == (3000.0,)
+    low = (df["income"] < 3000).to_numpy()
+    assert fb.event_count[0] == y[low].sum()
+    assert fb.nonevent_count[1] == (1 - y[~low & df["income"].notna().to_numpy()]).sum()
     groups = [["car", "cash", "education"], ["medical", "travel"]]
     b.set_splits("purpose", groups, reason="two groups")
     assert b.bins_["purpose"].categories == (("car", "cash", "education"), ("medical", "travel"))
-    assert [o["action"] for o in b.overrides_] == ["merge_bins", "set_splits", "set_splits"]
-    assert b.overrides_[2]["after"] == groups
+    actions = [o["action"] for o in b.overrides_]
+    assert actions == ["merge_bins", "set_splits", "set_splits", "set_splits"]
+    assert b.overrides_[3]["after"] == groups
+    assert b.overrides_[2]["reason"] == "policy: 3,000 income floor"
     json.dumps(b.overrides_)
 
 
@@ -250,8 +264,9 @@ def test_count_tables_are_mergeable_and_fit_from_counts_matches_fit(rng) -> None
     b = WOEBinner(max_n_bins=5, special_codes=[-9]).fit(x.reshape(-1, 1), y)
     splits = b.count_tables_["x0"].splits
     chunks = [
-        CountTable.from_data("x0", x[i : i + 1000], y[i : i + 1000], splits=splits,
-                             special_codes=[-9.0])
+        CountTable.from_data(
+            "x0", x[i : i + 1000], y[i : i + 1000], splits=splits, special_codes=[-9.0]
+        )
         for i in range(0, n, 1000)
     ]
     total = sum(chunks)

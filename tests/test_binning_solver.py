@@ -68,8 +68,15 @@ def test_solver_matches_exhaustive_enumeration(problem) -> None:
     ev, ne = np.array(ev_l, float), np.array(ne_l, float)
     total_e, total_n = ev.sum() + 1.0, ne.sum() + 1.0  # plus a missing bin
     res = solve_binning(
-        ev, ne, total_events=total_e, total_nonevents=total_n, trend=trend,
-        max_n_bins=max_bins, min_size=min_size, min_events=min_ev, min_nonevents=min_ne,
+        ev,
+        ne,
+        total_events=total_e,
+        total_nonevents=total_n,
+        trend=trend,
+        max_n_bins=max_bins,
+        min_size=min_size,
+        min_events=min_ev,
+        min_nonevents=min_ne,
     )
     expected = brute_force(ev, ne, total_e, total_n, trend, max_bins, min_size, min_ev, min_ne)
     if not np.isfinite(expected):
@@ -109,8 +116,9 @@ def test_woe_golden_siddiqi_convention() -> None:
 def _optbinning_prebins(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     from optbinning.binning.prebinning import PreBinning
 
-    pre = PreBinning(problem_type="classification", method="cart", n_bins=20,
-                     min_bin_size=0.05).fit(x, y)
+    pre = PreBinning(
+        problem_type="classification", method="cart", n_bins=20, min_bin_size=0.05
+    ).fit(x, y)
     return np.asarray(pre.splits, dtype=float)
 
 
@@ -120,7 +128,10 @@ def _peer_iv(x, y, splits, trend, max_n_bins, min_bin_size) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ob = OptimalBinning(
-            "x", monotonic_trend=trend, max_n_bins=max_n_bins, min_bin_size=min_bin_size,
+            "x",
+            monotonic_trend=trend,
+            max_n_bins=max_n_bins,
+            min_bin_size=min_bin_size,
             user_splits=list(splits),
         ).fit(x, y)
         ob.binning_table.build()
@@ -131,8 +142,13 @@ def _peer_iv(x, y, splits, trend, max_n_bins, min_bin_size) -> float:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("trend", "max_n_bins", "min_bin_size"),
-    [("ascending", None, None), ("descending", 5, 0.1), ("peak", 6, None),
-     ("valley", None, 0.08), ("auto", 4, None)],
+    [
+        ("ascending", None, None),
+        ("descending", 5, 0.1),
+        ("peak", 6, None),
+        ("valley", None, 0.08),
+        ("auto", 4, None),
+    ],
 )
 def test_iv_never_below_optbinning_random(rng, trend, max_n_bins, min_bin_size) -> None:
     for shape in ("linear", "bump"):
@@ -141,8 +157,12 @@ def test_iv_never_below_optbinning_random(rng, trend, max_n_bins, min_bin_size) 
         y = (rng.random(4000) < 1 / (1 + np.exp(-logit))).astype(int)
         splits = _optbinning_prebins(x, y)
         ours = WOEBinner(
-            max_n_bins=max_n_bins, monotonic_trend=trend, min_bin_frac=min_bin_size or 0.0,
-            min_event_count=1, min_nonevent_count=1, user_splits={"x0": splits},
+            max_n_bins=max_n_bins,
+            monotonic_trend=trend,
+            min_bin_frac=min_bin_size or 0.0,
+            min_event_count=1,
+            min_nonevent_count=1,
+            user_splits={"x0": splits},
         ).fit(x.reshape(-1, 1), y)
         peer = _peer_iv(x, y, splits, trend, max_n_bins, min_bin_size)
         assert ours.iv_["x0"] >= peer - 1e-9, (shape, ours.iv_["x0"], peer)

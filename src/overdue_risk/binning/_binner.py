@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,7 +35,7 @@ OUTPUTS = ("woe", "index", "event_rate")
 
 def _columns(X: Any) -> tuple[list[str], list[Any], bool]:
     """(names, 1-D column arrays, has_names) of a DataFrame-like or 2-D array input."""
-    if hasattr(X, "tocsr") or hasattr(X, "sparse") and hasattr(X, "density"):
+    if hasattr(X, "tocsr") or (hasattr(X, "sparse") and hasattr(X, "density")):
         raise DataError(
             "Sparse data was passed to WOEBinner, but dense data is required: sparse input "
             "is not supported. Convert it with X.toarray() (or pass a DataFrame)."
@@ -50,10 +51,8 @@ def _columns(X: Any) -> tuple[list[str], list[Any], bool]:
     if hasattr(X, "__array__") or isinstance(X, list | tuple):
         arr = np.asarray(X) if not isinstance(X, list | tuple) else np.asarray(X, dtype=object)
         if isinstance(X, list | tuple) and arr.ndim == 2:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 arr = np.asarray(X, dtype=np.float64)
-            except (TypeError, ValueError):
-                pass
         if arr.ndim != 2:
             raise DataError(
                 f"Expected 2D array, got {arr.ndim}D array instead. Reshape your data "
@@ -222,7 +221,7 @@ default="auto"
         self.output = output
 
     # ------------------------------------------------------------------ validation
-    def _validate_params(self) -> None:  # noqa: C901 - one check per parameter
+    def _validate_params(self) -> None:
         check_in(self.monotonic_trend, "monotonic_trend", TRENDS)
         check_in(self.output, "output", OUTPUTS)
         check_in(self.unseen_policy, "unseen_policy", UNSEEN_POLICIES)
@@ -366,8 +365,12 @@ default="auto"
                 user = np.unique(check_finite(np.asarray(list(us), dtype=np.float64), name))
             yf = y.astype(np.float64)
             edges, ev, ne = numeric_prebin_counts(
-                x[regular], yf[regular], w[regular], n_prebins=int(self.n_prebins),
-                method=self.prebinning, min_prebin_frac=float(self.min_bin_frac),
+                x[regular],
+                yf[regular],
+                w[regular],
+                n_prebins=int(self.n_prebins),
+                method=self.prebinning,
+                min_prebin_frac=float(self.min_bin_frac),
                 user_splits=user,
             )
             miss = np.isnan(x)
@@ -375,15 +378,20 @@ default="auto"
             extra_e = [float(wy[miss].sum())] + [float(wy[x == c].sum()) for c in codes]
             extra_n = [float(wn[miss].sum())] + [float(wn[x == c].sum()) for c in codes]
             table = CountTable(
-                name, "numeric", tuple(edges.tolist()), (), codes,
-                np.r_[ev, extra_e], np.r_[ne, extra_n],
+                name,
+                "numeric",
+                tuple(edges.tolist()),
+                (),
+                codes,
+                np.r_[ev, extra_e],
+                np.r_[ne, extra_n],
             )
         if (
             table.total > 0
             and table.event[table.n_prebins] + table.nonevent[table.n_prebins] >= table.total
         ):
             raise DataError(
-                f"Column {name!r} is entirely missing ({int(len(y))} rows). It carries no "
+                f"Column {name!r} is entirely missing ({len(y)} rows). It carries no "
                 "information: drop it before binning."
             )
         return table
@@ -605,7 +613,7 @@ default="auto"
             float64 (int64 for ``output="index"``).
         """
         self._check_fitted()
-        names, columns, has_names = _columns(X)
+        _, columns, has_names = _columns(X)
         self._set_feature_names(X, has_names, reset=False)
         if len(columns) != self.n_features_in_:
             raise DataError(
@@ -737,12 +745,23 @@ default="auto"
         self._replace(new, "merge_bins", reason)
         return new
 
-    def set_splits(self, feature: str, splits: Sequence[Any], *, reason: str) -> FeatureBinning:
+    def set_splits(
+        self,
+        feature: str,
+        splits: Sequence[Any],
+        *,
+        reason: str,
+        X: Any = None,
+        y: Any = None,
+        sample_weight: Any = None,
+    ) -> FeatureBinning:
         """Set a feature's bins by hand; WOE refit from the stored pre-bin counts.
 
-        Numeric: ``splits`` must be pre-bin edges (``count_tables_[feature].splits``), since
-        only their counts are stored; refit with ``user_splits`` to cut elsewhere.
-        Categorical: ``splits`` is a list of category groups (every fitted category once).
+        Numeric: ``splits`` are cut points. Pre-bin edges (``count_tables_[feature].splits``)
+        need no data, since their counts are stored; any other cut point needs the training
+        data again (``X``, ``y``, ``sample_weight``) to recount the feature on the finer
+        pre-bins. Categorical: ``splits`` is a list of category groups (every fitted
+        category exactly once).
 
         Examples
         --------
@@ -762,13 +781,16 @@ default="auto"
             except (TypeError, ValueError):
                 raise DataError(f"set_splits({feature!r}): splits must be numbers.") from None
             allowed = set(table.splits)
-            bad = [s for s in new_splits if s not in allowed]
-            if bad:
+            bad = [v for v in new_splits if v not in allowed]
+            if bad and X is None:
                 raise DataError(
                     f"set_splits({feature!r}): {format_values(bad)} are not pre-bin edges, so "
-                    f"their counts are not stored. Use edges from {format_values(table.splits, 30)}, "
-                    "or refit with user_splits={feature: [...]}."
+                    "their counts are not stored. Pass the training data too "
+                    "(set_splits(..., X=X, y=y)) or use edges from "
+                    f"{format_values(table.splits, 30)}."
                 )
+            if bad:
+                table = self._recount(feature, sorted(allowed | set(bad)), X, y, sample_weight)
             new = self._numeric_from_splits(table, tuple(new_splits), None)
         else:
             groups = [tuple(sorted(str(c) for c in g)) for g in splits]
@@ -782,6 +804,34 @@ default="auto"
             new = self._categorical_from_groups(table, groups, None)
         self._replace(new, "set_splits", reason)
         return new
+
+    def _recount(
+        self, feature: str, edges: Sequence[float], X: Any, y: Any, sample_weight: Any
+    ) -> CountTable:
+        """Recount one numeric feature on finer pre-bin edges (for set_splits)."""
+        names, columns, _ = _columns(X)
+        fitted = self._names()
+        if feature in names:
+            col = columns[names.index(feature)]
+        elif len(columns) == len(fitted):
+            col = columns[fitted.index(feature)]
+        else:
+            raise DataError(f"set_splits: X has no column {feature!r}.")
+        target = check_binary_target(y)
+        check_consistent_length(X=col, y=target)
+        w = check_sample_weight(sample_weight, target.shape[0])
+        old = self.count_tables_[feature]
+        x = check_finite(as_numeric_column(col, feature), feature)
+        table = CountTable.from_data(
+            feature, x, target, w, splits=list(edges), special_codes=old.special_codes
+        )
+        if not np.isclose(table.total, old.total, rtol=1e-9):
+            raise DataError(
+                f"set_splits({feature!r}): X, y carry total weight {table.total:g} but the "
+                f"binner was fitted on {old.total:g}. Pass the training data."
+            )
+        self.count_tables_[feature] = table
+        return table
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
