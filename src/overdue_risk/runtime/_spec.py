@@ -336,7 +336,12 @@ class Spec:
         """
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             raise SpecError(f"k must be a positive integer; got {k!r}.")
-        pts = self.feature_points(data)
+        cols = self._columns(data)
+        card = self._card
+        if cols.record is not None:
+            pts = np.array([card.record_points(cols.record)]).T
+        else:
+            pts = card.points_matrix(cols)
         return reason_codes_from_points(self, pts, int(k))
 
     def score_frame(
@@ -381,12 +386,12 @@ class Spec:
         out: dict[str, npt.NDArray[Any]] = {}
         if reason_codes:
             if cols.record is not None:
-                pts = np.array([card.record_points(cols.record)])
+                pts = np.array([card.record_points(cols.record)]).T
             else:
-                pts = card.points_matrix(cols).T
-            total = np.full(pts.shape[0], self.intercept_points)
-            for j in range(pts.shape[1]):  # spec order, as score() adds
-                total += pts[:, j]
+                pts = card.points_matrix(cols)  # (features, rows)
+            total = np.full(pts.shape[1], self.intercept_points)
+            for row in pts:  # spec order, as score() adds
+                total += row
             out["score"] = total
         else:
             out["score"] = (
@@ -415,17 +420,37 @@ class Spec:
 
 
 def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
-    """Reason codes from a ``(n_rows, n_features)`` points matrix (see Spec.reason_codes)."""
-    n, f = pts.shape
-    best = np.array([feat.max_points for feat in spec.features])
-    loss = best - pts
+    """Reason codes from a feature-major ``(n_features, n_rows)`` points matrix.
+
+    ``k`` rounds of a running maximum over the features of the points lost, in
+    cache-sized row blocks; a feature replaces the current best only when it loses
+    strictly more, so equal losses go in spec order (see Spec.reason_codes).
+    """
+    f, n = pts.shape
+    best = np.array([feat.max_points for feat in spec.features])[:, None]
     k_eff = min(k, f)
-    order = np.argsort(-loss, axis=1, kind="stable")[:, :k_eff]
-    lost = np.take_along_axis(loss, order, axis=1) > 0
+    picked = np.empty((k_eff, n), dtype=np.intp)
+    step = 16384
+    for r0 in range(0, n, step):
+        loss = best - pts[:, r0 : r0 + step]  # (features, rows), contiguous
+        b = loss.shape[1]
+        cols = np.arange(b)
+        top = np.empty(b)
+        arg = np.empty(b, dtype=np.intp)
+        more = np.empty(b, dtype=bool)
+        for i in range(k_eff):
+            np.copyto(top, loss[0])
+            arg.fill(0)
+            for j in range(1, f):
+                np.greater(loss[j], top, out=more)
+                np.copyto(top, loss[j], where=more)
+                np.copyto(arg, j, where=more)
+            loss[arg, cols] = -np.inf
+            arg[top <= 0] = f  # nothing (more) lost: empty code
+            picked[i, r0 : r0 + b] = arg
     codes = np.array([feat.reason_code for feat in spec.features] + [None], dtype=object)
-    order[~lost] = f
     out = np.full((n, k), None, dtype=object)
-    out[:, :k_eff] = codes[order]
+    out[:, :k_eff] = codes[picked.T]
     return out
 
 
