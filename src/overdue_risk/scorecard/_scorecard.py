@@ -485,6 +485,14 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     f"it has {format_values(cols.names)}. Rename or add those columns."
                 )
         else:
+            if cols.kind == "frame" and hasattr(self, "feature_names_in_"):
+                missing = [f for f in self.features_ if f not in cols.names]
+                if missing:
+                    raise DataError(
+                        "The feature names should match those that were passed during fit: "
+                        f"the data lacks columns {format_values(missing)} that the card "
+                        f"scores; it has {format_values(cols.names)}. Rename or add them."
+                    )
             _check_n_features(self, X, reset=False)
             _check_feature_names(self, X, reset=False)
         return cols
@@ -764,6 +772,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sample_weight_test: npt.ArrayLike | None = None,
         max_iter: int = 200,
         random_state: int | None = 0,
+        n_threads: int | None = None,
     ) -> Any:
         """Fit a monotonic gradient-boosting challenger and report the Gini gap.
 
@@ -781,6 +790,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             sample_weight_test=sample_weight_test,
             max_iter=max_iter,
             random_state=random_state,
+            n_threads=n_threads,
         )
 
     def statistical_summary(self) -> ScorecardSummary:

@@ -1,0 +1,320 @@
+"""The fitted Scorecard: points algebra, table, runtime parity, weights, sign checks."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from overdue_risk import Scorecard
+from overdue_risk.binning import WOEBinner
+from overdue_risk.exceptions import DataError, OverdueRiskWarning
+from overdue_risk.runtime import Spec, load_spec
+
+PURPOSES = ["cash", "car", "edu", "rent", None]
+
+
+def _applicants(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Synthetic applicants: numeric with NaN and a special code (-1), a categorical."""
+    age = rng.integers(18, 70, n).astype(float)
+    income = np.where(rng.uniform(size=n) < 0.1, np.nan, rng.lognormal(8, 1, n))
+    history = np.where(rng.uniform(size=n) < 0.15, -1.0, rng.integers(0, 120, n))
+    purpose = rng.choice(np.array(PURPOSES, dtype=object), n)
+    X = pd.DataFrame({"age": age, "income": income, "history": history, "purpose": purpose})
+    eta = (
+        -1.2
+        - 0.03 * (age - 40)
+        - 0.3 * np.log(np.nan_to_num(income, nan=3000.0) / 3000.0)
+        + 0.8 * (history == -1)
+        - 0.004 * np.clip(history, 0, None)
+        + 0.5 * (purpose == "cash")
+    )
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(np.int64)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[pd.DataFrame, np.ndarray]:
+    return _applicants(np.random.default_rng(20261128), 4000)
+
+
+def _binner() -> WOEBinner:
+    return WOEBinner(special_codes={"history": [-1.0]})
+
+
+@pytest.fixture(scope="module", params=[(False, "distributed"), (True, "separate")])
+def fitted(request: Any, data: tuple[pd.DataFrame, np.ndarray]) -> Scorecard:
+    rounding, mode = request.param
+    X, y = data
+    return Scorecard(_binner(), rounding=rounding, intercept_mode=mode).fit(X, y)
+
+
+def _table_total(sc: Scorecard, X: pd.DataFrame) -> np.ndarray:
+    """intercept + sum of the table's points, looked up row by row through bin_index."""
+    table = sc.table()
+    total = np.full(len(X), sc.intercept_points_)
+    for name in sc.features_:
+        fb = sc.binner_.bins_[name]
+        slots = fb.bin_index(X[name].to_numpy())
+        pts = table[table.feature == name].set_index("slot")["points"]
+        total = total + pts.loc[slots].to_numpy()
+    return total
+
+
+rows = st.fixed_dictionaries(
+    {
+        "age": st.one_of(st.floats(-10, 120), st.just(math.nan), st.sampled_from([18.0, 40.0])),
+        "income": st.one_of(st.floats(0, 1e6), st.just(math.nan), st.just(-1.0)),
+        "history": st.one_of(st.integers(-1, 200).map(float), st.just(math.nan)),
+        "purpose": st.sampled_from([*PURPOSES, "yacht", 3, 3.0]),
+    }
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batch=st.lists(rows, min_size=1, max_size=30))
+def test_points_equal_intercept_plus_table_and_runtime(
+    fitted: Scorecard, batch: list[dict[str, Any]]
+) -> None:
+    X = pd.DataFrame(batch, columns=["age", "income", "history", "purpose"])
+    X["purpose"] = X["purpose"].astype(object)
+    pts = fitted.predict_points(X)
+    np.testing.assert_array_equal(pts, _table_total(fitted, X))
+    spec = Spec.from_dict(fitted.to_spec(name="t"))
+    np.testing.assert_array_equal(spec.score(X), pts)  # exactly, float for float
+    ours = fitted.reason_codes(X, k=3).codes
+    theirs = np.asarray(spec.reason_codes(X, k=3), dtype=object)
+    np.testing.assert_array_equal(theirs, ours)
+
+
+def test_points_algebra(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, _ = data
+    s = fitted.scaling_
+    b0 = float(fitted.intercept_[0])
+    p = len(fitted.features_)
+    for f, c in zip(fitted.card_, fitted.coef_[0], strict=True):
+        woe = fitted.binner_.bins_[f.name].woe
+        expected = -s.factor * c * woe
+        if fitted.intercept_mode_ == "distributed":
+            expected = expected + (s.offset - s.factor * b0) / p
+        np.testing.assert_allclose(f.points_raw, expected, rtol=1e-12, atol=1e-9)
+        if fitted.rounded_:
+            np.testing.assert_array_equal(f.points, np.round(f.points_raw))
+    # the unrounded points are the logistic model itself
+    Z = np.column_stack(
+        [
+            fitted.binner_.bins_[n].woe[fitted.binner_.bins_[n].bin_index(X[n].to_numpy())]
+            for n in fitted.features_
+        ]
+    )
+    eta = b0 + Z @ fitted.coef_[0]
+    np.testing.assert_allclose(fitted.decision_function(X), eta, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fitted.predict_proba(X)[:, 1], 1 / (1 + np.exp(-eta)), rtol=1e-9)
+    assert np.all(fitted.coef_[0] < 0)  # WOE convention, after the sign check
+
+
+def test_scores_are_sensible(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    X, y = data
+    # higher points = lower risk: points rank the bads low
+    assert roc_auc_score(y, -fitted.predict_points(X)) > 0.65
+    assert fitted.score(X, y) == pytest.approx(np.mean(fitted.predict(X) == y))
+    table = fitted.table()
+    assert {"regular", "missing", "special", "unseen"} <= set(table["kind"])
+    assert list(table.columns[:7]) == [
+        "feature",
+        "slot",
+        "bin",
+        "kind",
+        "woe",
+        "coefficient",
+        "points",
+    ]
+    if fitted.rounded_:
+        assert np.all(table["points"] == np.round(table["points"]))
+        assert fitted.intercept_points_ == round(fitted.intercept_points_)
+    else:
+        assert fitted.intercept_points_ == 0.0
+
+
+def test_spec_document(fitted: Scorecard, tmp_path: Path) -> None:
+    from overdue_risk.calibration import MasterScale, PDCalibrator
+
+    X, y = _applicants(np.random.default_rng(5), 3000)
+    pts = fitted.predict_points(X).reshape(-1, 1)
+    cal = PDCalibrator().fit(pts, y)
+    scale = MasterScale.geometric(5)
+    spec = fitted.to_spec(
+        calibrator=cal,
+        master_scale=scale,
+        name="microloan_v1",
+        target={"name": "bad", "definition": "90+ DPD in 12 months"},
+    )
+    assert spec["format"] == "overdue_risk.scorecard"
+    assert spec["schema_version"] == 1
+    assert spec["scaling"]["pdo"] == 20.0
+    assert spec["scaling"]["rounded"] is fitted.rounded_
+    assert [f["name"] for f in spec["features"]] == fitted.features_
+    hist = next(f for f in spec["features"] if f["name"] == "history")
+    assert hist["special_codes"] == [-1.0]
+    assert len(hist["points"]) == len(hist["splits"]) + 1
+    # save, load: identical document, checksum verified by the runtime
+    path = fitted.save_spec(
+        tmp_path / "card.json", calibrator=cal, master_scale=scale, name="microloan_v1"
+    )
+    loaded = load_spec(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(doc)) == doc
+    np.testing.assert_array_equal(loaded.score(X), fitted.predict_points(X))
+    np.testing.assert_allclose(loaded.predict_pd(X), cal.predict_pd(pts), rtol=1e-9)
+    # tampering is caught
+    doc["features"][0]["points"][0] += 1
+    with pytest.raises(ValueError, match="checksum"):
+        Spec.from_dict(doc)
+
+
+def test_integer_weights_equal_repeated_rows(data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = data
+    X, y = X.iloc[:2000].reset_index(drop=True), y[:2000]
+    w = np.random.default_rng(3).integers(1, 4, size=len(y))
+    a = Scorecard(_binner()).fit(X, y, sample_weight=w.astype(float))
+    rep = np.repeat(np.arange(len(y)), w)
+    b = Scorecard(_binner()).fit(X.iloc[rep].reset_index(drop=True), y[rep])
+    assert a.features_ == b.features_
+    np.testing.assert_allclose(a.predict_points(X), b.predict_points(X), rtol=1e-7)
+    np.testing.assert_allclose(a.summary_.std_err, b.summary_.std_err, rtol=1e-5)
+    assert a.summary_.weights == "freq_weights"
+
+
+def _collinear(rng: np.random.Generator, n: int = 3000) -> tuple[pd.DataFrame, np.ndarray]:
+    a = rng.normal(size=n)
+    b = a + 0.5 * rng.normal(size=n)  # marginally risky through a, protective given a:
+    c = rng.normal(size=n)  # its WOE coefficient in the joint model has the wrong sign
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(-1 + 2 * a - 0.7 * b + 0.8 * c)))).astype(int)
+    return pd.DataFrame({"a": a, "b": b, "c": c}), y
+
+
+def test_wrong_sign_is_dropped_and_refit(rng: np.random.Generator) -> None:
+    X, y = _collinear(rng)
+    ignore = Scorecard(sign_check="ignore").fit(X, y)
+    assert ignore.wrong_sign_features_ == ("b",)
+    assert ignore.coef_[0][ignore.features_.index("b")] > 0
+    drop = Scorecard().fit(X, y)
+    assert "b" not in drop.features_
+    assert drop.wrong_sign_features_ == ("b",)
+    assert "wrong coefficient sign" in drop.dropped_features_["b"]
+    assert np.all(drop.coef_[0] < 0)
+    with pytest.warns(OverdueRiskWarning, match=r"wrong sign.*b \(\+"):
+        Scorecard(sign_check="warn").fit(X, y)
+
+
+def test_selection_by_iv(data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = data
+    X = X.assign(noise=np.random.default_rng(9).normal(size=len(X)))
+    ivs = WOEBinner(special_codes={"history": [-1.0]}).fit(X, y).iv_
+    top2 = sorted(ivs, key=lambda n: -ivs[n])[:2]
+    sc = Scorecard(_binner(), max_features=2).fit(X, y)
+    assert sorted(sc.features_) == sorted(top2)
+    sc = Scorecard(_binner(), min_iv=0.02).fit(X, y)
+    assert all(ivs[n] >= 0.02 for n in sc.features_)
+    assert all("min_iv" in r for n, r in sc.dropped_features_.items() if ivs[n] < 0.02)
+
+
+def test_reason_code_map(data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = data
+    sc = Scorecard(_binner(), reason_code_map={"age": "R01", "purpose": "R07"}).fit(X, y)
+    codes = set(sc.reason_codes(X, k=4).codes.ravel()) - {None}
+    assert codes <= {"R01", "R07", "income", "history"}
+    assert "R01" in codes
+    spec = sc.to_spec()
+    assert {f["name"]: f["reason_code"] for f in spec["features"]}["age"] == "R01"
+
+
+def test_challenger_reports_the_gap(rng: np.random.Generator) -> None:
+    n = 3000
+    X = pd.DataFrame(
+        {"a": rng.normal(size=n), "b": rng.normal(size=n), "k": rng.choice(["u", "v", "w"], n)}
+    )
+    eta = -1 + 1.2 * X.a * X.b + 0.5 * (X.k == "u")  # an interaction no additive card sees
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(int)
+    sc = Scorecard().fit(X.iloc[:2000], y[:2000])
+    rep = sc.challenge(X.iloc[:2000], y[:2000], X.iloc[2000:], y[2000:], max_iter=60, n_threads=1)
+    assert rep.gini_gap_test is not None
+    assert rep.gini_gap_test > 0.1
+    assert rep.monotonic_cst["k"] == "cat"
+    frame = rep.to_frame()
+    assert list(frame.index) == ["train", "test"]
+    assert "challenger" in rep.summary()
+
+
+def test_challenger_constraints_follow_the_woe_trend(rng: np.random.Generator) -> None:
+    n = 3000
+    X = pd.DataFrame({"up": rng.normal(size=n), "down": rng.normal(size=n)})
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(-1 + X.up - X.down)))).astype(int)
+    sc = Scorecard(WOEBinner(monotonic_trend="auto")).fit(X, y)
+    rep = sc.challenge(X, y, max_iter=20, n_threads=1)
+    assert rep.monotonic_cst == {"up": 1, "down": -1}
+    assert rep.gini_gap_test is None
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"sign_check": "maybe"}, "sign_check must be one of"),
+        ({"intercept_mode": "split"}, "intercept_mode must be one of"),
+        ({"pdo": -5}, "pdo must be a finite positive"),
+        ({"max_features": 0}, "max_features must be a positive integer"),
+        ({"min_iv": -1}, "min_iv must be a finite non-negative"),
+    ],
+)
+def test_bad_parameters_raise_at_fit(
+    params: dict[str, Any], match: str, data: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    X, y = data
+    sc = Scorecard(**params)  # never raises in __init__
+    with pytest.raises(DataError, match=match):
+        sc.fit(X, y)
+
+
+def test_bad_data_raise(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = data
+    with pytest.raises(DataError, match="Only binary classification"):
+        Scorecard().fit(X, np.arange(len(y)) % 3)
+    with pytest.raises(ValueError, match="age"):
+        fitted.predict_points(X.drop(columns="age"))
+    with pytest.raises(DataError, match="Expected a 2D array"):
+        fitted.predict_points(np.zeros(4))
+    with pytest.raises(DataError, match="expert card has no fitted logistic model"):
+        Scorecard.from_expert(
+            {
+                "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50},
+                "features": [
+                    {
+                        "name": "a",
+                        "kind": "numeric",
+                        "missing_points": 0,
+                        "splits": [],
+                        "points": [1],
+                    }
+                ],
+            }
+        ).statistical_summary()
+
+
+def test_dict_and_array_inputs(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, _ = data
+    head = X.head(5)
+    as_dict = {c: head[c].tolist() for c in head.columns}
+    np.testing.assert_array_equal(fitted.predict_points(as_dict), fitted.predict_points(head))
+    record = {c: head[c].iloc[0] for c in head.columns}
+    assert fitted.predict_points(record)[0] == fitted.predict_points(head)[0]
