@@ -216,7 +216,7 @@ def challenger_report(
         early_stopping=False,
         random_state=random_state,
     )
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     with threadpool_limits(limits=n_threads, user_api="openmp"):
         model.fit(Z, y01, sample_weight=w)
