@@ -278,6 +278,24 @@ def _fit_logistic(x: FloatArray, y: FloatArray, w: FloatArray) -> tuple[float, f
     return float(beta[0] - slope * mu), slope
 
 
+def _weighted_band_edges(x: FloatArray, w: FloatArray, n_bins: int) -> FloatArray:
+    """Inner edges of ``n_bins`` equal-weight score bands.
+
+    Weighted quantiles (inverted cdf, so a weight of 2 equals a repeated row), each moved
+    half-way to the next distinct score so that the quantile value itself falls in the
+    lower band (a split between 49 and 50, not at 49).
+    """
+    pos = w > 0
+    xv, wv = x[pos], w[pos]
+    qs = np.quantile(xv, np.linspace(0.0, 1.0, n_bins + 1)[1:-1], weights=wv, method="inverted_cdf")
+    distinct = np.unique(xv)
+    nxt_idx = np.searchsorted(distinct, qs, side="right")
+    has_next = nxt_idx < distinct.size
+    edges = (qs[has_next] + distinct[nxt_idx[has_next]]) / 2.0
+    out: FloatArray = np.unique(edges)
+    return out
+
+
 # ----------------------------------------------------------------------------- estimator
 class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Map scores (total points) or raw probabilities to calibrated PDs.
@@ -290,7 +308,8 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Cox's intercept-and-slope recalibration). ``"isotonic"``: the monotone
         (pool-adjacent-violators) step function, interpolated linearly between its
         thresholds and flat beyond the ends. ``"binned"``: the default rate of each of
-        ``n_bins`` score bands (quantile bands of the training scores).
+        ``n_bins`` score bands (equal-weight bands of the training scores, split half-way
+        between neighbouring scores).
     input_type : {"score", "probability"}, default="score"
         What ``X`` holds. Only ``"score"`` calibrators can be exported to a scoring spec
         (whose calibration takes the total points).
@@ -500,14 +519,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             self.x_thresholds_ = np.asarray(iso.X_thresholds_, dtype=np.float64)
             self.y_thresholds_ = np.clip(np.asarray(iso.y_thresholds_), floor, 1.0 - floor)
         else:
-            # weighted quantiles (inverted cdf), so a weight of 2 equals a repeated row
-            qs = np.quantile(
-                x,
-                np.linspace(0.0, 1.0, int(self.n_bins) + 1)[1:-1],
-                weights=w,
-                method="inverted_cdf",
-            )
-            edges = np.unique(qs)
+            edges = _weighted_band_edges(x, w, int(self.n_bins))
             idx = np.searchsorted(edges, x, side="right")
             k = edges.size + 1
             tot = np.bincount(idx, weights=w, minlength=k)
