@@ -176,7 +176,7 @@ def _arrow_to_numpy(col: Any) -> npt.NDArray[Any]:
     parts: list[npt.NDArray[Any]] = []
     for chunk in chunks:
         if hasattr(chunk, "dictionary"):  # decode dictionary arrays ourselves (nulls kept)
-            codes = np.asarray(chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+            codes = _arrow_indices(chunk.indices, len(chunk.dictionary))
             table = np.empty(len(chunk.dictionary) + 1, dtype=object)
             table[:-1] = chunk.dictionary.to_pylist()
             table[-1] = None
@@ -186,6 +186,16 @@ def _arrow_to_numpy(col: Any) -> npt.NDArray[Any]:
     if not parts:
         return np.empty(0, dtype=np.float64)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _arrow_indices(indices: Any, null_code: int) -> IntArray:
+    """Dictionary indices of an arrow chunk as intp, nulls -> ``null_code``."""
+    if indices.null_count:
+        nulls = np.asarray(indices.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        codes = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.intp)
+        codes[nulls] = null_code
+        return codes
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.intp)
 
 
 def numeric_column(col: Any, name: str, row_offset: int = 0) -> FloatArray:
@@ -267,6 +277,9 @@ def categorical_codes(col: Any) -> tuple[list[Any], IntArray]:
             return uniques, codes
         except (AttributeError, TypeError):
             pass
+    fast = _factorize_columnar(col)
+    if fast is not None:
+        return fast
     arr = _to_numpy(col)
     if arr.ndim != 1:
         arr = arr.reshape(-1)
@@ -285,6 +298,42 @@ def categorical_codes(col: Any) -> tuple[list[Any], IntArray]:
         uniq, inverse = np.unique(arr, return_inverse=True)
         return uniq.tolist(), inverse.reshape(-1).astype(np.intp, copy=False)
     return _factorize_objects(arr)
+
+
+def _factorize_columnar(col: Any) -> tuple[list[Any], IntArray] | None:
+    """Hash-factorise text columns inside their own library (pandas string dtypes, pyarrow
+    and polars text) by duck typing; None when the column is not one of those."""
+    if not isinstance(col, np.ndarray) and str(getattr(col, "dtype", "")) in ("str", "string"):
+        factorize = getattr(col, "factorize", None)  # pandas string dtypes (no bool mixing)
+        if factorize is not None:
+            codes, uniques = factorize()
+            values = [*list(uniques), None]
+            codes = np.asarray(codes, dtype=np.intp)
+            return values, np.where(codes < 0, len(values) - 1, codes)
+    if hasattr(col, "to_arrow") and not _is_arrow(col):  # polars Series
+        try:
+            col = col.to_arrow()
+        except (ImportError, ModuleNotFoundError, AttributeError, TypeError):
+            return None
+    if not _is_arrow(col) or "string" not in str(col.type):
+        return None
+    encoded = col.dictionary_encode()
+    chunks = encoded.chunks if hasattr(encoded, "chunks") else [encoded]
+    values: list[Any] = []
+    index: dict[Any, int] = {}
+    parts: list[IntArray] = []
+    for chunk in chunks:
+        local = chunk.dictionary.to_pylist()
+        remap = np.empty(len(local) + 1, dtype=np.intp)
+        for i, v in enumerate([*local, None]):
+            if v not in index:
+                index[v] = len(values)
+                values.append(v)
+            remap[i] = index[v]
+        parts.append(remap[_arrow_indices(chunk.indices, len(local))])
+    if not parts:
+        return [], np.empty(0, dtype=np.intp)
+    return values, parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _factorize_objects(arr: npt.NDArray[Any]) -> tuple[list[Any], IntArray]:
