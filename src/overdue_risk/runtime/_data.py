@@ -306,10 +306,10 @@ def _factorize_columnar(col: Any) -> tuple[list[Any], IntArray] | None:
     if not isinstance(col, np.ndarray) and str(getattr(col, "dtype", "")) in ("str", "string"):
         factorize = getattr(col, "factorize", None)  # pandas string dtypes (no bool mixing)
         if factorize is not None:
-            codes, uniques = factorize()
-            values = [*list(uniques), None]
-            codes = np.asarray(codes, dtype=np.intp)
-            return values, np.where(codes < 0, len(values) - 1, codes)
+            raw_codes, uniques = factorize()
+            found = [*list(uniques), None]
+            codes = np.asarray(raw_codes, dtype=np.intp)
+            return found, np.where(codes < 0, len(found) - 1, codes)
     if hasattr(col, "to_arrow") and not _is_arrow(col):  # polars Series
         try:
             col = col.to_arrow()
