@@ -121,15 +121,6 @@ def test_cli_report_needs_inputs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nothing to report on" in capsys.readouterr().err
 
 
-def test_cli_report_from_files(sample: pd.DataFrame, tmp_path: Path) -> None:
-    data = tmp_path / "sample.parquet"
-    sample.to_parquet(data)
-    out = tmp_path / "out" / "r.html"
-    out.parent.mkdir()
-    assert main(["report", "--performance", str(data), "-o", str(out)]) == 0
-    assert_self_contained(out.read_text(encoding="utf-8"))
-
-
 # --------------------------------------------------------------------------------------
 # headless Chromium: the page loads, with no errors and no network, and shows its images
 # --------------------------------------------------------------------------------------
@@ -212,3 +203,100 @@ def test_chromium_probe_detects_a_broken_image(tmp_path: Path) -> None:
     probe = render_in_chromium(html, tmp_path)
     assert probe["images"] == 1
     assert probe["shown"] == 0
+
+
+# --------------------------------------------------------------------------------------
+# the full report on the built-in portfolio
+# --------------------------------------------------------------------------------------
+
+FEATURES = ["age", "debt_to_income", "n_past_overdue", "credit_history_months", "purpose"]
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A small book, a binner, a calibrated card with a master scale, and its report."""
+    from overdue_risk.binning import WOEBinner
+    from overdue_risk.calibration import MasterScale, PDCalibrator
+    from overdue_risk.datasets import make_microloan_portfolio
+    from overdue_risk.scorecard import Scorecard
+
+    pf = make_microloan_portfolio(n_loans=4000, n_months=18, random_state=2)
+    apps = pf.applications[pf.applications["bad_observed"]]
+    apps = apps.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    dev, val = apps[: len(apps) // 2], apps[len(apps) // 2 :]
+    binner = WOEBinner().fit(dev[FEATURES], dev["bad"])
+    card = Scorecard(binner).fit(dev[FEATURES], dev["bad"])
+    points = card.predict_points(dev[FEATURES]).reshape(-1, 1)
+    cal = PDCalibrator().fit(points, dev["bad"])
+    ms = MasterScale.geometric(4, floor=0.01, cap=0.3).calibrate(cal.predict_pd(points), dev["bad"])
+    spec = card.to_spec(calibrator=cal, master_scale=ms, name="report_card")
+    report = build_report(
+        data=val,
+        target="bad",
+        spec=spec,
+        baseline=dev,
+        binner=binner,
+        performance=pf.performance,
+        title="Full report",
+    )
+    d = tmp_path_factory.mktemp("full")
+    return {"report": report, "spec": spec, "dev": dev, "val": val, "pf": pf, "dir": d}
+
+
+@pytest.mark.slow
+def test_full_report_has_every_section(full: dict[str, Any]) -> None:
+    report = full["report"]
+    assert report.included == tuple(s.title for s in SECTIONS)
+    assert report.skipped == {}
+    assert_self_contained(report.html)
+    assert len(_images(report.html)) >= 12
+    html = report.html
+    for word in ("Jeffreys", "Gains table", "PSI of the score", "Five-tier", "ECL", "IV"):
+        assert word in html, word
+
+
+@pytest.mark.slow
+def test_full_report_numbers_are_the_library_numbers(full: dict[str, Any]) -> None:
+    from overdue_risk._results import format_cell
+    from overdue_risk.metrics import gini, psi
+    from overdue_risk.runtime import Spec
+
+    spec = Spec.from_dict(full["spec"])
+    val, dev = full["val"], full["dev"]
+    score = spec.score(val)
+    g = gini(val["bad"].to_numpy(), -score)
+    assert f"<td>{format_cell(g.statistic)}</td>" in full["report"].html
+    p = psi(spec.score(dev), score, bins=10)
+    assert f"PSI of the score: {p.statistic:.4f}" in full["report"].html
+
+
+@pytest.mark.slow
+def test_cli_report_from_files(full: dict[str, Any], tmp_path: Path) -> None:
+    d = tmp_path
+    (d / "card.json").write_text(json.dumps(full["spec"]))
+    full["val"].to_csv(d / "val.csv", index=False)
+    full["dev"].to_parquet(d / "dev.parquet")
+    full["pf"].performance.to_parquet(d / "perf.parquet")
+    out = d / "report.html"
+    args = [str(d / "card.json"), str(d / "val.csv"), "--target", "bad"]
+    more = ["--baseline", str(d / "dev.parquet"), "--performance", str(d / "perf.parquet")]
+    assert main(["report", *args, *more, "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    for title in ("Discrimination: ROC, KS and gains", "Vintage curves", "Validation gate"):
+        assert title in html
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_chromium
+def test_full_report_renders_in_headless_chromium(full: dict[str, Any], tmp_path: Path) -> None:
+    report = full["report"]
+    n_images = len(_images(report.html))
+    probe = render_in_chromium(report.html, tmp_path)
+    assert probe["errors"] == []
+    assert probe["resources"] == []
+    assert probe["images"] == n_images
+    assert probe["shown"] == n_images, probe["widths"]
+    assert min(probe["widths"]) > 100
+    assert probe["sections"] == len(report.included)

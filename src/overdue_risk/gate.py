@@ -675,10 +675,20 @@ def validate(
 
     Examples
     --------
+    The example card of the spec format, on a sample whose defaults follow its PDs:
+
     >>> import numpy as np, pandas as pd
-    >>> def always_pass(inputs, th):
-    ...     return [CheckResult("demo", "rows", "pass", float(inputs.y.size), "> 0", "ok")]
-    >>> spec = {"format": "overdue_risk.scorecard"}  # doctest: +SKIP
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> spec = seal(example_spec_dict())
+    >>> rng = np.random.default_rng(0)
+    >>> data = pd.DataFrame({"age": rng.integers(20, 60, 4000),
+    ...                      "purpose": rng.choice(["cash", "rent", "education"], 4000)})
+    >>> data["bad"] = (rng.random(4000) < Spec.from_dict(spec).predict_pd(data)).astype(int)
+    >>> result = validate(spec, data, target="bad", baseline=data)
+    >>> result.passed, result.exit_code
+    (True, 0)
+    >>> result.checks[0].check_id, result.checks[0].status
+    ('discrimination.gini', 'warn')
     """
     if thresholds is None or isinstance(thresholds, str | Path):
         th = load_thresholds(thresholds)

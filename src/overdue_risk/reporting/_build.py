@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 
 from overdue_risk import __version__
-from overdue_risk.reporting import _sections  # noqa: F401  (registers the sections)
+
+# importing a sections module registers its sections, in page order
+# isort: off
+from overdue_risk.reporting import _sections  # noqa: F401  (data summary, gate verdict)
+from overdue_risk.reporting import _sections_model  # noqa: F401  (binning .. stability)
+from overdue_risk.reporting import _sections_book  # noqa: F401  (roll rates, vintages, ECL)
+
+# isort: on
 from overdue_risk.reporting._html import esc, page
 from overdue_risk.reporting._registry import SECTIONS, Section, register_section
 

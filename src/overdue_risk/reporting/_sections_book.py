@@ -1,0 +1,155 @@
+"""Report sections about the loan book: delinquency buckets and roll rates, the five-tier
+classification, vintage curves, and expected credit loss. Estimators come from
+:mod:`overdue_risk.transitions` and :mod:`overdue_risk.ecl`, charts from
+:mod:`overdue_risk.plotting`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from overdue_risk.reporting._html import esc, figure, figure_html, table_html
+from overdue_risk.reporting._registry import register_section
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from overdue_risk.transitions import TransitionMatrix
+
+__all__: list[str] = []
+
+_PANEL_COLUMNS = ("loan_id", "month", "bucket")
+
+
+def _check_panel(performance: pd.DataFrame, needed: tuple[str, ...]) -> None:
+    from overdue_risk._validation import check_columns
+
+    check_columns(map(str, performance.columns), needed, what="the performance panel")
+
+
+@register_section("delinquency", "Delinquency: roll rates and the five-tier classification")
+def delinquency_section(*, performance: pd.DataFrame) -> str:
+    """Monthly transition matrix (heatmap), roll and cure rates, five tiers at the last month."""
+    from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix
+    from overdue_risk.transitions import five_tier, roll_rates
+
+    _check_panel(performance, (*_PANEL_COLUMNS, "dpd"))
+    tm = _pooled_matrix(performance)
+    rr = roll_rates(performance)
+    charts = []
+    with figure(6.4, 5.2) as (fig, (ax,)):
+        plot_transition_matrix(tm, ax)
+        charts.append(figure_html(fig, "Monthly transition matrix between buckets (cohort)"))
+    with figure(5.6, 4.0) as (fig, (ax,)):
+        plot_roll_rates(rr, ax)
+        charts.append(figure_html(fig, "Roll rates by month"))
+    last = performance[performance["month"] == performance["month"].max()]
+    open_loans = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
+    parts = [
+        f"<p>{performance['loan_id'].nunique():,} loans, {len(performance):,} loan-months "
+        f"from {esc(_month(performance['month'].min()))} to "
+        f"{esc(_month(performance['month'].max()))}.</p>",
+        '<div class="grid">' + "".join(charts) + "</div>",
+        "<h3>Pooled roll rates</h3>",
+        rr._repr_html_(),
+    ]
+    if len(open_loans):
+        tiers = five_tier(open_loans["dpd"].to_numpy())
+        zh = five_tier(open_loans["dpd"].to_numpy(), language="zh")
+        has_balance = "balance" in open_loans.columns
+        balance = open_loans["balance"].to_numpy(dtype=float) if has_balance else None
+        rows = []
+        for name in ("normal", "special_mention", "substandard", "doubtful", "loss"):
+            mask = tiers == name
+            label = f"{name} ({zh[mask][0]})" if mask.any() else name
+            row: list[Any] = [label, int(mask.sum()), float(mask.mean())]
+            if balance is not None:
+                row.append(float(balance[mask].sum()))
+            rows.append(row)
+        cols = ["tier", "loans", "share"] + (["balance"] if balance is not None else [])
+        parts.append(
+            f"<h3>Five-tier classification at {esc(_month(last['month'].iloc[0]))}</h3>"
+            "<p>Minimum tier by days past due (CBIRC 2023 rules); open loans only.</p>"
+            + table_html(cols, rows)
+        )
+    return "".join(parts)
+
+
+def _pooled_matrix(performance: pd.DataFrame) -> TransitionMatrix:
+    """The monthly cohort transition matrix pooled over the whole panel."""
+    from overdue_risk.transitions import TransitionMatrix, cohort_matrix
+
+    tm = cohort_matrix(performance)
+    if not isinstance(tm, TransitionMatrix):  # pragma: no cover - only with by=...
+        msg = "expected one pooled transition matrix"
+        raise TypeError(msg)
+    return tm
+
+
+def _month(value: Any) -> str:
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)
+
+
+@register_section("vintages", "Vintage curves")
+def vintage_section(*, performance: pd.DataFrame) -> str:
+    """Cumulative bad rate (M4+ or charged off) by months on book, per origination cohort."""
+    from overdue_risk.plotting import plot_vintage_curves
+    from overdue_risk.transitions import vintage_curves
+
+    _check_panel(performance, (*_PANEL_COLUMNS, "mob"))
+    vc = vintage_curves(performance)
+    charts = []
+    with figure(6.0, 4.0) as (fig, (ax,)):
+        plot_vintage_curves(vc, ax, kind="count")
+        charts.append(figure_html(fig, "Share of loans ever 90+ DPD or charged off, by MOB"))
+    if vc.balance_rate is not None and np.isfinite(np.asarray(vc.balance_rate)).any():
+        with figure(6.0, 4.0) as (fig, (ax,)):
+            plot_vintage_curves(vc, ax, kind="balance")
+            charts.append(figure_html(fig, "The same by balance"))
+    bad = ", ".join(vc.bad_states)
+    return (
+        f"<p>{len(vc.cohorts)} monthly cohorts; bad = ever in {esc(bad)}.</p>"
+        + '<div class="grid">'
+        + "".join(charts)
+        + "</div>"
+    )
+
+
+@register_section("ecl", "Expected credit loss (IFRS 9)")
+def ecl_section(*, performance: pd.DataFrame, data: pd.DataFrame, lgd: float = 0.8) -> str:
+    """ECL of the open book from the monthly bucket transition matrix (Markov projection)."""
+    from overdue_risk.ecl import ecl_from_matrix
+
+    _check_panel(performance, (*_PANEL_COLUMNS, "dpd", "mob", "balance"))
+    needed = ("loan_id", "apr", "term_months")
+    if not set(needed) <= set(map(str, data.columns)):
+        return (
+            '<p class="note">ECL needs each loan\'s <code>apr</code> and '
+            "<code>term_months</code> in the data (joined on <code>loan_id</code>).</p>"
+        )
+    tm = _pooled_matrix(performance)
+    last = performance[performance["month"] == performance["month"].max()]
+    book = last[~last["bucket"].astype(str).isin(["CO", "PO"])].merge(
+        data[list(needed)], on="loan_id", how="inner"
+    )
+    if book.empty:
+        return '<p class="note">No open loans at the last month of the panel.</p>'
+    remaining = np.maximum(book["term_months"].to_numpy() - book["mob"].to_numpy(), 1)
+    result = ecl_from_matrix(
+        tm,
+        state=book["bucket"].astype(str).to_numpy(),
+        dpd=book["dpd"].to_numpy(),
+        balance=book["balance"].to_numpy(dtype=float),
+        annual_rate=book["apr"].to_numpy(dtype=float),
+        remaining_term=remaining,
+        lgd=lgd,
+    )
+    return (
+        f"<p>{len(book):,} open loans at {esc(_month(last['month'].iloc[0]))}. Marginal PDs "
+        "are first-passage probabilities into M4+ / charged off under the monthly cohort "
+        f"transition matrix of the whole panel; exposure amortises to term; LGD {lgd:.0%} "
+        "(an assumption: pass <code>lgd=</code> to build_report); discounting at each "
+        "loan's APR.</p>" + result._repr_html_()
+    )

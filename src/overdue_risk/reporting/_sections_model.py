@@ -1,0 +1,279 @@
+"""Report sections about the scorecard: binning, the card, discrimination, calibration,
+stability. Statistics come from :mod:`overdue_risk.metrics` and
+:mod:`overdue_risk.backtest`, charts from :mod:`overdue_risk.plotting`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from overdue_risk.reporting._html import esc, figure, figure_html, table_html
+from overdue_risk.reporting._registry import register_section
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from overdue_risk.runtime import Spec
+
+__all__: list[str] = []
+
+
+def _grid(*figures: str) -> str:
+    return '<div class="grid">' + "".join(figures) + "</div>"
+
+
+# --------------------------------------------------------------------------------------
+# binning
+# --------------------------------------------------------------------------------------
+
+
+@register_section("binning", "Binning and weight of evidence")
+def binning_section(*, binner: Any) -> str:
+    """Per feature: the binning table (counts, event rate, WOE, IV) and a WOE chart."""
+
+    names = [str(n) for n in binner.feature_names_in_]
+    tables = [binner.binning_table(n) for n in names]
+    order = np.argsort([-float(t.total_iv) for t in tables], kind="stable")
+    rows = [[names[i], float(tables[i].total_iv), len(tables[i].labels)] for i in order]
+    parts = [
+        "<p>Features by information value (IV). WOE = ln(share of goods / share of bads): "
+        "higher WOE means lower risk.</p>",
+        table_html(["feature", "IV", "bins"], rows),
+    ]
+    parts.append(_woe_grid([tables[i] for i in order]))
+    for i in order:
+        t = tables[i]
+        parts.append(f"<h3>{esc(t.name)}</h3>{t._repr_html_()}")
+    return "".join(parts)
+
+
+def _woe_grid(tables: list[Any], ncols: int = 3) -> str:
+    """One figure with a WOE chart per feature (one PNG: far cheaper than one each)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from overdue_risk.plotting import plot_woe
+    from overdue_risk.reporting._html import figure_html
+
+    nrows = -(-len(tables) // ncols)
+    fig = Figure(figsize=(4.0 * ncols, 2.7 * nrows))
+    FigureCanvasAgg(fig)
+    for k, t in enumerate(tables):
+        ax = fig.add_subplot(nrows, ncols, k + 1)
+        plot_woe(t.labels, t.woe, ax, title=f"{t.name} (IV {t.total_iv:.3f})")
+    # fixed spacing: a constrained layout of a large grid costs seconds
+    fig.subplots_adjust(
+        left=0.05,
+        right=0.99,
+        top=1 - 0.35 / nrows,
+        bottom=0.9 / (2.7 * nrows),
+        hspace=0.95,
+        wspace=0.25,
+    )
+    return figure_html(fig, "WOE per bin of every feature, by information value")
+
+
+# --------------------------------------------------------------------------------------
+# the scorecard itself (from the spec)
+# --------------------------------------------------------------------------------------
+
+
+def _feature_rows(feat: dict[str, Any]) -> list[list[Any]]:
+    labels = list(feat.get("bins") or [])
+    woe = feat.get("woe") or {}
+    points = list(feat["points"])
+    extra_points = [feat["missing_points"], *feat.get("special_points", [])]
+    woes = [*woe.get("bins", []), woe.get("missing"), *woe.get("special", [])]
+    values = points + extra_points
+    if feat.get("kind") == "categorical":
+        values.append(feat.get("unseen_points"))
+        labels = [*labels, "Unseen"] if len(labels) < len(values) else labels
+    rows = []
+    for i, pts in enumerate(values):
+        label = labels[i] if i < len(labels) else f"bin {i}"
+        w = woes[i] if i < len(woes) else None
+        rows.append([feat["name"] if i == 0 else "", label, w, pts])
+    return rows
+
+
+@register_section("scorecard", "The scorecard")
+def scorecard_section(*, spec: Spec) -> str:
+    """Scaling, the points of every bin, and the calibration and master scale."""
+    doc = spec.to_dict()
+    sc = doc.get("scaling", {})
+    head = (
+        f"<p>Scorecard <code>{esc(doc.get('name'))}</code>: {len(doc['features'])} features. "
+        f"Points double the good:bad odds every {esc(sc.get('pdo'))} points; "
+        f"{esc(sc.get('base_score'))} points = odds {esc(sc.get('base_odds'))}:1. "
+        f"Intercept points: {esc(doc.get('intercept_points'))}.</p>"
+    )
+    rows: list[list[Any]] = []
+    for feat in doc["features"]:
+        rows.extend(_feature_rows(feat))
+    parts = [head, table_html(["feature", "bin", "WOE", "points"], rows, text_columns=(0, 1))]
+    cal = doc.get("calibration")
+    if cal:
+        desc = ", ".join(f"{k} = {v}" for k, v in cal.items() if not isinstance(v, list))
+        parts.append(f"<h3>Calibration</h3><p>Points to PD: {esc(desc)}.</p>")
+    ms = doc.get("master_scale")
+    if ms:
+        ms_rows = [
+            [g, u, p] for g, u, p in zip(ms["grades"], ms["upper_pd"], ms["pd"], strict=True)
+        ]
+        parts.append(
+            "<h3>Master scale</h3>" + table_html(["grade", "upper PD", "grade PD"], ms_rows)
+        )
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# discrimination
+# --------------------------------------------------------------------------------------
+
+
+@register_section("discrimination", "Discrimination: ROC, KS and gains")
+def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> str:
+    """AUC and Gini with DeLong intervals, KS, ROC / KS / CAP charts, gains table."""
+    from overdue_risk.metrics import gains_table, gini, ks_statistic, roc_auc
+    from overdue_risk.plotting import plot_cap, plot_ks, plot_roc, plot_score_distribution
+
+    risk = -score
+    auc, g, ks = roc_auc(y, risk), gini(y, risk), ks_statistic(y, risk)
+    a_lo, a_hi = auc.confidence_interval(0.95)
+    g_lo, g_hi = g.confidence_interval(0.95)
+    rows = [
+        ["AUC", auc.statistic, f"[{a_lo:.4f}, {a_hi:.4f}]"],
+        ["Gini", g.statistic, f"[{g_lo:.4f}, {g_hi:.4f}]"],
+        ["KS", ks.statistic, f"at score {-ks.threshold:.6g}"],
+    ]
+    summary = table_html(["measure", "value", "95% DeLong CI / note"], rows, text_columns=(0, 2))
+    charts = []
+    with figure(4.6, 3.6) as (fig, (ax,)):
+        plot_roc(y, risk, ax)
+        charts.append(figure_html(fig, "ROC curve"))
+    with figure(4.6, 3.6) as (fig, (ax,)):
+        plot_ks(y, score, ax)
+        charts.append(figure_html(fig, "Cumulative score distributions of goods and bads"))
+    with figure(4.6, 3.6) as (fig, (ax,)):
+        plot_cap(y, risk, ax)
+        charts.append(figure_html(fig, "Gains: share of bads among the riskiest applicants"))
+    with figure(4.6, 3.6) as (fig, (ax,)):
+        plot_score_distribution(score, y, ax)
+        charts.append(figure_html(fig, "Score distribution of goods and bads"))
+    gains = gains_table(y, risk, n_bins=10)
+    return (
+        f"<p>{len(y):,} loans, {int(y.sum()):,} bads.</p>"
+        + summary
+        + _grid(*charts)
+        + "<h3>Gains table (score deciles, riskiest first)</h3>"
+        + gains._repr_html_()
+    )
+
+
+# --------------------------------------------------------------------------------------
+# calibration
+# --------------------------------------------------------------------------------------
+
+_LIGHT = {"green": "status-pass", "yellow": "status-warn", "red": "status-fail"}
+
+
+@register_section("calibration", "Calibration and backtests")
+def calibration_section(
+    *,
+    y: npt.NDArray[np.int64],
+    pd: npt.NDArray[np.float64],
+    grade: npt.NDArray[np.object_] | None = None,
+    spec: Spec | None = None,
+) -> str:
+    """Observed default rate against PD, and per-grade Jeffreys backtests (traffic light)."""
+    from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, traffic_light
+    from overdue_risk.plotting import plot_calibration
+
+    with figure(5.2, 4.0) as (fig, (ax,)):
+        plot_calibration(y, pd, ax)
+        chart = figure_html(fig, "Observed default rate against mean PD, PD deciles")
+    brier = brier_score(y, pd)
+    parts = [
+        f"<p>Mean PD {float(pd.mean()):.2%} against an observed default rate of "
+        f"{float(y.mean()):.2%}; Brier score {brier.statistic:.4f}.</p>",
+        chart,
+    ]
+    ms = spec.to_dict().get("master_scale") if spec is not None else None
+    if grade is not None and ms:
+        from overdue_risk._gate_checks import _grade_counts
+        from overdue_risk.backtest import jeffreys_test
+
+        grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
+        labels, n, d, pds = _grade_counts(y, grade, grade_pd)
+        jt = jeffreys_test(n, d, pds, labels=labels)
+        hl = hosmer_lemeshow_test(n, d, pds, labels=labels)
+        lights = traffic_light(np.asarray(jt.grade_pvalue, dtype=np.float64))
+        rows = [
+            [labels[i], int(n[i]), int(d[i]), d[i] / n[i], pds[i], jt.grade_pvalue[i], lights[i]]
+            for i in range(len(labels))
+        ]
+        parts.append(
+            "<h3>Jeffreys backtest per grade</h3><p>One-sided: a small p-value says the "
+            "grade's PD is too low. Traffic light: green p &ge; 0.05, yellow 0.001 &le; p "
+            "&lt; 0.05, red p &lt; 0.001.</p>"
+            + table_html(
+                ["grade", "loans", "defaults", "default rate", "PD", "p-value", "light"],
+                rows,
+                text_columns=(0, 6),
+                row_classes=[_LIGHT.get(str(v), "") for v in lights],
+            )
+            + f"<p>Portfolio: Jeffreys p = {jt.pvalue:.4g}; Hosmer-Lemeshow over grades: "
+            f"chi2 = {hl.statistic:.2f} on {hl.dof:g} df, p = {hl.pvalue:.4g}.</p>"
+        )
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# stability
+# --------------------------------------------------------------------------------------
+
+
+@register_section("stability", "Stability: PSI and CSI")
+def stability_section(
+    *,
+    score: npt.NDArray[np.float64],
+    baseline_score: npt.NDArray[np.float64],
+    spec: Spec | None = None,
+    data: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
+) -> str:
+    """PSI of the score against the baseline, and CSI of each feature on the card's bins."""
+    from overdue_risk.metrics import csi, psi
+    from overdue_risk.plotting import plot_psi, plot_score_distribution
+
+    p = psi(baseline_score, score, bins=10, name="score")
+    charts = []
+    with figure(4.8, 3.6) as (fig, (ax,)):
+        plot_psi(p, ax)
+        charts.append(figure_html(fig, "Score decile shares, baseline against current"))
+    with figure(4.8, 3.6) as (fig, (ax,)):
+        plot_score_distribution(score, None, ax, baseline=baseline_score)
+        charts.append(figure_html(fig, "Score distribution, baseline against current"))
+    parts = [
+        f"<p>PSI of the score: {p.statistic:.4f} ({esc(p.rule_of_thumb)}); critical value "
+        f"at 5%: {p.critical_value:.4f} (Yurdakul and Naranjo, 2020).</p>",
+        _grid(*charts),
+    ]
+    if spec is not None and data is not None and baseline is not None:
+        doc = spec.to_dict()
+        names = [f["name"] for f in doc["features"] if f["name"] in baseline.columns]
+        edges = {f["name"]: list(f["splits"]) for f in doc["features"] if f["kind"] == "numeric"}
+        result = csi(baseline[names], data[names], columns=names, bins=edges)
+        rows = [
+            [n, r.statistic, r.rule_of_thumb, len(r.labels)]
+            for n, r in zip(result.names, result.results, strict=True)
+        ]
+        rows.sort(key=lambda r: -float(r[1]))  # type: ignore[arg-type]
+        parts.append(
+            "<h3>Characteristic stability (CSI), on the card's bins</h3>"
+            + table_html(["feature", "CSI", "reading", "bins"], rows, text_columns=(0, 2))
+        )
+    return "".join(parts)
