@@ -53,6 +53,7 @@ _LAZY: dict[str, str] = {
     "cutoff_analysis": "overdue_risk.strategy",
     "risk_based_apr": "overdue_risk.strategy",
     "swap_set": "overdue_risk.strategy",
+    "load_spec": "overdue_risk.runtime",
 }
 
 # public submodules reachable as attributes (overdue_risk.metrics, ...)
@@ -92,6 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         OverdueRiskError,
         SpecError,
     )
+    from overdue_risk.runtime import load_spec
     from overdue_risk.scorecard import (
         ChallengerReport,
         PointsScaling,
