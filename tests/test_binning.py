@@ -71,7 +71,8 @@ def test_monotonic_constraints_hold(rng, trend) -> None:
         else:
             sign = 1 if trend == "peak" else -1
             turn = int(np.argmax(sign * rate))
-            assert (sign * d[:turn] >= 0).all() and (sign * d[turn:] <= 0).all()
+            assert (sign * d[:turn] >= 0).all()
+            assert (sign * d[turn:] <= 0).all()
         assert fb.n_bins <= 6
 
 
@@ -158,7 +159,8 @@ def test_constant_column_and_unused_special_code(rng) -> None:
     y = (rng.random(200) < 0.3).astype(int)
     b = WOEBinner(special_codes=[-99]).fit(np.ones((200, 1)), y)
     fb = b.bins_["x0"]
-    assert fb.n_bins == 1 and fb.splits == ()
+    assert fb.n_bins == 1
+    assert fb.splits == ()
     assert fb.woe[0] == pytest.approx(0.0)  # the one bin holds everything
     assert fb.woe[fb.n_bins + 1] == 0.0  # never-seen special code: empty bin, WOE 0
     assert b.iv_["x0"] == pytest.approx(0.0)
@@ -209,7 +211,8 @@ def test_binning_table_summary_plot_and_spec(frame) -> None:
     assert table.plot() is not None
     s = b.summary().to_frame()
     assert list(s["feature"]) == ["income", "age", "purpose"]
-    assert (s["iv"] > 0).all() and (s["gini"].between(0, 1)).all()
+    assert (s["iv"] > 0).all()
+    assert (s["gini"].between(0, 1)).all()
     spec = b.bins_["age"].to_spec_dict()
     assert spec["special_codes"] == [-1.0]
     assert len(spec["bins"]) == len(spec["splits"]) + 3  # regular, missing, one special
@@ -300,3 +303,27 @@ def test_rare_categories_pooled_and_numeric_codes_canonical(rng) -> None:
     # 3.0 and "3" are the same category as 3
     idx = fb.bin_index(np.array([3, 3.0, "3"], dtype=object))
     assert len(set(idx.tolist())) == 1
+
+
+def test_fit_from_counts_accepts_export_count_tables(rng) -> None:
+    # the Spark/Dask aggregations of overdue_risk.export return PrebinCounts
+    # (events/nonevents fields); fit_from_counts takes them as they are
+    from overdue_risk.export._counts import prebin_counts_numpy
+
+    x = rng.normal(size=5000)
+    y = (rng.random(5000) < 1 / (1 + np.exp(-x))).astype(int)
+    b = WOEBinner(max_n_bins=4).fit(x.reshape(-1, 1), y)
+    t = prebin_counts_numpy(x, y, name="x0", splits=b.count_tables_["x0"].splits)
+    c = WOEBinner(max_n_bins=4).fit_from_counts([t])
+    assert c.bins_["x0"].splits == b.bins_["x0"].splits
+    np.testing.assert_allclose(c.bins_["x0"].woe, b.bins_["x0"].woe)
+
+
+def test_two_numeric_labels_larger_is_event_text_refused(rng) -> None:
+    x = rng.normal(size=(500, 1))
+    y = (rng.random(500) < 1 / (1 + np.exp(-x[:, 0]))).astype(int)
+    a = WOEBinner(max_n_bins=4).fit(x, y)
+    b = WOEBinner(max_n_bins=4).fit(x, y + 1)  # labels {1, 2}: 2 is the event
+    np.testing.assert_allclose(a.bins_["x0"].woe, b.bins_["x0"].woe)
+    with pytest.raises(DataError, match="only 0 and 1"):
+        WOEBinner().fit(x, np.where(y == 1, "bad", "good"))

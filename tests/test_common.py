@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import PDCalibrator
 from overdue_risk.scorecard import Scorecard
+from overdue_risk.selection import WOESelector
 
 ESTIMATORS: list[Any] = [
     WOEBinner(),
@@ -21,12 +22,8 @@ ESTIMATORS: list[Any] = [
     PDCalibrator(method="binned"),
     Scorecard(),
     Scorecard(rounding=True, intercept_mode="separate", sign_check="ignore"),
+    WOESelector(),
 ]
-
-_BINARY_01 = (
-    "binary 0/1 default flag only: this check fits with y in {1, 2} (covered by our own "
-    "tests on 0/1 targets)"
-)
 
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED: dict[str, dict[str, str]] = {
@@ -36,13 +33,6 @@ EXPECTED_FAILED: dict[str, dict[str, str]] = {
             "DataError naming the column, by design (the binner decides numeric vs "
             "categorical per column), not with numpy's TypeError"
         ),
-    },
-    "WOEBinner": {
-        "check_estimators_dtypes": _BINARY_01,
-        "check_sample_weights_pandas_series": _BINARY_01,
-        "check_sample_weights_not_an_array": _BINARY_01,
-        "check_sample_weights_shape": _BINARY_01,
-        "check_sample_weights_not_overwritten": _BINARY_01,
     },
 }
 

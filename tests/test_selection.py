@@ -38,7 +38,9 @@ def test_select_by_iv_from_binner(woe_frame) -> None:
     _, _, binner = woe_frame
     res = select_by_iv(binner, min_iv=0.02)
     assert isinstance(res, SelectionResult)
-    assert "noise" in res.dropped and "a" in res.selected and "b" in res.selected
+    assert "noise" in res.dropped
+    assert "a" in res.selected
+    assert "b" in res.selected
     assert "unpredictive" in res.reasons[res.features.index("noise")]
     frame = res.to_frame()
     assert list(frame.columns) == ["feature", "kept", "statistic", "reason"]
@@ -50,7 +52,8 @@ def test_select_by_correlation_drops_lower_iv_twin(woe_frame) -> None:
     res = select_by_correlation(X, binner.iv_, max_corr=0.8)
     weaker = min(("a", "a_copy"), key=binner.iv_.get)
     stronger = ({"a", "a_copy"} - {weaker}).pop()
-    assert weaker in res.dropped and stronger in res.selected
+    assert weaker in res.dropped
+    assert stronger in res.selected
     assert repr(stronger) in res.reasons[res.features.index(weaker)]
 
 
@@ -88,3 +91,27 @@ def test_selection_bad_inputs() -> None:
         select_by_correlation(np.ones((3, 2)), {"x0": 0.1})
     with pytest.raises(DataError, match="direction"):
         stepwise_selection(np.ones((3, 1)), [0, 1, 0], direction="sideways")
+
+
+def test_woe_selector_in_pipeline_records_every_step(rng) -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from overdue_risk.selection import WOESelector
+
+    n = 3000
+    X = rng.normal(size=(n, 4))
+    X[:, 1] = X[:, 0] + 0.02 * rng.normal(size=n)  # a near copy of x0
+    y = (rng.random(n) < 1 / (1 + np.exp(1 + X[:, 0] - 0.7 * X[:, 2]))).astype(int)
+    pipe = make_pipeline(
+        WOEBinner(max_n_bins=5),
+        WOESelector(min_iv=0.02, max_corr=0.7, max_vif=5.0),
+        LogisticRegression(),
+    ).fit(X, y)
+    sel = pipe[1]
+    kept = set(sel.get_feature_names_out().tolist())
+    assert "x2" in kept
+    assert len(kept & {"x0", "x1"}) == 1
+    assert "x3" not in kept  # pure noise: IV below 0.02
+    assert [r.method for r in sel.results_] == ["iv", "correlation", "vif"]
+    assert (pipe[-1].coef_ < 0).all()  # WOE convention carries through the pipeline

@@ -28,6 +28,7 @@ __all__ = [
     "check_positive",
     "check_probability",
     "check_sample_weight",
+    "check_two_class_target",
     "format_values",
 ]
 
@@ -93,6 +94,27 @@ def check_binary_target(y: npt.ArrayLike, name: str = "y") -> npt.NDArray[np.int
             "both defaults (1) and non-defaults (0): widen the sample or the target window."
         )
     return out
+
+
+def check_two_class_target(y: npt.ArrayLike, name: str = "y") -> npt.NDArray[np.int64]:
+    """Like :func:`check_binary_target`, but any two numeric labels are accepted.
+
+    The larger label is the event (1), as scikit-learn's binary classifiers treat it.
+    Text labels are refused (which of "good"/"bad" is the event is not for us to guess).
+
+    Examples
+    --------
+    >>> check_two_class_target([1, 2, 2, 1])
+    array([0, 1, 1, 0])
+    """
+    arr = np.asarray(y)
+    if arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.reshape(-1)
+    if arr.ndim == 1 and arr.size and arr.dtype.kind in "iuf" and not is_missing(arr).any():
+        values = np.unique(arr)
+        if values.size == 2 and not np.array_equal(values, [0, 1]):
+            return np.asarray(arr == values[1], dtype=np.int64)
+    return check_binary_target(arr, name)
 
 
 def check_sample_weight(

@@ -26,13 +26,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.base import BaseEstimator
+from sklearn.feature_selection import SelectorMixin
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_binary_target, check_consistent_length, format_values
+from overdue_risk._validation import check_consistent_length, check_two_class_target, format_values
 from overdue_risk.exceptions import DataError
 
 __all__ = [
     "SelectionResult",
+    "WOESelector",
     "select_by_correlation",
     "select_by_iv",
     "select_by_vif",
@@ -336,7 +339,7 @@ def stepwise_selection(
     if criterion not in ("aic", "pvalue"):
         raise DataError(f'criterion must be "aic" or "pvalue"; got {criterion!r}.')
     names, arr = _matrix(X, feature_names)
-    yv = check_binary_target(y)
+    yv = check_two_class_target(y)
     check_consistent_length(X=arr, y=yv)
     p = len(names)
     limit = p if max_features is None else int(max_features)
@@ -390,3 +393,154 @@ def stepwise_selection(
     return SelectionResult(
         f"stepwise ({direction}, {criterion})", tuple(names), kept, stat, tuple(reasons)
     )
+
+
+def iv_of_woe_columns(
+    X: Any, y: npt.ArrayLike, *, feature_names: Sequence[str] | None = None
+) -> dict[str, float]:
+    """Information value of WOE-coded columns (each distinct WOE value is one bin).
+
+    Examples
+    --------
+    >>> iv_of_woe_columns([[0.5], [0.5], [-0.5], [-0.5]], [0, 0, 1, 0])
+    {'x0': 0.9026...}
+    """
+    from overdue_risk.binning import woe_iv
+
+    names, arr = _matrix(X, feature_names)
+    yv = check_two_class_target(y)
+    check_consistent_length(X=arr, y=yv)
+    total_e = float(yv.sum())
+    total_n = float(yv.size - total_e)
+    out = {}
+    for j, name in enumerate(names):
+        _, inv = np.unique(arr[:, j], return_inverse=True)
+        ev = np.bincount(inv, weights=yv.astype(float))
+        ne = np.bincount(inv) - ev
+        out[name] = float(woe_iv(ev, ne, total_e, total_n)[1].sum())
+    return out
+
+
+class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
+    """Select WOE features in a pipeline: IV, then correlation, VIF and stepwise.
+
+    Use after :class:`~overdue_risk.WOEBinner` (``output="woe"``). Steps whose
+    parameter is None are skipped. The IV of each column is computed from its distinct WOE
+    values (one per bin).
+
+    Parameters
+    ----------
+    min_iv : float or None, default=0.02
+    max_iv : float or None, default=None
+    max_corr : float or None, default=0.7
+    max_vif : float or None, default=None
+    stepwise : {"forward", "backward", "both"} or None, default=None
+    criterion : {"aic", "pvalue"}, default="aic"
+
+    Attributes
+    ----------
+    results_ : list of SelectionResult
+        The steps run, in order; each says why each feature was kept or dropped.
+    support_ : ndarray of bool
+        Kept columns.
+    iv_ : dict of str -> float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from overdue_risk import WOEBinner
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(3000, 3))
+    >>> X[:, 2] = X[:, 0] + 0.01 * rng.normal(size=3000)
+    >>> y = (rng.random(3000) < 1 / (1 + np.exp(1 + X[:, 0]))).astype(int)
+    >>> pipe = make_pipeline(WOEBinner(max_n_bins=5), WOESelector()).fit(X, y)
+    >>> pipe[-1].get_feature_names_out().tolist()
+    ['x0']
+    """
+
+    def __init__(
+        self,
+        min_iv: float | None = 0.02,
+        *,
+        max_iv: float | None = None,
+        max_corr: float | None = 0.7,
+        max_vif: float | None = None,
+        stepwise: str | None = None,
+        criterion: str = "aic",
+    ) -> None:
+        self.min_iv = min_iv
+        self.max_iv = max_iv
+        self.max_corr = max_corr
+        self.max_vif = max_vif
+        self.stepwise = stepwise
+        self.criterion = criterion
+
+    def fit(self, X: Any, y: Any = None) -> WOESelector:
+        """Run the selection steps on WOE columns ``X`` and the 0/1 target ``y``."""
+        from sklearn.utils.validation import validate_data
+
+        if y is None:
+            raise DataError(
+                "WOESelector requires y to be passed, but the target y is None. Pass the 0/1 "
+                "default flag."
+            )
+        arr = validate_data(self, X, reset=True, dtype=np.float64, ensure_min_samples=2)
+        names = (
+            [str(c) for c in self.feature_names_in_]
+            if hasattr(self, "feature_names_in_")
+            else [f"x{i}" for i in range(arr.shape[1])]
+        )
+        self.iv_ = iv_of_woe_columns(arr, y, feature_names=names)
+        keep = np.ones(len(names), dtype=bool)
+        results: list[SelectionResult] = []
+
+        def run(step: SelectionResult) -> None:
+            results.append(step)
+            kept = set(step.selected)
+            for j, n in enumerate(names):
+                if keep[j] and n in step.features and n not in kept:
+                    keep[j] = False
+
+        if self.min_iv is not None or self.max_iv is not None:
+            run(select_by_iv(self.iv_, min_iv=self.min_iv or 0.0, max_iv=self.max_iv))
+        for kind in ("corr", "vif", "step"):
+            idx = np.flatnonzero(keep)
+            if idx.size == 0:
+                break
+            sub = [names[j] for j in idx]
+            if kind == "corr" and self.max_corr is not None and idx.size > 1:
+                run(
+                    select_by_correlation(
+                        arr[:, idx], self.iv_, max_corr=self.max_corr, feature_names=sub
+                    )
+                )
+            elif kind == "vif" and self.max_vif is not None and idx.size > 1:
+                run(select_by_vif(arr[:, idx], max_vif=self.max_vif, feature_names=sub))
+            elif kind == "step" and self.stepwise is not None:
+                run(
+                    stepwise_selection(
+                        arr[:, idx],
+                        y,
+                        direction=self.stepwise,
+                        criterion=self.criterion,
+                        feature_names=sub,
+                    )
+                )
+        self.results_ = results
+        self.support_ = keep
+        return self
+
+    def _get_support_mask(self) -> npt.NDArray[np.bool_]:
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "support_")
+        return np.asarray(self.support_)
+
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.classifier_tags = ClassifierTags(multi_class=False)  # binary 0/1 target only
+        return tags

@@ -13,11 +13,11 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from overdue_risk._missing import is_missing
 from overdue_risk._validation import (
-    check_binary_target,
     check_consistent_length,
     check_finite,
     check_in,
     check_sample_weight,
+    check_two_class_target,
     format_values,
 )
 from overdue_risk.binning._counts import CountTable, as_numeric_column
@@ -293,7 +293,8 @@ default="auto"
         X : DataFrame or array-like of shape (n_samples, n_features)
             Numeric and categorical columns; missing values allowed.
         y : array-like of shape (n_samples,)
-            0/1 target (1 = event, e.g. default).
+            0/1 target (1 = event, e.g. default). Any two numeric labels are accepted; the
+            larger is the event.
         sample_weight : array-like of shape (n_samples,), optional
             Row weights.
 
@@ -327,7 +328,7 @@ default="auto"
         check_consistent_length(X=columns[0], y=yarr.reshape(-1) if yarr.ndim else [yarr])
         if n == 1:
             raise DataError("X has 1 sample; n_samples = 1 cannot be binned. Pass more rows.")
-        target = check_binary_target(y)
+        target = check_two_class_target(y)
         w = check_sample_weight(sample_weight, n)
         cat_set = self._categorical_set(names)
         tables: dict[str, CountTable] = {}
@@ -412,7 +413,8 @@ default="auto"
         (35.0, 55.0)
         """
         self._validate_params()
-        items = list(tables.values()) if isinstance(tables, Mapping) else list(tables)
+        raw = list(tables.values()) if isinstance(tables, Mapping) else list(tables)
+        items = [CountTable.coerce(t) for t in raw]
         if not items:
             raise DataError("fit_from_counts needs at least one CountTable.")
         names = [t.name for t in items]
@@ -817,7 +819,7 @@ default="auto"
             col = columns[fitted.index(feature)]
         else:
             raise DataError(f"set_splits: X has no column {feature!r}.")
-        target = check_binary_target(y)
+        target = check_two_class_target(y)
         check_consistent_length(X=col, y=target)
         w = check_sample_weight(sample_weight, target.shape[0])
         old = self.count_tables_[feature]

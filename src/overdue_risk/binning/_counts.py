@@ -192,6 +192,41 @@ class CountTable(Result):
         )
 
     @classmethod
+    def coerce(cls, table: Any) -> CountTable:
+        """A CountTable from any object with the same fields (duck typing).
+
+        Accepts ``event``/``nonevent`` or ``events``/``nonevents`` (e.g. the tables that
+        ``overdue_risk.export``'s Spark and Dask aggregations return).
+
+        Examples
+        --------
+        >>> t = CountTable.from_counts("age", [1, 2, 0], [3, 4, 0], splits=[30.0])
+        >>> CountTable.coerce(t) is t
+        True
+        """
+        if isinstance(table, CountTable):
+            return table
+        try:
+            event = getattr(table, "event", None)
+            event = table.events if event is None else event
+            nonevent = getattr(table, "nonevent", None)
+            nonevent = table.nonevents if nonevent is None else nonevent
+            return cls(
+                name=str(table.name),
+                kind=str(table.kind),
+                splits=tuple(float(v) for v in table.splits),
+                categories=tuple(str(c) for c in table.categories),
+                special_codes=tuple(float(c) for c in table.special_codes),
+                event=np.asarray(event, dtype=np.float64),
+                nonevent=np.asarray(nonevent, dtype=np.float64),
+            )
+        except AttributeError as exc:
+            raise DataError(
+                f"Expected a CountTable (name, kind, splits, categories, special_codes, "
+                f"event, nonevent); got {type(table).__name__} lacking {exc.name!r}."
+            ) from None
+
+    @classmethod
     def from_data(
         cls,
         name: str,
