@@ -90,14 +90,18 @@ def test_solver_matches_exhaustive_enumeration(problem) -> None:
     n = np.array([ne[b[i] : b[i + 1]].sum() for i in range(len(b) - 1)])
     assert float(woe_iv(e, n, total_e, total_n)[1].sum()) == pytest.approx(res.iv, rel=1e-9)
     assert len(e) <= max_bins
-    assert ((e + n) >= min_size).all() and (e >= min_ev).all() and (n >= min_ne).all()
+    assert ((e + n) >= min_size).all()
+    assert (e >= min_ev).all()
+    assert (n >= min_ne).all()
     assert _shape_ok(e / (e + n), trend)
 
 
 def test_woe_is_finite_for_zero_count_bins() -> None:
     woe, iv = woe_iv([0.0, 5.0, 0.0], [10.0, 0.0, 0.0], 5.0, 10.0)
-    assert np.isfinite(woe).all() and np.isfinite(iv).all()
-    assert woe[2] == 0.0 and iv[2] == 0.0  # empty bin is neutral
+    assert np.isfinite(woe).all()
+    assert np.isfinite(iv).all()
+    assert woe[2] == 0.0
+    assert iv[2] == 0.0
     # Haldane-Anscombe: 0.5 added to both counts of the first bin
     assert woe[0] == pytest.approx(np.log((10.5 / 10.0) / (0.5 / 5.0)))
 
