@@ -345,9 +345,10 @@ def migration_ratios(
         )
     s_idx = np.array([rank[v] for v in st], dtype=np.int64)
     e_idx = np.array([rank[v] for v in en], dtype=np.int64)
-    matrix = np.bincount(s_idx * 5 + e_idx, weights=eb, minlength=25).reshape(5, 5)
-    start = np.bincount(s_idx, weights=sb, minlength=5)
-    reduc = np.bincount(s_idx, weights=red, minlength=5)
+    matrix = np.bincount(s_idx * 5 + e_idx, weights=eb, minlength=25).astype(np.float64)
+    matrix = matrix.reshape(5, 5)
+    start = np.bincount(s_idx, weights=sb, minlength=5).astype(np.float64)
+    reduc = np.bincount(s_idx, weights=red, minlength=5).astype(np.float64)
     downward = np.array([matrix[i, i + 1 :].sum() for i in range(5)])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratios = np.where(start - reduc > 0, downward / (start - reduc), np.nan)

@@ -206,7 +206,7 @@ class ECLResult(Result):
         )
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
-        rows = [
+        rows: list[list[Any]] = [
             [s, int(v["loans"]), v["exposure"], v["ecl"], v["coverage"]]
             for s, v in self.by_stage.items()
         ]

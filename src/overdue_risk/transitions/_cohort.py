@@ -51,6 +51,18 @@ class TransitionPairs:
     period: IntArray  # period number of every row (original order)
 
 
+def _coded(
+    panel: Any, states: Sequence[str] | None, id_col: str, time_col: str, state_col: str
+) -> tuple[IntArray, tuple[str, ...], IntArray, IntArray]:
+    cols = columns_of(panel, [id_col, time_col, state_col])
+    codes, labels = state_codes(cols[state_col], states, state_col)
+    t = period_index(cols[time_col], time_col)
+    ids = id_codes(cols[id_col])
+    if not (codes.size == t.size == ids.size):
+        raise DataError("panel columns have different lengths; pass equal-length columns.")
+    return codes, labels, ids, t
+
+
 def transition_pairs(
     panel: Any,
     *,
@@ -64,21 +76,37 @@ def transition_pairs(
     """Pair every loan-period with the same loan ``step`` periods later (vectorised)."""
     if int(step) != step or step < 1:
         raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
-    cols = columns_of(panel, [id_col, time_col, state_col])
-    codes, labels = state_codes(cols[state_col], states, state_col)
-    t = period_index(cols[time_col], time_col)
-    ids = id_codes(cols[id_col])
-    if not (codes.size == t.size == ids.size):
-        raise DataError("panel columns have different lengths; pass equal-length columns.")
-    closed_states = default_absorbing(labels) if absorbing is None else tuple(absorbing)
-    closed = np.isin(codes, [labels.index(s) for s in closed_states if s in labels])
+    codes, labels, ids, t = _coded(panel, states, id_col, time_col, state_col)
+    closed: npt.NDArray[np.bool_] | None = None
+    if step > 1:
+        closed_states = default_absorbing(labels) if absorbing is None else tuple(absorbing)
+        closed = np.isin(codes, [labels.index(s) for s in closed_states if s in labels])
     order = sort_order(ids, t)
     if order is None:
         src, dst = pair_rows(ids, t, int(step), closed)
     else:
-        s, d = pair_rows(ids[order], t[order], int(step), closed[order])
+        s, d = pair_rows(ids[order], t[order], int(step), None if closed is None else closed[order])
         src, dst = order[s], order[d]
     return TransitionPairs(labels, src, dst, codes[src], codes[dst], codes, t)
+
+
+def _pooled_counts_sorted(
+    codes: IntArray, ids: IntArray, t: IntArray, k: int
+) -> tuple[FloatArray, FloatArray]:
+    """One-month pooled counts of a panel already sorted by (loan, period).
+
+    No index arrays are built: every adjacent row pair gets the cell ``from * k + to``,
+    pairs that are not the same loan one period apart get the spare cell ``k * k``, and a
+    single bincount does the rest.
+    """
+    ok = ids[1:] == ids[:-1]
+    ok &= (t[1:] - t[:-1]) == 1
+    cell = codes[:-1] * k
+    cell += codes[1:]
+    cell[~ok] = k * k
+    counts = np.bincount(cell, minlength=k * k + 1)[: k * k].astype(np.float64)
+    counts = counts.reshape(1, k, k)
+    return counts, counts.sum(axis=2)
 
 
 def cohort_matrix(
@@ -156,6 +184,27 @@ def cohort_matrix(
     >>> tm.counts[0].tolist()
     [1.0, 1.0, 1.0]
     """
+    common: dict[str, Any] = {
+        "confidence_level": confidence_level,
+        "interval_method": interval_method,
+        "empty_rows": empty_rows,
+        "horizon": float(step),
+    }
+    if by is None and weight is None and step == 1:
+        codes, labels, ids, t = _coded(panel, states, id_col, time_col, state_col)
+        order = sort_order(ids, t)  # None in the usual case: panels come sorted
+        if order is not None:
+            codes, ids, t = codes[order], ids[order], t[order]
+        absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
+        counts, n_eff = _pooled_counts_sorted(codes, ids, t, len(labels))
+        return TransitionMatrix.from_counts(
+            counts[0],
+            labels,
+            absorbing=absorb,
+            effective_n=n_eff[0],
+            estimator="cohort",
+            **common,
+        )
     pairs = transition_pairs(
         panel,
         states=states,
@@ -167,6 +216,7 @@ def cohort_matrix(
     )
     labels = pairs.states
     absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
+    common["absorbing"] = absorb
     k = len(labels)
     cols = columns_of(panel, [weight] if weight else [])
     w: FloatArray | None = None
@@ -180,13 +230,6 @@ def cohort_matrix(
                 f"{w_all[bad]!r}. Fill missing balances or drop those rows."
             )
     cell = pairs.from_code * k + pairs.to_code
-    common = {
-        "absorbing": absorb,
-        "confidence_level": confidence_level,
-        "interval_method": interval_method,
-        "empty_rows": empty_rows,
-        "horizon": float(step),
-    }
     if by is None:
         counts, n_eff = _count(cell, pairs.from_code, w, k, 1)
         return TransitionMatrix.from_counts(

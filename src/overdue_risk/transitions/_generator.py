@@ -226,7 +226,7 @@ def _weighted_adjustment(lg: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = np.where(g > 0, b / g, 0.0)
     q = q - factor[:, None] * np.abs(q)
-    return q
+    return np.asarray(q, dtype=np.float64)
 
 
 def _project_row(a: FloatArray, i: int) -> FloatArray:

@@ -328,7 +328,7 @@ class TransitionMatrix(Result):
         p = self.probabilities
         bad = np.isnan(p).any(axis=1)
         if bad.any():
-            names = [s for s, b in zip(self.states, bad, strict=True) if b]
+            names = [s for s, b in zip(self.states, list(np.asarray(bad)), strict=True) if b]
             raise DataError(
                 f"states {format_values(names)} have no observed moves, so their rows are "
                 "undefined (NaN). Pass empty_rows='identity' when estimating, pool more "
@@ -416,7 +416,7 @@ class TransitionMatrix(Result):
             ) from None
         if not np.all(np.isfinite(n)) or (n < -1e-9).any():
             raise DataError("I - Q is (numerically) singular: absorption is not certain.")
-        return n
+        return np.asarray(n, dtype=np.float64)
 
     def absorption_probabilities(self) -> FloatArray:
         """``B = N R``: probability that each transient state ends in each absorbing state.
@@ -445,7 +445,7 @@ class TransitionMatrix(Result):
         >>> tm.expected_time_to_absorption()
         array([4.])
         """
-        return self.fundamental_matrix().sum(axis=1)
+        return np.asarray(self.fundamental_matrix().sum(axis=1), dtype=np.float64)
 
     def merge(self, other: TransitionMatrix) -> TransitionMatrix:
         """Pool two count-based matrices over the same states (counts add up).

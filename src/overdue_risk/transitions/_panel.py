@@ -21,7 +21,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-def columns_of(panel: Any, required: Sequence[str], what: str = "panel") -> Mapping[str, Any]:
+def columns_of(
+    panel: Any, required: Sequence[str | None], what: str = "panel"
+) -> Mapping[str, Any]:
     """Name -> column mapping of a DataFrame / dict of arrays, checking required columns."""
     cols = as_mapping_of_columns(panel)
     if cols is None:
@@ -29,7 +31,7 @@ def columns_of(panel: Any, required: Sequence[str], what: str = "panel") -> Mapp
             f"{what} must be a pandas DataFrame or a dict of equal-length arrays; got "
             f"{type(panel).__name__}."
         )
-    check_columns(cols.keys(), [c for c in required if c is not None], what=what)
+    check_columns(cols.keys(), [str(c) for c in required if c is not None], what=what)
     return cols
 
 
@@ -74,7 +76,10 @@ def state_codes(
             f"column {column!r} has {int((codes < 0).sum())} missing states (first at row "
             f"{row}). Every loan-period needs a state; drop or fill those rows."
         )
-    labels = tuple(str(v) for v in states) if states is not None else default_states(uniques)
+    if states is not None:
+        labels = tuple(str(v) for v in states)
+    else:
+        labels = default_states(uniques.tolist())
     pos = {s: i for i, s in enumerate(labels)}
     unknown = [str(u) for u in uniques if str(u) not in pos]
     if unknown:
@@ -83,6 +88,8 @@ def state_codes(
             f"{format_values(labels)}. Add them to states= or map them first."
         )
     lookup = np.array([pos[str(u)] for u in uniques], dtype=np.int64)
+    if np.array_equal(lookup, np.arange(lookup.size)):
+        return codes, labels  # categories already in state order: no gather needed
     return lookup[codes] if codes.size else codes, labels
 
 
@@ -126,11 +133,17 @@ def sort_order(ids: IntArray, t: IntArray) -> IntArray | None:
     """None when rows are already sorted by (id, period) with no duplicates, else the order."""
     if ids.size < 2:
         return None
-    same = ids[1:] == ids[:-1]
-    ok = (ids[1:] > ids[:-1]) | (same & (t[1:] > t[:-1]))
+    ok = ids[1:] > ids[:-1]
+    ok |= (ids[1:] == ids[:-1]) & (t[1:] > t[:-1])
     if ok.all():
         return None
-    order = np.lexsort((t, ids)).astype(np.int64)
+    t0, t_span = int(t.min()), int(t.max() - t.min()) + 1
+    i0, i_span = int(ids.min()), int(ids.max() - ids.min()) + 1
+    if i_span < np.iinfo(np.int64).max // t_span:  # one int64 key: a single argsort
+        key = (ids - i0) * t_span + (t - t0)
+        order = np.argsort(key).astype(np.int64)
+    else:
+        order = np.lexsort((t, ids)).astype(np.int64)
     ids_s, t_s = ids[order], t[order]
     dup = (ids_s[1:] == ids_s[:-1]) & (t_s[1:] == t_s[:-1])
     if dup.any():

@@ -44,7 +44,7 @@ def _sequence(
 ) -> list[FloatArray]:
     """The list of period matrices: one repeated ``n_periods`` times, or the sequence."""
     if isinstance(matrices, TransitionMatrix) or (
-        np.ndim(matrices) == 2 and not isinstance(matrices, list | tuple)
+        not isinstance(matrices, list | tuple) and np.ndim(matrices) == 2  # type: ignore[arg-type]
     ):
         if n_periods is None:
             raise DataError("n_periods is required with a single (homogeneous) matrix.")

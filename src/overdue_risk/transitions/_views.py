@@ -338,7 +338,7 @@ def flow_rates(
     >>> flow_rates(panel, order=["M0", "M1", "CO"]).rates
     array([[0.05, 0.5 ]])
     """
-    cols = columns_of(panel, [time_col, state_col, balance_col, charge_off_col])
+    cols = columns_of(panel, [time_col, state_col, balance_col])
     codes, labels = state_codes(cols[state_col], states, state_col)
     t = period_index(cols[time_col], time_col)
     bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
@@ -346,12 +346,20 @@ def flow_rates(
         raise DataError(f"column {balance_col!r} must be finite and >= 0.")
     seq = _order(order, labels)
     if charge_off_col is not None and CHARGED_OFF in labels:
+        if charge_off_col not in cols:
+            raise DataError(
+                f"the panel has charge-off rows but no {charge_off_col!r} column; pass "
+                "charge_off_col=None to use the balance of the CO rows instead."
+            )
         co = np.asarray(as_array(cols[charge_off_col]), dtype=np.float64)
         is_co = codes == labels.index(CHARGED_OFF)
         bal = np.where(is_co, np.nan_to_num(co), bal)
     uniq, g = np.unique(t, return_inverse=True)
     k = len(labels)
-    b = np.bincount(g * k + codes, weights=bal, minlength=uniq.size * k).reshape(uniq.size, k)
+    b: FloatArray = np.bincount(g * k + codes, weights=bal, minlength=uniq.size * k).astype(
+        np.float64
+    )
+    b = b.reshape(uniq.size, k)
     idx = [labels.index(s) for s in seq]
     b = b[:, idx]
     consecutive = np.flatnonzero(np.diff(uniq) == 1)

@@ -1,0 +1,192 @@
+"""Speed of the pooled cohort transition matrix (with Goodman intervals).
+
+    python benchmarks/bench_transitions.py          # 10 million loan-month rows
+    python benchmarks/bench_transitions.py --quick  # 100 thousand rows (smoke test)
+
+For each size: the best of a few runs of ``cohort_matrix`` on a loan-month panel
+(sorted by loan and month, as the built-in portfolio is) and the RATIO to a floor
+measured in the same run: one ``np.bincount`` over the same number of integer state
+codes. Counting moves needs a sortedness check, the pairing of consecutive months and
+one bincount of ``from * k + to``, so a small multiple of the floor is what a vectorised
+design costs; a Python loop over rows is hundreds of times the floor.
+
+The peer is open-risk's ``transitionMatrix`` ``CohortEstimator`` (it loops over rows
+with ``DataFrame.iterrows``); it runs on a smaller panel (``--peer-rows``) and the ratio
+is taken at that same size. Writes ``benchmarks/results/transitions.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from overdue_risk.buckets import STATES
+from overdue_risk.transitions import cohort_matrix
+
+HERE = Path(__file__).resolve().parent
+
+P_MONTH = np.array(
+    [
+        [0.90, 0.06, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.04],
+        [0.45, 0.20, 0.33, 0.00, 0.00, 0.00, 0.00, 0.00, 0.02],
+        [0.15, 0.10, 0.15, 0.60, 0.00, 0.00, 0.00, 0.00, 0.00],
+        [0.05, 0.00, 0.05, 0.10, 0.80, 0.00, 0.00, 0.00, 0.00],
+        [0.01, 0.00, 0.00, 0.03, 0.05, 0.91, 0.00, 0.00, 0.00],
+        [0.01, 0.00, 0.00, 0.00, 0.02, 0.05, 0.92, 0.00, 0.00],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.01, 0.04, 0.95, 0.00],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 1.00, 0.00],
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 1.00],
+    ]
+)
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def make_panel(n_rows: int, n_months: int = 20, seed: int = 0) -> pd.DataFrame:
+    """A sorted loan-month panel of about ``n_rows`` rows (rows stop after CO / PO)."""
+    rng = np.random.default_rng(seed)
+    n_loans = max(int(n_rows / 14.1), 2)  # loans last about 14 of 20 months (CO / PO)
+    cum = np.cumsum(P_MONTH, axis=1)
+    codes = np.zeros((n_loans, n_months), dtype=np.int8)
+    for t in range(1, n_months):
+        u = rng.random(n_loans)
+        prev = codes[:, t - 1]
+        codes[:, t] = (u[:, None] > cum[prev]).sum(axis=1)
+    closed = np.isin(codes, (7, 8))
+    first_closed = np.where(closed.any(axis=1), closed.argmax(axis=1), n_months - 1)
+    keep = np.arange(n_months)[None, :] <= first_closed[:, None]
+    loan = np.broadcast_to(np.arange(n_loans)[:, None], codes.shape)[keep]
+    month = np.broadcast_to(np.arange(n_months)[None, :], codes.shape)[keep]
+    bucket = pd.Categorical.from_codes(codes[keep].astype(np.int64), categories=list(STATES))
+    return pd.DataFrame(
+        {"loan_id": loan.astype(np.int64), "month": month.astype(np.int64), "bucket": bucket}
+    )
+
+
+def peer_fit(panel: pd.DataFrame) -> np.ndarray | None:
+    """transitionMatrix's cohort estimator on the same panel; None when not installed."""
+    try:
+        import transitionMatrix as tm
+        from transitionMatrix.estimators import cohort_estimator as es
+    except ImportError:
+        return None
+    states = tm.StateSpace([(str(i), s) for i, s in enumerate(STATES)])
+    data = pd.DataFrame(
+        {
+            "ID": panel["loan_id"].to_numpy(),
+            "Time": panel["month"].to_numpy(),
+            "State": panel["bucket"].cat.codes.to_numpy().astype(np.int64),
+        }
+    )
+    bounds = list(range(int(data["Time"].max()) + 1))
+    est = es.CohortEstimator(
+        states=states, cohort_bounds=bounds, ci={"method": "goodman", "alpha": 0.05}
+    )
+    with warnings.catch_warnings():  # the peer divides by empty rows (statsmodels warns)
+        warnings.simplefilter("ignore")
+        est.fit(data)
+    return np.asarray(est.average_matrix)
+
+
+def bench(n_rows: int, repeat: int) -> dict[str, Any]:
+    panel = make_panel(n_rows)
+    codes = panel["bucket"].cat.codes.to_numpy().astype(np.int64)
+    k = len(STATES)
+    floor = best_of(lambda: np.bincount(codes, minlength=k), max(repeat, 5))
+    ours = best_of(lambda: cohort_matrix(panel, states=STATES), repeat)
+    as_text = panel.assign(bucket=panel["bucket"].astype(str).astype(object))
+    ours_text = best_of(lambda: cohort_matrix(as_text, states=STATES), repeat)
+    shuffled = panel.sample(frac=1.0, random_state=0)
+    ours_unsorted = best_of(lambda: cohort_matrix(shuffled, states=STATES), max(repeat - 1, 1))
+    return {
+        "name": "cohort_matrix (pooled, Goodman intervals)",
+        "n_rows": len(panel),
+        "floor_seconds (one np.bincount)": floor,
+        "seconds_categorical": ours,
+        "ratio_vs_floor": ours / floor,
+        "seconds_object_strings": ours_text,
+        "ratio_vs_floor_object_strings": ours_text / floor,
+        "seconds_unsorted": ours_unsorted,
+        "ratio_vs_floor_unsorted": ours_unsorted / floor,
+        "rows_per_second": len(panel) / ours,
+    }
+
+
+def bench_peer(n_rows: int) -> dict[str, Any]:
+    panel = make_panel(n_rows, seed=1)
+    t0 = time.perf_counter()
+    ref = peer_fit(panel)
+    peer = time.perf_counter() - t0
+    if ref is None:
+        return {"name": "transitionMatrix CohortEstimator", "status": "not installed"}
+    ours = best_of(lambda: cohort_matrix(panel, states=STATES), 3)
+    mine = cohort_matrix(panel, states=STATES)
+    return {
+        "name": "transitionMatrix CohortEstimator",
+        "n_rows": len(panel),
+        "peer_seconds": peer,
+        "ours_seconds": ours,
+        "peer_over_ours": peer / ours,
+        # the peer averages per-period matrices weighted by counts: the pooled matrix
+        "max_abs_difference": float(np.nanmax(np.abs(ref[:7] - mine.probabilities[:7]))),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100k rows only (smoke test)")
+    parser.add_argument("--peer-rows", type=int, default=None, help="rows for the peer run")
+    parser.add_argument("--out", default=str(HERE / "results" / "transitions.json"))
+    args = parser.parse_args(argv)
+    sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
+    repeat = 3
+    rows = [bench(n, repeat) for n in sizes]
+    peer_rows = args.peer_rows or (20_000 if args.quick else 200_000)
+    peer = bench_peer(peer_rows)
+    head = ("rows", "bincount s", "ours s", "ratio", "str ratio", "unsorted")
+    print("{:>12} {:>11} {:>9} {:>7} {:>10} {:>9}".format(*head))
+    for r in rows:
+        print(
+            f"{r['n_rows']:>12,} {r['floor_seconds (one np.bincount)']:>11.4f} "
+            f"{r['seconds_categorical']:>9.4f} {r['ratio_vs_floor']:>7.1f} "
+            f"{r['ratio_vs_floor_object_strings']:>10.1f} {r['ratio_vs_floor_unsorted']:>9.1f}"
+        )
+    if "peer_seconds" in peer:
+        print(
+            f"peer transitionMatrix on {peer['n_rows']:,} rows: {peer['peer_seconds']:.2f} s vs "
+            f"ours {peer['ours_seconds']:.4f} s -> {peer['peer_over_ours']:.0f}x; "
+            f"max |diff| {peer['max_abs_difference']:.2e}"
+        )
+    else:
+        print("peer transitionMatrix: not installed (pip install transitionmatrix)")
+    doc = {
+        "benchmark": "transitions",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "rows": rows,
+        "peer": peer,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return doc
+
+
+if __name__ == "__main__":
+    main()
