@@ -54,6 +54,15 @@ _LAZY: dict[str, str] = {
     "risk_based_apr": "overdue_risk.strategy",
     "swap_set": "overdue_risk.strategy",
     "load_spec": "overdue_risk.runtime",
+    "TransitionMatrix": "overdue_risk.transitions",
+    "aalen_johansen": "overdue_risk.transitions",
+    "cohort_matrix": "overdue_risk.transitions",
+    "duration_matrix": "overdue_risk.transitions",
+    "flow_rates": "overdue_risk.transitions",
+    "roll_rates": "overdue_risk.transitions",
+    "vintage_curves": "overdue_risk.transitions",
+    "five_tier": "overdue_risk.buckets",
+    "expected_credit_loss": "overdue_risk.ecl",
 }
 
 # public submodules reachable as attributes (overdue_risk.metrics, ...)
@@ -83,9 +92,10 @@ __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from overdue_risk.binning import BinningTable, CountTable, FeatureBinning, WOEBinner
-    from overdue_risk.buckets import dpd_to_bucket
+    from overdue_risk.buckets import dpd_to_bucket, five_tier
     from overdue_risk.calibration import MasterScale, PDCalibrator
     from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
+    from overdue_risk.ecl import expected_credit_loss
     from overdue_risk.exceptions import (
         ConstraintError,
         DataError,
@@ -116,6 +126,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         cutoff_analysis,
         risk_based_apr,
         swap_set,
+    )
+    from overdue_risk.transitions import (
+        TransitionMatrix,
+        aalen_johansen,
+        cohort_matrix,
+        duration_matrix,
+        flow_rates,
+        roll_rates,
+        vintage_curves,
     )
 
 
