@@ -313,6 +313,8 @@ def test_decision_table_hand_worked(applicants: pd.DataFrame) -> None:
     )
     out = table.apply(applicants)
     assert list(out.index) == list(applicants.index)
+    for col in ("decision", "reason", "policy_reasons", "band"):
+        assert isinstance(out[col].dtype, pd.CategoricalDtype), col
     assert out["decision"].tolist() == [
         "decline",  # 101: under 18 (score 700 would be band A)
         "decline",  # 102: DTI 0.7
@@ -376,6 +378,10 @@ def test_grade_keyed_table_and_overrides() -> None:
     assert out["decision"].tolist() == ["approve", "approve", "decline", "decline"]
     assert out["reason"].tolist() == ["", "", "band E: decline", "grade 'Z' has no band"]
     assert out["limit"].tolist()[:2] == [2000, 800]
+    # every grade missing: all declined with "no score"
+    none = table.apply({"age": np.array([1, 2])}, score=[None, np.nan])
+    assert none["reason"].tolist() == ["no score", "no score"]
+    assert none["band"].isna().all()
 
 
 def test_rule_missing_policy_and_ops() -> None:
@@ -398,6 +404,20 @@ def test_rule_missing_policy_and_ops() -> None:
     codes = {"k": np.array([1, 2, 3])}
     assert PolicyRule("k", "in", ["2", 3.0]).fires(codes).tolist() == [False, True, True]
     assert PolicyRule("x", "<", 2).label == "x < 2"
+
+
+@pytest.mark.parametrize("n_rules", [3, 25, 70])
+def test_policy_reasons_list_every_rule_that_fired(n_rules: int) -> None:
+    rules = [PolicyRule("x", ">", i, reason=f"x>{i}") for i in range(n_rules)]
+    table = DecisionTable(bands=[DecisionBand("A", min_score=0, apr=0.3)], rules=rules)
+    out = table.apply(pd.DataFrame({"x": [0, 2, 100], "score": [1, 1, 1]}))
+    assert out["policy_reasons"].tolist() == [
+        "",
+        "x>0; x>1",
+        "; ".join(f"x>{i}" for i in range(n_rules)),
+    ]
+    assert out["reason"].tolist() == ["", "x>0", "x>0"]
+    assert out["decision"].tolist() == ["approve", "decline", "decline"]
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,6 +5,7 @@ Public through :mod:`overdue_risk.strategy`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -25,6 +26,61 @@ FloatArray = npt.NDArray[np.float64]
 _NUMERIC_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 _OPS = (*_NUMERIC_OPS, "==", "!=", "in", "not in", "missing")
 DECISIONS = ("approve", "decline", "refer")
+
+
+def _missing_mask(values: Any) -> npt.NDArray[np.bool_]:
+    """Missing entries (None, NaN, pd.NA, pd.NaT), in C for object columns (via pandas)."""
+    arr = np.asarray(values) if not hasattr(values, "isna") else None
+    if arr is not None and arr.dtype.kind in "biufcmMUS":
+        return is_missing(arr)
+    import pandas as pd
+
+    return np.asarray(pd.isna(values if arr is None else arr), dtype=bool).reshape(-1)
+
+
+def _numeric(values: Any) -> tuple[FloatArray | None, npt.NDArray[np.bool_]]:
+    """Float values and the missing mask; None when a non-missing entry is not a number."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        num = arr.astype(np.float64)
+        return num, np.isnan(num)
+    import pandas as pd
+
+    missing = _missing_mask(values)
+    num = pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+    if (np.isnan(num) & ~missing).any():
+        return None, missing
+    return num, missing
+
+
+def _factorize(values: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Codes (-1 = missing) and the canonical form of each distinct value.
+
+    Only the distinct values go through :func:`canonical_categories`, so a million rows
+    with a handful of categories cost one hash pass.
+    """
+    import pandas as pd
+
+    raw = values if hasattr(values, "dtype") and hasattr(values, "isna") else np.asarray(values)
+    if isinstance(raw, np.ndarray) and raw.dtype.kind not in "biufUSO":
+        raw = raw.astype(object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    canon = canonical_categories(np.asarray(uniques, dtype=object))
+    return np.asarray(codes, dtype=np.int64), canon
+
+
+def _categorical(codes: npt.NDArray[np.int64], texts: Sequence[str]) -> Any:
+    """A pandas Categorical from codes into ``texts`` (duplicates merged; -1 = missing)."""
+    import pandas as pd
+
+    used = np.bincount(codes[codes >= 0], minlength=len(texts)) > 0
+    uniq, remap = np.unique(np.asarray(list(texts), dtype=str)[used], return_inverse=True)
+    full = np.full(len(texts), -1, dtype=np.int64)
+    full[used] = remap
+    new = np.where(codes >= 0, full[np.maximum(codes, 0)], -1)
+    return pd.Categorical.from_codes(new, categories=uniq.tolist())
 
 
 @dataclass(frozen=True)
@@ -74,29 +130,31 @@ class PolicyRule:
                 f"lacks (it has {format_values(sorted(map(str, data)))}). Add the column or "
                 "drop the rule."
             )
-        values = np.asarray(data[self.column])
-        missing = is_missing(values)
+        values = data[self.column]
         if self.op == "missing":
-            return missing
+            return _missing_mask(values)
         if self.op in _NUMERIC_OPS:
             try:
-                num = np.asarray(values, dtype=np.float64)
                 threshold = float(self.value)
             except (TypeError, ValueError):
+                threshold = math.nan
+            num, missing = _numeric(values)
+            if num is None or math.isnan(threshold):
                 raise DataError(
                     f"policy rule {self.label!r} compares {self.column!r} with {self.value!r} "
                     f"using {self.op!r}, but the column or the value is not numeric. Use '==' / "
                     "'in' for categories."
-                ) from None
+                )
             with np.errstate(invalid="ignore"):
                 hit = _NUMERIC_OPS[self.op](np.where(missing, 0.0, num), threshold)
         else:
-            cats = canonical_categories(values)
+            codes, canon = _factorize(values)
+            missing = codes < 0
             wanted = self.value if self.op in ("in", "not in") else [self.value]
             if isinstance(wanted, str) or not isinstance(wanted, Sequence | set | frozenset):
                 wanted = [wanted]
             allowed = canonical_categories(np.asarray(list(wanted), dtype=object))
-            member = np.isin(cats.astype(str), allowed.astype(str))
+            member = np.isin(canon.astype(str), allowed.astype(str))[np.maximum(codes, 0)]
             hit = member if self.op in ("==", "in") else ~member
         hit = np.asarray(hit, dtype=bool)
         return np.where(missing, self.if_missing == "decline", hit)
@@ -307,7 +365,8 @@ class DecisionTable:
         Returns
         -------
         pandas.DataFrame
-            Same index as ``data`` (for DataFrames) with ``decision``, ``reason`` (the
+            Same index as ``data`` (for DataFrames) with the categorical columns
+            ``decision``, ``reason`` (the
             first reason for a decline or referral, "" when approved), ``policy_reasons``
             (every knock-out rule that fired, "; "-separated), ``band`` (the applicant's
             band even when a rule declined them; missing below the lowest band), ``limit``,
@@ -327,29 +386,27 @@ class DecisionTable:
             n = len(np.asarray(score).reshape(-1)) if not columns else n
         index = data.index if hasattr(data, "index") else pd_.RangeIndex(n)
 
-        # 1. knock-out rules
-        reason = np.full(n, "", dtype=object)
-        policy = np.full(n, "", dtype=object)
-        for rule in rules:
-            hit = rule.fires(columns)
-            reason = np.where(hit & (reason == ""), rule.label, reason)
-            policy = np.where(hit, np.where(policy == "", "", policy + "; ") + rule.label, policy)
-        knocked = policy != ""
+        # 1. knock-out rules: a (n, rules) matrix; the first that fires is the reason
+        fired = np.zeros((n, len(rules)), dtype=bool)
+        for j, rule in enumerate(rules):
+            fired[:, j] = rule.fires(columns)
+        knocked = fired.any(axis=1)
+        vocab = ["", *(r.label for r in rules)]  # reason texts; codes index this list
+        reason = np.where(knocked, 1 + np.argmax(fired, axis=1) if rules else 0, 0)
+        policy = _policy_reasons(fired, [r.label for r in rules])
 
         # 2. band of every applicant
         key_values = self._column(columns, score, self.key, n)
-        band_idx, band_reason = self._band_index(bands, key_values)
+        band_idx, why_codes, why_texts = self._band_index(bands, key_values)
         no_band = band_idx < 0
-        reason = np.where(~knocked & no_band, band_reason, reason)
+        reason = np.where(~knocked & no_band, len(vocab) + why_codes, reason)
+        vocab += why_texts
         safe = np.maximum(band_idx, 0)
-        band_decision = np.asarray([b.decision for b in bands], dtype=object)[safe]
-        decision = np.where(knocked | no_band, "decline", band_decision)
-        names = np.asarray([b.name for b in bands], dtype=object)[safe]
-        reason = np.where(
-            ~knocked & ~no_band & (band_decision != "approve"),
-            "band " + names.astype(str) + ": " + band_decision.astype(str),
-            reason,
-        )
+        decision_of_band = np.asarray([DECISIONS.index(b.decision) for b in bands])
+        decision = np.where(knocked | no_band, 1, decision_of_band[safe])  # 1 = decline
+        band_text = np.asarray([len(vocab) + i for i in range(len(bands))])[safe]
+        vocab += [f"band {b.name}: {b.decision}" for b in bands]
+        reason = np.where(~knocked & ~no_band & (decision != 0), band_text, reason)
 
         # 3. terms: limit, term, APR (fixed or risk-based, capped)
         limit = np.asarray([np.nan if b.limit is None else b.limit for b in bands])[safe]
@@ -359,7 +416,7 @@ class DecisionTable:
             requested = np.asarray(self._column(columns, None, self.term_column, n), dtype=float)
             term = np.where(np.isnan(max_term), requested, np.fmin(requested, max_term))
         apr = np.asarray([np.nan if b.apr is None else b.apr for b in bands])[safe]
-        needs_price = (decision == "approve") & np.isnan(apr)
+        needs_price = (decision == 0) & np.isnan(apr)
         if needs_price.any() and self.pricing is not None:
             pds = np.asarray(self._column(columns, pd, self.pd_column, n), dtype=np.float64)
             months = np.where(np.isnan(term), 12.0, term)
@@ -368,17 +425,17 @@ class DecisionTable:
             apr = np.where(needs_price, priced, apr)
             if self.pricing.apr_cap is not None:
                 over = needs_price & (apr > float(self.pricing.apr_cap))
-                decision = np.where(over, "decline", decision)
-                reason = np.where(over, "price above APR cap", reason)
+                decision = np.where(over, 1, decision)
+                reason = np.where(over, len(vocab), reason)
+                vocab.append("price above APR cap")
 
-        approved = decision == "approve"
-        none = np.asarray(None, dtype=object)
+        approved = decision == 0
         out = pd_.DataFrame(
             {
-                "decision": decision.astype(str),
-                "reason": reason.astype(str),
-                "policy_reasons": policy.astype(str),
-                "band": pd_.array(np.where(no_band, none, names), dtype="str"),
+                "decision": _categorical(decision, DECISIONS),
+                "reason": _categorical(reason, vocab),
+                "policy_reasons": policy,
+                "band": _categorical(band_idx, [b.name for b in bands]),
                 "limit": np.where(approved, limit, np.nan),
             },
             index=index,
@@ -408,30 +465,52 @@ class DecisionTable:
 
     @staticmethod
     def _band_index(
-        bands: tuple[DecisionBand, ...], key: npt.NDArray[Any]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
-        missing = is_missing(key)
-        n = key.size
+        bands: tuple[DecisionBand, ...], key: Any
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
+        """Band of every applicant (-1: none) and, for those, a code into the reason texts."""
         if bands[0].grade is None:
             lowers = np.asarray([b.min_score for b in bands], dtype=np.float64)
-            try:
-                num = np.asarray(key, dtype=np.float64)
-            except (TypeError, ValueError):
+            num, missing = _numeric(key)
+            if num is None:
                 raise DataError(
                     "the score column must be numeric for a score-keyed table; use grade bands "
                     "for grades."
-                ) from None
+                )
             idx = np.searchsorted(lowers, np.where(missing, -np.inf, num), side="right") - 1
-            why = np.full(n, "score below cut-off", dtype=object)
+            why = np.zeros(idx.size, dtype=np.int64)
+            texts = ["score below cut-off", "no score"]
         else:
             grades = canonical_categories(np.asarray([b.grade for b in bands], dtype=object))
             lookup = {g: i for i, g in enumerate(grades.tolist())}
-            cats = np.where(missing, "", canonical_categories(key)).astype(str)
-            uniq, inverse = np.unique(cats, return_inverse=True)  # loop over distinct grades only
-            idx = np.asarray([lookup.get(g, -1) for g in uniq.tolist()], dtype=np.int64)[inverse]
-            why = np.asarray([f"grade {g!r} has no band" for g in uniq.tolist()], dtype=object)[
-                inverse
-            ]
+            codes, canon = _factorize(key)  # loop over distinct grades only
+            # one entry per distinct grade, plus a trailing -1 that code -1 (missing) picks
+            band_of = np.asarray([*(lookup.get(g, -1) for g in canon.tolist()), -1])
+            missing = codes < 0
+            idx = band_of[codes].astype(np.int64)
+            # reason texts: 0 = "no score", 1 + k = the k-th distinct grade has no band
+            texts = ["no score", *(f"grade {g!r} has no band" for g in canon.tolist())]
+            return idx, np.where(missing, 0, codes + 1).astype(np.int64), texts
         idx = np.where(missing, -1, idx).astype(np.int64)
-        why = np.where(missing, "no score", why)
-        return idx, why
+        why = np.where(missing, 1, why)
+        return idx, why.astype(np.int64), texts
+
+
+def _policy_reasons(fired: npt.NDArray[np.bool_], labels: list[str]) -> Any:
+    """Categorical of "; "-joined labels of the rules that fired, one text per combination."""
+    n, k = fired.shape
+    if k == 0:
+        return _categorical(np.zeros(n, dtype=np.int64), [""])
+    if k <= 62:  # one integer key per applicant: bit j set when rule j fired
+        keys = fired.astype(np.int64) @ (np.int64(1) << np.arange(k, dtype=np.int64))
+        if k <= 20:
+            present = np.flatnonzero(np.bincount(keys, minlength=1 << k))
+            lookup = np.zeros(1 << k, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            inverse = lookup[keys]
+        else:
+            present, inverse = np.unique(keys, return_inverse=True)
+        combos = (present[:, None] >> np.arange(k)) & 1 == 1
+    else:
+        combos, inverse = np.unique(fired, axis=0, return_inverse=True)
+    texts = ["; ".join(lab for lab, on in zip(labels, row, strict=True) if on) for row in combos]
+    return _categorical(np.asarray(inverse, dtype=np.int64).reshape(-1), texts)
