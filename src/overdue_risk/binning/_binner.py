@@ -75,7 +75,10 @@ def _is_categorical(values: Any, name: str) -> bool:
         return False
     if arr.dtype.kind in "US":
         return True
-    present = arr[~is_missing(arr)]
+    import pandas as pd
+
+    uniques = pd.unique(arr)
+    present = uniques[~is_missing(uniques)]
     has_str = has_num = False
     for v in present:
         if isinstance(v, str | bytes):
@@ -84,13 +87,13 @@ def _is_categorical(values: Any, name: str) -> bool:
             has_num = True
         else:
             has_str = True
-        if has_str and has_num:
-            strs = [v for v in present if isinstance(v, str | bytes)][:3]
-            raise DataError(
-                f"Column {name!r} mixes numbers and strings (e.g. {format_values(strs)}). "
-                "Clean it, or list it in categorical_features to treat every value as a "
-                "category."
-            )
+    if has_str and has_num:
+        strs = [v for v in present if isinstance(v, str | bytes)][:3]
+        raise DataError(
+            f"Column {name!r} mixes numbers and strings (e.g. {format_values(strs)}). "
+            "Clean it, or list it in categorical_features to treat every value as a "
+            "category."
+        )
     return has_str
 
 

@@ -22,7 +22,7 @@ from overdue_risk._results import Result
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 
-__all__ = ["CountTable", "as_numeric_column"]
+__all__ = ["CountTable", "as_numeric_column", "factorize_categories"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -64,6 +64,43 @@ def as_numeric_column(values: Any, name: str) -> FloatArray:
             "Clean the column, or declare it categorical with categorical_features."
         ) from None
     return out
+
+
+def factorize_categories(values: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Codes (-1 = missing) and canonical category strings of one column, fast.
+
+    Hashes the raw values once (``pandas.factorize``), canonicalises only the distinct
+    values (``1``, ``1.0`` and ``"1"`` become one category) and re-codes.
+
+    Examples
+    --------
+    >>> codes, cats = factorize_categories(np.array([1, "1", 2.0, None, "b"], dtype=object))
+    >>> codes.tolist(), cats
+    ([0, 0, 1, -1, 2], ['1', '2', 'b'])
+    """
+    import pandas as pd
+
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1)
+    if arr.dtype.kind not in "OUS":
+        arr = arr.astype(object)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    canon = canonical_categories(np.asarray(uniques, dtype=object))
+    cats: list[str] = []
+    pos: dict[str, int] = {}
+    remap = np.empty(len(canon) + 1, dtype=np.intp)
+    for i, c in enumerate(canon):
+        if c is None:
+            remap[i] = -1
+            continue
+        key = str(c)
+        if key not in pos:
+            pos[key] = len(cats)
+            cats.append(key)
+        remap[i] = pos[key]
+    remap[-1] = -1  # code -1 (missing) indexes the last slot
+    return remap[np.asarray(codes, dtype=np.intp)], cats
 
 
 def _layout_check(name: str, n_expected: int, arr: FloatArray, what: str) -> None:
@@ -258,14 +295,15 @@ class CountTable(Result):
         )
         codes = tuple(float(c) for c in special_codes)
         if kind == "categorical":
-            cats = canonical_categories(np.asarray(x, dtype=object).reshape(-1))
-            miss = np.fromiter((c is None for c in cats), dtype=bool, count=cats.shape[0])
-            uniq, inv = np.unique(cats[~miss].astype(str), return_inverse=True)
-            p = uniq.shape[0]
-            idx = np.full(cats.shape[0], p, dtype=np.intp)
-            idx[~miss] = inv
+            codes_, cats_ = factorize_categories(x)
+            order = np.argsort(np.asarray(cats_, dtype=object)) if cats_ else np.empty(0, np.intp)
+            rank = np.empty(len(cats_) + 1, dtype=np.intp)
+            rank[order] = np.arange(len(cats_))
+            p = len(cats_)
+            rank[-1] = p  # missing
+            idx = rank[codes_]
+            categories = tuple(cats_[i] for i in order)
             n_slots = p + 1
-            categories = tuple(str(u) for u in uniq)
             split_t: tuple[float, ...] = ()
             codes = ()
         else:

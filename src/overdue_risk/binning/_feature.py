@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._missing import canonical_categories
 from overdue_risk._validation import format_values
-from overdue_risk.binning._counts import as_numeric_column
+from overdue_risk.binning._counts import as_numeric_column, factorize_categories
 from overdue_risk.binning._solver import woe_iv
 from overdue_risk.exceptions import DataError
 
@@ -187,16 +186,13 @@ class FeatureBinning:
             for j, code in enumerate(self.special_codes):
                 idx[x == code] = self.n_bins + 1 + j
             return idx.astype(np.int64)
-        cats = canonical_categories(arr)
+        codes, cats = factorize_categories(arr)
         lookup = {c: i for i, group in enumerate(self.categories) for c in group}
         unseen = self.unseen_index
-        out = np.fromiter(
-            (self.missing_index if c is None else lookup.get(c, unseen) for c in cats),
-            dtype=np.int64,
-            count=cats.shape[0],
-        )
+        table = np.array([lookup.get(c, unseen) for c in cats] + [self.missing_index])
+        out = np.asarray(table[codes], dtype=np.int64)
         if self.unseen_policy == "error" and (out == unseen).any():
-            new = sorted({str(c) for c, o in zip(cats, out, strict=True) if o == unseen})
+            new = sorted(c for c in cats if c not in lookup)
             raise DataError(
                 f"Column {self.name!r} holds categories not seen in training: "
                 f"{format_values(new)}. Map them to known categories, or refit with "
