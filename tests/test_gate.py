@@ -428,3 +428,17 @@ def test_cli_exit_codes_on_the_portfolio(
     (tmp_path / "tampered.json").write_text(json.dumps(tampered))
     assert main(["validate", str(tmp_path / "tampered.json"), str(d / "val.csv"), *common]) == 2
     assert "checksum" in capsys.readouterr().err.lower()
+
+
+def test_recorded_initial_auc_gives_the_ecb_test(rng: np.random.Generator) -> None:
+    from overdue_risk.metrics import auc_change_test
+
+    y, s = _scores(rng, 3000, 40.0)
+    th = load_thresholds(overrides={"discrimination": {"initial_auc": 0.85}})
+    (check,) = [
+        c for c in check_discrimination(GateInputs(y=y, score=s), th) if c.name == "auc_vs_initial"
+    ]
+    ref = auc_change_test(0.85, y, -s)
+    assert check.value == pytest.approx(ref.pvalue)
+    assert check.status == ("fail" if ref.pvalue < 0.05 else "pass")
+    assert check.status == "fail"  # separation 40 on sd 40: AUC about 0.76, well below 0.85

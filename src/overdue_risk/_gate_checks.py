@@ -46,7 +46,7 @@ def check_discrimination(inputs: GateInputs, thresholds: Thresholds) -> list[Che
     >>> [c.status for c in check_discrimination(GateInputs(y=y, score=score), load_thresholds())]
     ['pass', 'pass', 'skip']
     """
-    from overdue_risk.metrics import auc_change_test, gini, ks_statistic
+    from overdue_risk.metrics import gini, ks_statistic
 
     th = thresholds["discrimination"]
     risk = -inputs.score
@@ -84,35 +84,52 @@ def check_discrimination(inputs: GateInputs, thresholds: Thresholds) -> list[Che
         )
     )
     alpha = float(th["auc_test_alpha"])
-    if inputs.baseline_y is None or inputs.baseline_score is None:
-        out.append(
-            CheckResult(
-                "discrimination",
-                "auc_vs_initial",
-                "skip",
-                None,
-                f"p >= {alpha:g}",
-                "needs a baseline sample with the target (--baseline)",
-            )
-        )
-        return out
-    from overdue_risk.metrics import roc_auc
-
-    initial = roc_auc(inputs.baseline_y, -inputs.baseline_score).statistic
-    test = auc_change_test(initial, inputs.y, risk)
-    out.append(
-        CheckResult(
-            "discrimination",
-            "auc_vs_initial",
-            "fail" if test.pvalue < alpha else "pass",
-            test.pvalue,
-            f"p >= {alpha:g}",
-            f"AUC {test.auc_b:.3f} now vs {initial:.3f} at baseline "
-            f"(one-sided p = {test.pvalue:.3g})",
-            {"auc_initial": initial, "auc_current": test.auc_b, "statistic": test.statistic},
-        )
-    )
+    out.append(_auc_vs_initial(inputs, float(th["initial_auc"]), alpha))
     return out
+
+
+def _auc_vs_initial(inputs: GateInputs, initial_auc: float, alpha: float) -> CheckResult:
+    """One-sided test that the AUC dropped from its initial value.
+
+    A fixed ``initial_auc`` gives the ECB test (only the current AUC's DeLong error);
+    otherwise the baseline sample's AUC and both DeLong errors (independent samples).
+    """
+    from scipy.stats import norm
+
+    from overdue_risk.metrics import auc_change_test, roc_auc
+
+    rule = f"p >= {alpha:g}"
+    name = "auc_vs_initial"
+    if initial_auc > 0:
+        test = auc_change_test(initial_auc, inputs.y, -inputs.score)
+        initial, current, pvalue, stat = initial_auc, test.auc_b, test.pvalue, test.statistic
+        source = "recorded initial AUC (ECB test)"
+    elif inputs.baseline_y is None or inputs.baseline_score is None:
+        return CheckResult(
+            "discrimination",
+            name,
+            "skip",
+            None,
+            rule,
+            "needs a baseline sample with the target (--baseline) or initial_auc",
+        )
+    else:
+        base = roc_auc(inputs.baseline_y, -inputs.baseline_score)
+        now = roc_auc(inputs.y, -inputs.score)
+        se = float(np.hypot(base.standard_error, now.standard_error))
+        initial, current = base.statistic, now.statistic
+        stat = (initial - current) / se if se > 0 else 0.0
+        pvalue = float(norm.sf(stat))
+        source = "baseline sample"
+    return CheckResult(
+        "discrimination",
+        name,
+        "fail" if pvalue < alpha else "pass",
+        pvalue,
+        rule,
+        f"AUC {current:.3f} now vs {initial:.3f} from the {source} (one-sided p = {pvalue:.3g})",
+        {"auc_initial": initial, "auc_current": current, "statistic": stat},
+    )
 
 
 def _grade_counts(
