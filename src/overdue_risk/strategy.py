@@ -1,6 +1,7 @@
 """Risk-based decisions: cut-offs, swap sets, knock-out rules, decision bands and pricing.
 
-A score (higher = safer) and a PD per applicant become lending decisions in three steps:
+A score (higher = safer) and a PD per applicant become lending decisions in three steps
+(Siddiqi 2017, ch. 12 [2]_):
 
 1. :func:`cutoff_analysis` -- for each candidate cut-off, the approval rate, the expected
    (from PDs) and observed (from outcomes) bad rate of the approved, the expected loss and
@@ -11,7 +12,7 @@ A score (higher = safer) and a PD per applicant become lending decisions in thre
 3. :func:`risk_based_apr` / :class:`RiskBasedPricing` -- the APR that covers the expected
    loss, the funding and operating cost and a target margin.
 
-Profit and pricing use the one-period loan model (Thomas 2009, ch. 5): the lender lends an
+Profit and pricing use the one-period loan model (Thomas 2009, ch. 5 [1]_): the lender lends an
 exposure ``E`` for ``h = term / 12`` years at annual rate ``r``; with probability ``1 - p``
 it earns interest ``r h E``, with probability ``p`` it loses ``LGD E``; funding costs
 ``r_F h E`` and operating cost ``c h E``. The expected profit is
