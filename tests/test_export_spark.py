@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
 
+from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
 from overdue_risk.exceptions import DataError
 from overdue_risk.export._counts import band_counts_numpy, prebin_counts_numpy
 from overdue_risk.export.spark import (
@@ -56,6 +56,8 @@ def spark():
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # several Arrow batches per partition, so batch boundaries are exercised
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "700")
         .config("spark.driver.memory", "1g")
         .getOrCreate()
     )
@@ -64,7 +66,7 @@ def spark():
     session.stop()
 
 
-def frame(spark: Any, cols: dict[str, Any], partitions: int = 3) -> Any:
+def frame(spark: Any, cols: dict[str, Any]) -> Any:
     """A Spark DataFrame built from Arrow (numeric double with null, categorical string)."""
     arrays = {}
     for name, col in cols.items():
@@ -75,7 +77,7 @@ def frame(spark: Any, cols: dict[str, Any], partitions: int = 3) -> Any:
             arrays[name] = pa.array(col, type=pa.int64())
         else:
             arrays[name] = pa.array(list(col), type=pa.string())
-    return spark.createDataFrame(pa.table(arrays)).repartition(partitions)
+    return spark.createDataFrame(pa.table(arrays))
 
 
 def collect(df: Any, order: str = "row_id") -> dict[str, Any]:
@@ -84,22 +86,17 @@ def collect(df: Any, order: str = "row_id") -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("spec_name", sorted(SPEC_FIXTURES))
-def test_score_spark_arrow_equals_kernel(spark, spec_name):
+def test_score_spark_equals_kernel(spark, spec_name):
+    # the same DataFrame scored by the kernel on Arrow batches and by the Spark SQL query
     spec = load(spec_name)
     data = cases(spec, n_random=2000)
-    df = frame(spark, warehouse_columns(spec, data))
+    df = frame(spark, warehouse_columns(spec, data)).cache()
     got = collect(score_spark(spec, df, reason_codes=K))
     assert got["row_id"].tolist() == list(range(len(data["row_id"])))
     assert_same_as_kernel(spec, data, got, reason_codes=K, engine="Spark mapInArrow")
-
-
-@pytest.mark.parametrize("spec_name", sorted(SPEC_FIXTURES))
-def test_score_spark_sql_equals_kernel(spark, spec_name):
-    spec = load(spec_name)
-    data = cases(spec, n_random=2000)
-    df = frame(spark, warehouse_columns(spec, data))
     got = collect(score_spark_sql(spec, df, keep=["row_id"], reason_codes=K))
     assert_same_as_kernel(spec, data, got, reason_codes=K, engine="Spark SQL")
+    df.unpersist()
 
 
 def test_spark_sql_keeps_nan_as_missing(spark):
@@ -138,14 +135,22 @@ def test_prebin_counts_spark_equal_numpy_counts(spark, rng):
     df = frame(spark, book)
     specials = {"age": [-1.0]}
     splits = {"age": [25.0, 30.5, 40.0, 55.0]}
-    tables = prebin_counts_spark(df, "bad", ["age", "purpose"], splits=splits,
-                                 special_codes=specials, weight="w")
-    want_age = prebin_counts_numpy(book["age"], book["bad"], name="age", splits=splits["age"],
-                                   special_codes=specials["age"], weight=book["w"])
+    tables = prebin_counts_spark(
+        df, "bad", ["age", "purpose"], splits=splits, special_codes=specials, weight="w"
+    )
+    want_age = prebin_counts_numpy(
+        book["age"],
+        book["bad"],
+        name="age",
+        splits=splits["age"],
+        special_codes=specials["age"],
+        weight=book["w"],
+    )
     np.testing.assert_allclose(tables["age"].events, want_age.events, rtol=1e-12)
     np.testing.assert_allclose(tables["age"].nonevents, want_age.nonevents, rtol=1e-12)
-    want_purpose = prebin_counts_numpy(book["purpose"], book["bad"], name="purpose",
-                                       kind="categorical", weight=book["w"])
+    want_purpose = prebin_counts_numpy(
+        book["purpose"], book["bad"], name="purpose", kind="categorical", weight=book["w"]
+    )
     assert tables["purpose"].categories == want_purpose.categories
     np.testing.assert_allclose(tables["purpose"].events, want_purpose.events, rtol=1e-12)
     total = tables["age"].events.sum() + tables["age"].nonevents.sum()
@@ -154,16 +159,18 @@ def test_prebin_counts_spark_equal_numpy_counts(spark, rng):
 
 def test_prebin_counts_spark_quantile_splits(spark, rng):
     book = _book(rng, 4000)
-    tables = prebin_counts_spark(frame(spark, book), "bad", ["age"], special_codes={"age": [-1.0]},
-                                 max_n_prebins=10)
+    tables = prebin_counts_spark(
+        frame(spark, book), "bad", ["age"], special_codes={"age": [-1.0]}, max_n_prebins=10
+    )
     t = tables["age"]
     assert 5 <= len(t.splits) <= 9
     # quantile pre-bins: each regular pre-bin holds roughly a tenth of the regular rows
     sizes = (t.events + t.nonevents)[: t.n_regular]
     assert sizes.sum() == np.sum(~np.isnan(book["age"]) & (book["age"] != -1.0))
     assert sizes.max() < 0.25 * sizes.sum()
-    want = prebin_counts_numpy(book["age"], book["bad"], name="age", splits=t.splits,
-                               special_codes=(-1.0,))
+    want = prebin_counts_numpy(
+        book["age"], book["bad"], name="age", splits=t.splits, special_codes=(-1.0,)
+    )
     np.testing.assert_array_equal(t.events, want.events)
     np.testing.assert_array_equal(t.nonevents, want.nonevents)
 
@@ -194,10 +201,10 @@ def test_transition_counts_spark_equal_the_library_pairs(spark):
     perf = make_microloan_portfolio(n_loans=400, n_months=12, random_state=3).performance
     panel = perf[["loan_id", "month", "bucket"]]
     df = spark.createDataFrame(pa.Table.from_pandas(panel, preserve_index=False))
-    counts, states = transition_counts_spark(df)
-    pairs = transition_pairs(panel, states=states)
-    want = np.zeros((len(states), len(states)))
-    np.add.at(want, (pairs.from_code, pairs.to_code), 1.0)
-    np.testing.assert_array_equal(counts, want)
-    assert counts.sum() > 1000
-
+    for step in (1, 3):
+        counts, states = transition_counts_spark(df, step=step)
+        pairs = transition_pairs(panel, states=states, step=step)
+        want = np.zeros((len(states), len(states)))
+        np.add.at(want, (pairs.from_code, pairs.to_code), 1.0)
+        np.testing.assert_array_equal(counts, want)
+        assert counts.sum() > 500

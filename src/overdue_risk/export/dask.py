@@ -345,8 +345,12 @@ def transition_counts_dask(
     time_col: str = "month",
     state_col: str = "bucket",
     step: int = 1,
+    absorbing: Sequence[str] = ("CO", "PO"),
 ) -> tuple[npt.NDArray[np.float64], tuple[str, ...]]:
     """Loans per ``(from_state, to_state)`` over ``step`` periods (a Dask merge + count).
+
+    Pairs rows as :func:`overdue_risk.export.spark.transition_counts_spark` does (a loan
+    closed before ``t + step`` is paired with its absorbing last row).
 
     Parameters
     ----------
@@ -356,6 +360,8 @@ def transition_counts_dask(
         State order; default the DPD buckets when every label is one, else sorted labels.
     id_col, time_col, state_col : str
     step : int, default=1
+    absorbing : sequence of str, default=("CO", "PO")
+        Closed states (no rows follow them).
 
     Returns
     -------
@@ -371,6 +377,7 @@ def transition_counts_dask(
     >>> int(counts[labels.index("M0"), labels.index("M1")])
     1
     """
+    import dask.dataframe as dd
     import pandas as pd
 
     _check_columns(ddf, [id_col, time_col, state_col], "transition_counts_dask")
@@ -385,7 +392,21 @@ def transition_counts_dask(
     )
     base = ddf.map_partitions(_moves, id_col, time_col, state_col, meta=meta)
     later = base.assign(t=base["t"] - int(step)).rename(columns={"s": "s2"})
-    table = base.merge(later, on=["id", "t"]).groupby(["s", "s2"]).size().compute()
+    exact = base.merge(later, on=["id", "t"])[["s", "s2"]]
+    closed = [str(a) for a in absorbing]
+    t_last = base.groupby("id")["t"].max().reset_index().rename(columns={"t": "t_last"})
+    last = base.merge(t_last.rename(columns={"t_last": "t"}), on=["id", "t"])
+    last = last.rename(columns={"t": "t_last", "s": "s_last"})
+    t_max = base["t"].max()
+    joined = base.merge(last, on="id")
+    keep = (
+        ~joined["s"].isin(closed)
+        & joined["s_last"].isin(closed)
+        & (joined["t_last"] < joined["t"] + int(step))
+        & (joined["t"] + int(step) <= t_max)
+    )
+    carried = joined[keep][["s", "s_last"]].rename(columns={"s_last": "s2"})
+    table = dd.concat([exact, carried]).groupby(["s", "s2"]).size().compute()
     if states is None:
         seen = {str(s) for pair in table.index for s in pair}
         labels = STATES if seen <= set(STATES) else tuple(sorted(seen))

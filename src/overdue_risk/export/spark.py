@@ -435,11 +435,15 @@ def transition_counts_spark(
     time_col: str = "month",
     state_col: str = "bucket",
     step: int = 1,
+    absorbing: Sequence[str] = ("CO", "PO"),
 ) -> tuple[npt.NDArray[np.float64], tuple[str, ...]]:
     """Loans per ``(from_state, to_state)`` over ``step`` periods, as a Spark join + count.
 
-    Each loan-period row is paired with the same loan's row ``step`` periods later (as
-    :func:`overdue_risk.transitions.cohort_matrix` pairs them).
+    Each loan-period row is paired with the same loan's row ``step`` periods later, as
+    :func:`overdue_risk.transitions.cohort_matrix` pairs them: a loan that closed
+    (its last row in an ``absorbing`` state) before ``t + step`` is paired with that last
+    row while ``t + step`` is still inside the panel; other loans without a row ``step``
+    periods later are censored.
 
     Parameters
     ----------
@@ -450,6 +454,8 @@ def transition_counts_spark(
         else the sorted labels.
     id_col, time_col, state_col : str
     step : int, default=1
+    absorbing : sequence of str, default=("CO", "PO")
+        Closed states (no rows follow them).
 
     Returns
     -------
@@ -472,7 +478,21 @@ def transition_counts_spark(
         F.col(state_col).cast("string").alias("s"),
     )
     later = base.select("id", (F.col("t") - int(step)).alias("t"), F.col("s").alias("s2"))
-    rows = base.join(later, ["id", "t"]).groupBy("s", "s2").count().collect()
+    exact = base.join(later, ["id", "t"]).select("s", "s2")
+    closed = [str(a) for a in absorbing]
+    last = base.groupBy("id").agg(F.max("t").alias("t_last"), F.max_by("s", "t").alias("s_last"))
+    t_max = base.agg(F.max("t")).collect()[0][0]
+    carried = (
+        base.join(last, "id")
+        .where(
+            ~F.col("s").isin(closed)
+            & F.col("s_last").isin(closed)
+            & (F.col("t_last") < F.col("t") + int(step))
+            & (F.col("t") + int(step) <= F.lit(t_max))
+        )
+        .select("s", F.col("s_last").alias("s2"))
+    )
+    rows = exact.unionByName(carried).groupBy("s", "s2").count().collect()
     if states is None:
         seen = {r["s"] for r in rows} | {r["s2"] for r in rows}
         labels = STATES if seen <= set(STATES) else tuple(sorted(str(s) for s in seen))
