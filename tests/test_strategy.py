@@ -240,8 +240,7 @@ def test_swap_set_hand_computed() -> None:
     assert "Swap set" in res.summary()
 
 
-def test_swap_set_matches_approval_rate_by_default() -> None:
-    rng = np.random.default_rng(0)
+def test_swap_set_matches_approval_rate_by_default(rng: np.random.Generator) -> None:
     cur, new = rng.normal(size=200), rng.normal(size=200)
     res = swap_set(cur, new, cutoff_current=0.3, pd=rng.uniform(0, 0.3, 200))
     assert res.n["swap_in"] == res.n["swap_out"]
@@ -249,9 +248,8 @@ def test_swap_set_matches_approval_rate_by_default() -> None:
     assert not math.isnan(res.bad_rate_new)
 
 
-def test_swap_set_better_model_swaps_in_goods() -> None:
+def test_swap_set_better_model_swaps_in_goods(rng: np.random.Generator) -> None:
     # the new score sees the outcome better: its swap-ins are better than its swap-outs
-    rng = np.random.default_rng(1)
     risk = rng.normal(size=5_000)
     y = (rng.uniform(size=5_000) < 1 / (1 + np.exp(2.5 - 1.5 * risk))).astype(int)
     current = -risk + rng.normal(0, 1.5, 5_000)
