@@ -377,9 +377,9 @@ def transition_counts_dask(
     >>> int(counts[labels.index("M0"), labels.index("M1")])
     1
     """
-    import dask.dataframe as dd
     import pandas as pd
 
+    dd: Any = importlib.import_module("dask.dataframe")
     _check_columns(ddf, [id_col, time_col, state_col], "transition_counts_dask")
     if int(step) != step or step < 1:
         raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
