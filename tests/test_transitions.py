@@ -226,7 +226,7 @@ def test_empty_rows_policy() -> None:
 def test_by_period_and_mob_and_merge(rng: np.random.Generator) -> None:
     panel = _random_panel(rng, n_loans=400, n_months=5)
     pooled = cohort_matrix(panel)
-    by_month = cohort_matrix(panel, by="period")
+    by_month = cohort_matrix(panel, by="period", empty_rows="identity")
     assert isinstance(by_month, PeriodMatrices)
     assert by_month.labels == ("0", "1", "2", "3")
     assert np.array_equal(by_month.counts.sum(axis=0), pooled.counts)
@@ -239,6 +239,8 @@ def test_by_period_and_mob_and_merge(rng: np.random.Generator) -> None:
     a = cohort_matrix({k: np.asarray(v)[half] for k, v in panel.items()})
     b = cohort_matrix({k: np.asarray(v)[~half] for k, v in panel.items()})
     assert np.array_equal(a.merge(b).counts, pooled.counts)
+    x0 = np.eye(len(pooled.states))[0]
+    assert project(x0, by_month)[-1] == pytest.approx(by_month.product().probabilities[0])
     frame = by_month.to_frame()
     assert set(frame.columns) >= {"period", "from", "to", "count", "probability"}
 

@@ -272,7 +272,7 @@ def aalen_johansen(
 
     Examples
     --------
-    Two obligors in A; at t=1 one moves to B and (same day) ... at t=2 the other defaults:
+    Two obligors in A; at t=1 one moves to B, at t=2 the other defaults:
 
     >>> h = {"id": [1, 1, 2, 2], "date": [0.0, 1.0, 0.0, 2.0], "state": ["A", "B", "A", "D"]}
     >>> aj = aalen_johansen(h, states=["A", "B", "D"], observation_end=3.0, absorbing=["D"])

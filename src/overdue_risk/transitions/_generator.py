@@ -186,7 +186,7 @@ def _diagnostics(p: FloatArray, lg: FloatArray, is_real: bool) -> EmbeddingDiagn
         negative_real_eigenvalues=n_neg_eig,
         log_is_real=is_real,
         negative_offdiagonal=int(neg.sum()),
-        negative_offdiagonal_mass=float(-lg[neg].sum()),
+        negative_offdiagonal_mass=float(np.abs(lg[neg]).sum()),
         embeddable=bool(is_real and n_neg_eig == 0 and not neg.any() and det > 0),
     )
 

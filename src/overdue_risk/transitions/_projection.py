@@ -43,6 +43,8 @@ def _sequence(
     matrices: MatrixLike | Sequence[MatrixLike], n_periods: int | None
 ) -> list[FloatArray]:
     """The list of period matrices: one repeated ``n_periods`` times, or the sequence."""
+    if hasattr(matrices, "matrices") and not isinstance(matrices, TransitionMatrix):
+        matrices = list(getattr(matrices, "matrices"))  # noqa: B009 - PeriodMatrices
     if isinstance(matrices, TransitionMatrix) or (
         not isinstance(matrices, list | tuple) and np.ndim(matrices) == 2  # type: ignore[arg-type]
     ):
@@ -106,9 +108,9 @@ def project(
     ----------
     initial : array-like of shape (k,) or (m, k)
         Starting distribution(s): shares, counts or balances per state.
-    matrices : TransitionMatrix, ndarray, or sequence of them
+    matrices : TransitionMatrix, ndarray, PeriodMatrices, or sequence of them
         One matrix (homogeneous chain, needs ``n_periods``) or one matrix per period in
-        calendar order (inhomogeneous chain).
+        calendar order (inhomogeneous chain), e.g. ``cohort_matrix(panel, by="period")``.
     n_periods : int, default=None
 
     Returns
