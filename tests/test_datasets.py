@@ -372,6 +372,10 @@ def test_invariants_hold_for_any_seed_and_size(
     bad, observed = recompute_target(pf)
     np.testing.assert_array_equal(pf.applications["bad"], bad)
     np.testing.assert_array_equal(pf.applications["bad_observed"], observed)
+    # the loaders read the generator's frames back unchanged, target re-derived or kept
+    again = load_portfolio(pf.applications.drop(columns=["bad", "bad_observed"]), pf.performance)
+    pd.testing.assert_frame_equal(again.applications, pf.applications, check_dtype=False)
+    pd.testing.assert_frame_equal(again.performance, pf.performance, check_dtype=False)
 
 
 def test_summary_and_xy(small: Portfolio) -> None:
