@@ -66,7 +66,7 @@ def _sequence(
 
 
 def chain_product(matrices: Sequence[MatrixLike]) -> TransitionMatrix:
-    """``P(0, n) = P_1 @ P_2 @ ... @ P_n``: the n-period matrix of an inhomogeneous chain.
+    """The n-period matrix of an inhomogeneous chain, ``P(0, n) = P_1 @ P_2 @ ⋯ @ P_n``.
 
     Examples
     --------
