@@ -323,6 +323,19 @@ class TestPSI:
     @settings(max_examples=60, deadline=None)
     @given(
         st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
+        st.integers(1, 60),
+    )
+    def test_fast_binning_equals_numpy(self, values: list[float], bins: int) -> None:
+        from overdue_risk.metrics import _bin_codes, _quantile_edges
+
+        x = np.asarray(values)
+        edges = _quantile_edges(x, bins)
+        assert edges == pytest.approx(np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1])))
+        assert np.array_equal(_bin_codes(x, edges), np.searchsorted(edges, x, side="right"))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
         st.integers(1, 20),
     )
     def test_psi_of_a_sample_with_itself_is_zero(self, values: list[float], bins: int) -> None:
