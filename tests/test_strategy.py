@@ -468,6 +468,20 @@ def test_decision_table_errors(applicants: pd.DataFrame) -> None:
         DecisionTable(bands=BANDS, pricing=PRICING).apply(applicants.drop(columns=["pd"]))
 
 
+def test_table_accepts_polars_dicts_and_empty_frames(applicants: pd.DataFrame) -> None:
+    import polars as pl
+
+    table = DecisionTable(bands=BANDS, rules=RULES, pricing=PRICING)
+    expected = table.apply(applicants).reset_index(drop=True)
+    got = table.apply(pl.from_pandas(applicants.reset_index(drop=True)))
+    pd.testing.assert_frame_equal(got, expected)
+    as_dict = table.apply({c: applicants[c].to_numpy() for c in applicants.columns})
+    pd.testing.assert_frame_equal(as_dict, expected)
+    empty = table.apply(applicants.iloc[:0])
+    assert len(empty) == 0
+    assert "decision" in empty.columns
+
+
 def test_from_dict_round_trip(applicants: pd.DataFrame) -> None:
     spec = {
         "rules": RULES,

@@ -476,7 +476,8 @@ def swap_set(
         Approve when ``score_current >= cutoff_current``.
     cutoff_new : float, default=None
         Cut-off of the new model; None picks the one that approves the same number of
-        applicants as the current model (the usual like-for-like comparison).
+        applicants as the current model, as closely as ties allow (the usual like-for-like
+        comparison).
     y : array-like of 0/1, default=None
         Observed outcomes (known for the "both" and "swap-out" cells in practice; reject
         inference is outside this function).
