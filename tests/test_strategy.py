@@ -469,7 +469,7 @@ def test_decision_table_errors(applicants: pd.DataFrame) -> None:
 
 
 def test_table_accepts_polars_dicts_and_empty_frames(applicants: pd.DataFrame) -> None:
-    import polars as pl
+    pl = pytest.importorskip("polars")
 
     table = DecisionTable(bands=BANDS, rules=RULES, pricing=PRICING)
     expected = table.apply(applicants).reset_index(drop=True)
