@@ -140,3 +140,42 @@ def test_migration_ratios_loan_level() -> None:
     assert "迁徙率" in r.summary()
     with pytest.raises(DataError, match="unknown tiers"):
         migration_ratios(["good"], ["normal"], [1.0], [1.0])
+
+
+def test_tier_migration_from_a_panel() -> None:
+    from overdue_risk.transitions import tier_migration
+
+    panel = {
+        "loan_id": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+        "month": [0, 1] * 5,
+        "bucket": ["M0", "M1", "M0", "M0", "M0", "PO", "M3", "CO", "M1", "M4"],
+        "dpd": [0, 5, 0, 0, 0, 0, 70, 185, 10, 95],
+        "balance": [100.0, 95.0, 100.0, 90.0, 100.0, 0.0, 40.0, 0.0, 50.0, 50.0],
+        "charge_off_amount": [0.0] * 7 + [40.0, 0.0, 0.0],
+    }
+    r = tier_migration(panel, start=0, end=1)
+    # normal at start: loans 1-3; loan 1 -> special mention (95); reductions 5 + 10 + 100
+    assert r.normal == pytest.approx(95 / 185)
+    # special mention at start: loan 4 (70 DPD, written off -> loss 40) and loan 5 (-> 95
+    # DPD substandard, 50): both migrated down
+    assert r.special_mention == pytest.approx(1.0)
+    assert r.normal_loans == pytest.approx(90 / (185 + 90))
+    as_reduction = tier_migration(panel, start=0, end=1, write_off="reduction")
+    # the write-off leaves the book: 50 / (90 - 40)
+    assert as_reduction.special_mention == pytest.approx(1.0)
+    assert as_reduction.reduction[1] == pytest.approx(40.0)
+    with pytest.raises(DataError, match="no row in the end month"):
+        tier_migration({k: v[:-1] for k, v in panel.items()}, start=0, end=1)
+
+
+def test_tier_migration_on_the_portfolio() -> None:
+    datasets = pytest.importorskip("overdue_risk.datasets")
+    from overdue_risk.transitions import tier_migration
+
+    pf = datasets.make_microloan_portfolio(n_loans=3000, n_months=24, random_state=4)
+    months = sorted(pf.performance["month"].unique())
+    r = tier_migration(pf.performance, start=months[6], end=months[18])
+    ratios = [r.normal, r.special_mention, r.substandard, r.doubtful]
+    assert all(0.0 <= v <= 1.0 for v in ratios if not np.isnan(v))
+    # special-mention loans migrate down far more often than normal loans
+    assert r.special_mention > r.normal

@@ -19,6 +19,7 @@ from __future__ import annotations
 from overdue_risk.buckets import five_tier
 from overdue_risk.transitions._cohort import PeriodMatrices, cohort_matrix, transition_pairs
 from overdue_risk.transitions._duration import aalen_johansen, duration_matrix
+from overdue_risk.transitions._five_tier import tier_migration
 from overdue_risk.transitions._generator import (
     EmbeddingDiagnostics,
     GeneratorResult,
@@ -68,6 +69,7 @@ __all__ = [
     "project",
     "roll_rate_table",
     "roll_rates",
+    "tier_migration",
     "transition_pairs",
     "vintage_curves",
 ]

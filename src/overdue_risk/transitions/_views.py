@@ -128,7 +128,7 @@ class RollRates(Result):
         rows = [
             [
                 f"{a}->{b}",
-                float(self.pooled_n[i]),
+                _count_cell(self.pooled_n[i]),
                 float(self.pooled_forward[i]),
                 float(self.pooled_worse[i]),
                 float(self.pooled_cure[i]),
@@ -141,6 +141,11 @@ class RollRates(Result):
             rows,
             f"{len(self.periods)} start periods; per period in .forward / .to_frame()",
         )
+
+
+def _count_cell(v: float) -> float | int:
+    """Whole counts print as integers in summaries; weights keep their decimals."""
+    return int(v) if float(v).is_integer() else float(v)
 
 
 def _cube(
