@@ -387,8 +387,8 @@ default="auto"
                 tuple(edges.tolist()),
                 (),
                 codes,
-                np.r_[ev, extra_e],
-                np.r_[ne, extra_n],
+                np.concatenate((ev, extra_e)),
+                np.concatenate((ne, extra_n)),
             )
         if (
             table.total > 0
@@ -493,7 +493,7 @@ default="auto"
         p = table.n_prebins
         edges = np.asarray(table.splits, dtype=np.float64)
         # pre-bin j lies in bin searchsorted(splits, lower edge of j, "right")
-        lower = np.r_[-np.inf, edges]
+        lower = np.concatenate(([-np.inf], edges))
         group = np.searchsorted(np.asarray(splits, dtype=np.float64), lower, side="right")
         n_bins = len(splits) + 1
         ev = np.r_[np.bincount(group, weights=table.event[:p], minlength=n_bins), table.event[p:]]

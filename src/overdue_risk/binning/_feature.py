@@ -113,9 +113,9 @@ class FeatureBinning:
             categories=tuple(tuple(c) for c in categories),
             special_codes=tuple(float(c) for c in special_codes),
             unseen_policy=unseen_policy,
-            woe=np.r_[woe, unseen],
-            event_count=np.r_[ev, 0.0],
-            nonevent_count=np.r_[ne, 0.0],
+            woe=np.append(woe, unseen),
+            event_count=np.append(ev, 0.0),
+            nonevent_count=np.append(ne, 0.0),
             trend=trend,
         )
 

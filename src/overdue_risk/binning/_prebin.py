@@ -40,13 +40,39 @@ def distinct_counts(
     return values, w, ev
 
 
+def nice_midpoints(lo: FloatArray, hi: FloatArray) -> FloatArray:
+    """Split points strictly between ``lo`` and ``hi`` with the fewest decimals.
+
+    The midpoint rounded to the first number of decimals that keeps it strictly inside
+    the gap, so labels read ``[0.518, ...)`` rather than ``[0.5175000000000001, ...)``.
+
+    Examples
+    --------
+    >>> nice_midpoints(np.array([1.0, 0.515, 29.0]), np.array([2.0, 0.52, 31.0]))
+    array([ 1.5  ,  0.518, 30.   ])
+    """
+    lo = np.asarray(lo, dtype=np.float64)
+    hi = np.asarray(hi, dtype=np.float64)
+    mid = (lo + hi) / 2.0
+    out = mid.copy()
+    todo = np.ones(mid.shape, dtype=bool)
+    for d in range(16):
+        r = np.round(mid, d)
+        ok = todo & (r > lo) & (r < hi)
+        out[ok] = r[ok]
+        todo &= ~ok
+        if not todo.any():
+            break
+    return out
+
+
 def _quantile(values: FloatArray, w: FloatArray, n_prebins: int) -> FloatArray:
     cum = np.cumsum(w)
     total = cum[-1]
     targets = total * np.arange(1, n_prebins) / n_prebins
     j = np.unique(np.searchsorted(cum, targets * (1 - 1e-12), side="left"))
     j = j[j < values.size - 1]
-    return np.asarray((values[j] + values[j + 1]) / 2.0, dtype=np.float64)
+    return nice_midpoints(values[j], values[j + 1])
 
 
 def _gini_gain(
@@ -79,15 +105,15 @@ def _tree(
 ) -> FloatArray:
     """Split points of a best-first Gini tree on sorted distinct values (midpoints)."""
     idx = _tree_cuts(w, ev, n_prebins, min_frac)
-    return np.asarray((values[idx - 1] + values[idx]) / 2.0, dtype=np.float64)
+    return nice_midpoints(values[idx - 1], values[idx])
 
 
 def _tree_cuts(
     w: FloatArray, ev: FloatArray, n_prebins: int, min_frac: float
 ) -> npt.NDArray[np.intp]:
     """Cut indices j (left part = cells [.., j)) of a best-first Gini tree."""
-    cw = np.r_[0.0, np.cumsum(w)]
-    ce = np.r_[0.0, np.cumsum(ev)]
+    cw = np.concatenate(([0.0], np.cumsum(w)))
+    ce = np.concatenate(([0.0], np.cumsum(ev)))
     min_leaf = min_frac * cw[-1]
     heap: list[tuple[float, int, int, int]] = []
     gain, j = _gini_gain(cw, ce, 0, w.size, min_leaf)
@@ -174,7 +200,7 @@ def _edges_at(xs: FloatArray, cw: FloatArray, n_parts: int) -> FloatArray:
     vals = np.unique(xs[np.minimum(j, xs.size - 1)])
     nxt_pos = np.searchsorted(xs, vals, side="right")
     keep = nxt_pos < xs.size
-    return np.asarray((vals[keep] + xs[nxt_pos[keep]]) / 2.0, dtype=np.float64)
+    return nice_midpoints(vals[keep], xs[nxt_pos[keep]])
 
 
 def numeric_prebin_counts(
@@ -199,11 +225,11 @@ def numeric_prebin_counts(
     xs = x[order]
     cw = np.cumsum(w[order])
     ce = np.cumsum((w * y)[order])
-    cw0 = np.r_[0.0, cw]
-    ce0 = np.r_[0.0, ce]
+    cw0 = np.concatenate(([0.0], cw))
+    ce0 = np.concatenate(([0.0], ce))
 
     def counts(edges: FloatArray) -> tuple[FloatArray, FloatArray]:
-        pos = np.r_[0, np.searchsorted(xs, edges, side="left"), xs.size]
+        pos = np.concatenate(([0], np.searchsorted(xs, edges, side="left"), [xs.size]))
         wt = np.diff(cw0[pos])
         ev = np.diff(ce0[pos])
         return ev, np.maximum(wt - ev, 0.0)
