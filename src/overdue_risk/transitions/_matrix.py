@@ -520,7 +520,10 @@ class TransitionMatrix(Result):
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         p = np.asarray(self.probabilities)
         total = np.asarray(self.counts).sum(axis=1)
-        rows = [[s, *p[i].tolist(), float(total[i])] for i, s in enumerate(self.states)]
+        rows = [
+            [s, *p[i].tolist(), int(total[i]) if float(total[i]).is_integer() else float(total[i])]
+            for i, s in enumerate(self.states)
+        ]
         title = f"Transition matrix ({self.estimator}, horizon {self.horizon:g})"
         footer = f"absorbing: {', '.join(self.absorbing) or 'none'}"
         if self.lower is not None:
