@@ -933,8 +933,8 @@ class PSIResult(Result):
         rows: list[list[Any]] = [
             [
                 self.labels[i],
-                self.expected_counts[i],
-                self.actual_counts[i],
+                _count(self.expected_counts[i]),
+                _count(self.actual_counts[i]),
                 pe[i],
                 pa[i],
                 contrib[i],
@@ -942,7 +942,14 @@ class PSIResult(Result):
             for i in range(len(self.labels))
         ]
         rows.append(
-            ["total", sum(self.expected_counts), sum(self.actual_counts), 1.0, 1.0, self.statistic]
+            [
+                "total",
+                _count(sum(self.expected_counts)),
+                _count(sum(self.actual_counts)),
+                1.0,
+                1.0,
+                self.statistic,
+            ]
         )
         footer = (
             f"PSI {self.statistic:.4f} ({self.rule_of_thumb}); critical value at alpha "
@@ -971,6 +978,11 @@ class PSIResult(Result):
                 "psi": contrib,
             }
         )
+
+
+def _count(v: float) -> float | int:
+    """Whole counts print as integers; weighted counts keep their decimals."""
+    return int(v) if float(v).is_integer() else v
 
 
 def _psi_critical_value(n: int, m: int, n_bins: int, alpha: float) -> float:
