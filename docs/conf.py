@@ -57,8 +57,9 @@ exclude_patterns = [
 ]
 templates_path = ["_templates"]
 # spec_format.md shows elided JSON ("...") on purpose; Pygments cannot lex it as strict JSON
-suppress_warnings = ["misc.highlighting_failure"]
-html_static_path = ["_static"]
+# numpydoc renders the References of a module docstring as citations; a module summary
+# need not cite them in its text
+suppress_warnings = ["misc.highlighting_failure", "ref.citation"]
 html_theme = "alabaster"
 html_title = f"overdue_risk {release}"
 html_theme_options = {
@@ -137,6 +138,7 @@ def _write_api_index() -> None:
         "",
     ]
     target = HERE / "api" / "index.rst"
+    target.parent.mkdir(exist_ok=True)  # docs/api/ holds generated files only
     text = "\n".join(lines)
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
