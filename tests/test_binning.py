@@ -327,3 +327,23 @@ def test_two_numeric_labels_larger_is_event_text_refused(rng) -> None:
     np.testing.assert_allclose(a.bins_["x0"].woe, b.bins_["x0"].woe)
     with pytest.raises(DataError, match="only 0 and 1"):
         WOEBinner().fit(x, np.where(y == 1, "bad", "good"))
+
+
+def test_manual_bins_parameter_survives_clone_and_refit(frame) -> None:
+    from sklearn.base import clone
+
+    df, y = frame
+    b = WOEBinner().fit(df, y)
+    b.merge_bins("income", 0, 1, reason="too granular")
+    b.set_splits("purpose", [["car", "cash"], ["education", "medical", "travel"]], reason="2")
+    params = b.manual_bins_from_overrides()
+    assert params["income"] == {"splits": list(b.bins_["income"].splits), "reason": "too granular"}
+    refit = clone(WOEBinner(manual_bins=params)).fit(df, y)
+    assert refit.bins_["income"].splits == b.bins_["income"].splits
+    assert refit.bins_["purpose"].categories == b.bins_["purpose"].categories
+    np.testing.assert_allclose(refit.bins_["income"].woe, b.bins_["income"].woe)
+    assert [o["action"] for o in refit.overrides_] == ["manual_bins", "manual_bins"]
+    with pytest.raises(DataError, match="reason"):
+        WOEBinner(manual_bins={"income": {"splits": [1000.0]}}).fit(df, y)
+    with pytest.raises(DataError, match="'splits'"):
+        WOEBinner(manual_bins={"income": [1000.0]}).fit(df, y)

@@ -144,6 +144,12 @@ default="auto"
     output : {"woe", "index", "event_rate"}, default="woe"
         What ``transform`` returns: WOE, the bin index (layout of ``FeatureBinning``) or
         the event rate of the bin.
+    manual_bins : dict of column -> dict, default=None
+        Reviewed bins that replace the optimal ones at every ``fit``, each
+        ``{"splits": [...], "reason": "..."}`` (numeric) or ``{"groups": [[...], ...],
+        "reason": "..."}`` (categorical); recorded in ``overrides_`` with action
+        "manual_bins". Being a parameter, it survives ``clone`` (a Scorecard refits its
+        binner); :meth:`manual_bins_from_overrides` turns interactive overrides into it.
 
     Attributes
     ----------
@@ -208,6 +214,7 @@ default="auto"
         rare_category_frac: float = 0.01,
         unseen_policy: str = "worst",
         output: str = "woe",
+        manual_bins: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.max_n_bins = max_n_bins
         self.monotonic_trend = monotonic_trend
@@ -222,6 +229,7 @@ default="auto"
         self.rare_category_frac = rare_category_frac
         self.unseen_policy = unseen_policy
         self.output = output
+        self.manual_bins = manual_bins
 
     # ------------------------------------------------------------------ validation
     def _validate_params(self) -> None:
@@ -340,7 +348,45 @@ default="auto"
             tables[name] = self._count(name, col, target, w, is_cat)
         self.n_features_in_ = len(names)
         self._fit_tables(tables)
+        self._apply_manual_bins(X, target, w)
         return self
+
+    def _apply_manual_bins(self, X: Any, y: Any, w: Any) -> None:
+        for feature, spec in (self.manual_bins or {}).items():
+            if not isinstance(spec, Mapping) or ("splits" in spec) == ("groups" in spec):
+                raise DataError(
+                    f"manual_bins[{feature!r}] must be a dict with 'splits' (numeric) or "
+                    "'groups' (categorical) and a 'reason'."
+                )
+            splits = spec["splits"] if "splits" in spec else spec["groups"]
+            reason = spec.get("reason", "")
+            self._set_splits(feature, splits, reason, "manual_bins", X, y, w)
+
+    def manual_bins_from_overrides(self) -> dict[str, dict[str, Any]]:
+        """The current bins of every overridden feature, as a ``manual_bins`` parameter.
+
+        Use it to carry interactive overrides into an estimator that refits the binner,
+        e.g. ``Scorecard(binner=WOEBinner(manual_bins=binner.manual_bins_from_overrides()))``.
+
+        Examples
+        --------
+        >>> from overdue_risk.binning import CountTable
+        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 3], [60, 75, 85, 92, 7],
+        ...                            splits=[25, 35, 45])
+        >>> b = WOEBinner(max_n_bins=4, min_bin_frac=0.1).fit_from_counts([t])
+        >>> _ = b.merge_bins("age", 1, 2, reason="policy cut-off at 45")
+        >>> b.manual_bins_from_overrides()
+        {'age': {'splits': [25.0, 45.0], 'reason': 'policy cut-off at 45'}}
+        """
+        self._check_fitted()
+        out: dict[str, dict[str, Any]] = {}
+        for o in self.overrides_:
+            name = o["feature"]
+            fb = self.bins_[name]
+            key = "splits" if fb.kind == "numeric" else "groups"
+            reasons = [r for r in (out.get(name, {}).get("reason"), o["reason"]) if r]
+            out[name] = {key: self._layout(fb), "reason": "; ".join(dict.fromkeys(reasons))}
+        return out
 
     def _count(
         self,
@@ -777,6 +823,18 @@ default="auto"
         >>> b.set_splits("age", [25, 45], reason="reviewer: three bands").n_bins
         3
         """
+        return self._set_splits(feature, splits, reason, "set_splits", X, y, sample_weight)
+
+    def _set_splits(
+        self,
+        feature: str,
+        splits: Sequence[Any],
+        reason: str,
+        action: str,
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+    ) -> FeatureBinning:
         reason = self._check_reason(reason)
         fb = self._feature(feature)
         table = self.count_tables_[feature]
@@ -807,7 +865,7 @@ default="auto"
                     f"exactly once; fitted categories are {format_values(fitted, 30)}."
                 )
             new = self._categorical_from_groups(table, groups, None)
-        self._replace(new, "set_splits", reason)
+        self._replace(new, action, reason)
         return new
 
     def _recount(
