@@ -21,7 +21,7 @@ ESTIMATORS: list[Any] = [
     PDCalibrator(method="isotonic"),
     PDCalibrator(method="binned"),
     Scorecard(),
-    Scorecard(rounding=True, intercept_mode="separate", sign_check="ignore"),
+    Scorecard(rounding=True, intercept_mode="separate", sign_check="report"),
     WOESelector(),
 ]
 

@@ -52,11 +52,12 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Drop features whose information value is below this (e.g. 0.02).
     max_features : int or None, default=None
         Keep at most this many features, by decreasing information value.
-    sign_check : {"drop", "warn", "ignore"}, default="drop"
+    sign_check : {"drop", "warn", "report"}, default="drop"
         Under the WOE convention (higher WOE = lower risk) every coefficient of the
         model of ``P(event)`` must be negative. ``"drop"`` removes the feature with the
         largest wrong-signed coefficient and refits until all signs are right;
-        ``"warn"`` keeps the features and warns; ``"ignore"`` only records them.
+        ``"warn"`` keeps the features and warns; ``"report"`` keeps them and only records
+        them in ``wrong_sign_features_`` (as peers such as optbinning do, silently).
     C : float, default=inf
         Inverse L2 regularisation of the logistic model; ``inf`` is the unpenalised
         maximum-likelihood fit (so the statsmodels summary matches the card exactly).
@@ -184,7 +185,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ fit
     def _validate_params_(self) -> PointsScaling:
-        check_in(self.sign_check, "sign_check", ["drop", "warn", "ignore"])
+        check_in(self.sign_check, "sign_check", ["drop", "warn", "report"])
         check_in(self.intercept_mode, "intercept_mode", ["distributed", "separate"])
         if self.min_iv is not None:
             check_positive(self.min_iv, "min_iv", strict=False)
