@@ -256,7 +256,16 @@ class TestScores:
 
         p = rng.uniform(0, 0.5, 1000)
         y = (rng.random(1000) < p).astype(int)
-        assert brier_score(y, p).statistic == pytest.approx(brier_score_loss(y, p), rel=1e-12)
+        r = brier_score(y, p)
+        assert r.statistic == pytest.approx(brier_score_loss(y, p), rel=1e-12)
+        # Bradley, Schwartz & Hashino (2008): SE of the mean of e_i = (p_i - y_i)^2
+        e = (p - y) ** 2
+        assert r.standard_error == pytest.approx(np.std(e, ddof=1) / np.sqrt(1000))
+        lo, hi = r.confidence_interval(0.9)
+        assert hi - lo == pytest.approx(2 * stats.norm.ppf(0.95) * r.standard_error)
+        # its p-value is Spiegelhalter's test on the same PDs
+        sp = spiegelhalter_test(np.ones(1000, dtype=int), y, p)
+        assert r.pvalue == pytest.approx(sp.pvalue, rel=1e-12)
 
     def test_murphy_decomposition_is_exact_on_grades(self, rng: np.random.Generator) -> None:
         # Murphy (1973): BS = reliability - resolution + uncertainty when forecasts take

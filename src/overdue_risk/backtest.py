@@ -180,6 +180,14 @@ class BacktestResult(Result):
         Asset correlation (binomial test).
     interval : str
         Method of :meth:`confidence_interval` ("jeffreys" or "clopper-pearson").
+
+    Examples
+    --------
+    >>> res = binomial_test([500, 300], [4, 9], [0.01, 0.02], labels=["A", "B"])
+    >>> res.labels, res.n_defaults
+    (('A', 'B'), 13)
+    >>> res.to_frame()["grade"].tolist()
+    ['A', 'B', 'portfolio']
     """
 
     test: str
@@ -804,6 +812,14 @@ class BrierResult(Result):
         Number of obligors.
     n_groups : int
         Number of forecast groups.
+
+    Examples
+    --------
+    >>> r = brier_score([0, 1, 0, 0], [0.1, 0.6, 0.1, 0.3])
+    >>> round(r.statistic, 4), r.n_groups
+    (0.0675, 3)
+    >>> r.to_frame().shape
+    (1, 8)
     """
 
     statistic: float
@@ -814,14 +830,45 @@ class BrierResult(Result):
     skill_score: float
     n: int
     n_groups: int
+    standard_error: float = math.nan
+    pvalue: float = math.nan
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> tuple[float, float]:
+        """Normal-approximation interval of the Brier score (Bradley et al. 2008).
+
+        Examples
+        --------
+        >>> r = brier_score([0, 1, 0, 0, 1, 0], [0.1, 0.6, 0.1, 0.3, 0.8, 0.2])
+        >>> lo, hi = r.confidence_interval()
+        >>> bool(lo < r.statistic < hi)
+        True
+        """
+        from scipy.special import ndtri
+
+        level = float(confidence_level)
+        if not 0.0 < level < 1.0:
+            raise DataError(f"confidence_level must lie in (0, 1); got {confidence_level!r}.")
+        z = float(ndtri(0.5 + level / 2.0))
+        half = z * self.standard_error
+        return (max(0.0, self.statistic - half), min(1.0, self.statistic + half))
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         return (
             "Brier score (Murphy decomposition)",
-            ["Brier", "reliability", "resolution", "uncertainty", "within-bin", "skill", "n"],
+            [
+                "Brier",
+                "std. error",
+                "reliability",
+                "resolution",
+                "uncertainty",
+                "within-bin",
+                "skill",
+                "n",
+            ],
             [
                 [
                     self.statistic,
+                    self.standard_error,
                     self.reliability,
                     self.resolution,
                     self.uncertainty,
@@ -830,7 +877,8 @@ class BrierResult(Result):
                     self.n,
                 ]
             ],
-            "Brier = reliability - resolution + uncertainty + within-bin.",
+            "Brier = reliability - resolution + uncertainty + within-bin; Spiegelhalter "
+            f"p-value {self.pvalue:.4g}.",
         )
 
     def to_frame(self) -> Any:
@@ -887,6 +935,9 @@ def brier_score(
     .. [3] Stephenson, D. B., Coelho, C. A. S., Jolliffe, I. T. (2008). Two extra
        components in the Brier score decomposition. Weather and Forecasting 23(4),
        752-757.
+    .. [4] Bradley, A. A., Schwartz, S. S., Hashino, T. (2008). Sampling uncertainty and
+       confidence intervals for the Brier score and Brier skill score. Weather and
+       Forecasting 23(5), 992-1006.
 
     Examples
     --------
@@ -913,7 +964,16 @@ def brier_score(
     if n_bins is None:
         within = 0.0 if abs(within) < 1e-12 else within
     skill = 1.0 - bs / unc if unc > 0 else math.nan
-    return BrierResult(bs, rel, res, unc, float(within), skill, n, int(used.sum()))
+    se = float(np.std((p - y) ** 2, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    sp_var = float(np.sum((1.0 - 2.0 * p) ** 2 * p * (1.0 - p)))
+    if sp_var > 0:
+        from scipy.special import ndtr
+
+        z = float(np.sum((y - p) * (1.0 - 2.0 * p))) / math.sqrt(sp_var)
+        pval = float(2.0 * ndtr(-abs(z)))
+    else:
+        pval = math.nan
+    return BrierResult(bs, rel, res, unc, float(within), skill, n, int(used.sum()), se, pval)
 
 
 @dataclass(frozen=True)
@@ -932,6 +992,14 @@ class ECEResult(Result):
         Mean PD per bin.
     bin_default_rate : tuple of float
         Observed default rate per bin.
+
+    Examples
+    --------
+    >>> r = expected_calibration_error([0, 1, 0, 0], [0.1, 0.6, 0.1, 0.3], n_bins=2)
+    >>> r.bin_count
+    (2, 2)
+    >>> r.to_frame().shape
+    (2, 3)
     """
 
     statistic: float

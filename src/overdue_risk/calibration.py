@@ -459,6 +459,12 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         -------
         PDCalibrator
             The fitted calibrator.
+
+        Examples
+        --------
+        >>> cal = PDCalibrator().fit([[500.0], [550.0], [600.0], [650.0]], [1, 1, 0, 1])
+        >>> cal.classes_.tolist(), round(cal.sample_default_rate_, 2)
+        ([0, 1], 0.75)
         """
         from sklearn.utils.multiclass import check_classification_targets, type_of_target
         from sklearn.utils.validation import column_or_1d
@@ -600,6 +606,12 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Returns
         -------
         ndarray of shape (n_samples, 2)
+
+        Examples
+        --------
+        >>> cal = PDCalibrator(method="binned", n_bins=2).fit([[1], [2], [3], [4]], [0, 1, 1, 1])
+        >>> cal.predict_proba([[1.0], [4.0]]).round(4).tolist()
+        [[0.5, 0.5], [0.0001, 0.9999]]
         """
         check_is_fitted(self, "shift_")
         p = self._predict_from(self._score(X, reset=False), 0.0)
@@ -616,6 +628,12 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Returns
         -------
         ndarray of shape (n_samples,)
+
+        Examples
+        --------
+        >>> cal = PDCalibrator(method="binned", n_bins=2).fit([[1], [2], [3], [4]], [0, 0, 1, 1])
+        >>> cal.predict([[1.0], [4.0]]).tolist()
+        [0, 1]
         """
         proba = self.predict_proba(X)
         out: npt.NDArray[Any] = self.classes_[np.argmax(proba, axis=1)]
@@ -875,7 +893,13 @@ class MasterScale(Result):
     # -- use
     @property
     def n_grades(self) -> int:
-        """Number of grades."""
+        """Number of grades.
+
+        Examples
+        --------
+        >>> MasterScale.geometric(5).n_grades
+        5
+        """
         return len(self.grades)
 
     def grade_index(self, pd: npt.ArrayLike) -> npt.NDArray[np.intp]:
@@ -917,6 +941,8 @@ class MasterScale(Result):
         Returns
         -------
         (n_obligors, n_defaults) : two ndarrays of shape (n_grades,)
+            Float arrays; whole numbers unless weights are given (the binomial-type
+            backtests need whole counts, so weight by repeating rows or use counts).
 
         Examples
         --------
@@ -1041,7 +1067,13 @@ class MasterScale(Result):
         )
 
     def to_frame(self) -> Any:
-        """DataFrame with one row per grade."""
+        """DataFrame with one row per grade.
+
+        Examples
+        --------
+        >>> MasterScale.from_boundaries([0.1], pd=[0.05, 0.3]).to_frame().values.tolist()
+        [['A', 0.0, 0.1, 0.05], ['B', 0.1, 1.0, 0.3]]
+        """
         import pandas as pd
 
         _, _, rows, _ = self._summary_table()

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -188,6 +188,14 @@ class AUCResult(Result):
     pvalue : float
         Two-sided p-value of H0 "no discrimination" (AUC = 0.5, Gini = 0), normal
         approximation with the same standard error.
+
+    Examples
+    --------
+    >>> res = roc_auc([0, 0, 1, 1, 0, 1], [0.1, 0.3, 0.7, 0.4, 0.5, 0.9])
+    >>> round(res.statistic, 4), res.n_events
+    (0.8889, 3)
+    >>> list(res.to_frame().columns)[:2]
+    ['AUC', 'std. error']
     """
 
     statistic: float
@@ -371,6 +379,14 @@ class AUCComparisonResult(Result):
         Name of the test.
     alternative : str
         ``"two-sided"``, ``"greater"`` (auc_a > auc_b) or ``"less"``.
+
+    Examples
+    --------
+    >>> res = roc_auc_compare([0, 0, 1, 1, 0, 1], [1, 2, 5, 4, 3, 6], [1, 5, 2, 4, 3, 6])
+    >>> res.test
+    'DeLong test of two correlated AUCs'
+    >>> res.to_frame().shape
+    (1, 6)
     """
 
     statistic: float
@@ -565,6 +581,14 @@ class KSResult(Result):
         Score at which the maximum is reached (scores <= threshold vs above).
     n_events, n_nonevents : int
         Sample sizes.
+
+    Examples
+    --------
+    >>> res = ks_statistic([0, 0, 1, 1], [0.1, 0.6, 0.5, 0.9])
+    >>> res.statistic, res.threshold
+    (0.5, 0.1)
+    >>> res.to_frame()["KS"].item()
+    0.5
     """
 
     statistic: float
@@ -644,10 +668,18 @@ class CAPResult(Result):
         (= Gini coefficient).
     event_rate : float
         Portfolio default rate.
+
+    Examples
+    --------
+    >>> cap = cap_curve([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.3])
+    >>> cap.fraction_events
+    (0.0, 0.5, 0.5, 1.0, 1.0)
+    >>> cap.to_frame().shape
+    (5, 2)
     """
 
-    fraction_population: tuple[float, ...]
-    fraction_events: tuple[float, ...]
+    fraction_population: tuple[float, ...] = field(repr=False)
+    fraction_events: tuple[float, ...] = field(repr=False)
     accuracy_ratio: float
     event_rate: float
 
@@ -730,6 +762,12 @@ class GainsTable(Result):
         Score range of each band.
     n, n_events : tuple of int
         Obligors and defaults per band.
+
+    Examples
+    --------
+    >>> t = gains_table([0, 1, 0, 1], [0.2, 0.9, 0.4, 0.3], n_bins=2)
+    >>> t.to_frame()[["band", "n", "n_events", "lift"]].values.tolist()
+    [[1.0, 2.0, 1.0, 1.0], [2.0, 2.0, 1.0, 1.0]]
     """
 
     band: tuple[int, ...]
@@ -882,6 +920,14 @@ class PSIResult(Result):
         Floor applied to empty-bin proportions.
     name : str
         Characteristic name (for CSI) or "score".
+
+    Examples
+    --------
+    >>> r = psi_from_counts([50, 50], [70, 30])
+    >>> round(r.statistic, 4), r.rule_of_thumb, r.reject
+    (0.1695, 'moderate shift', True)
+    >>> r.to_frame()["psi"].round(4).tolist()
+    [0.0673, 0.1022]
     """
 
     statistic: float
@@ -1254,6 +1300,14 @@ class CSIResult(Result):
         In the order of ``names``.
     names : tuple of str
         Characteristic names.
+
+    Examples
+    --------
+    >>> res = csi({"x": [1.0, 2.0, 3.0, 4.0]}, {"x": [1.0, 1.0, 2.0, 4.0]}, bins={"x": [2.5]})
+    >>> round(res["x"].statistic, 4)
+    0.2747
+    >>> res.to_frame()["characteristic"].tolist()
+    ['x']
     """
 
     results: tuple[PSIResult, ...]
@@ -1383,6 +1437,14 @@ class HerfindahlResult(Result):
         K.
     shares : tuple of float
         Grade shares.
+
+    Examples
+    --------
+    >>> h = herfindahl([60, 30, 10])
+    >>> round(h.statistic, 2), h.n_grades
+    (0.46, 3)
+    >>> h.to_frame()["share"].tolist()
+    [0.6, 0.3, 0.1]
     """
 
     statistic: float
