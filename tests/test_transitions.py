@@ -378,3 +378,18 @@ def _random_panel(rng: np.random.Generator, n_loans: int, n_months: int) -> dict
         "bucket": np.array(buckets, dtype=object),
         "mob": np.array(mobs),
     }
+
+
+def test_confidence_interval_recomputes_from_counts() -> None:
+    tm = TransitionMatrix.from_counts(
+        [[70, 20, 10], [30, 60, 10], [0, 0, 5]], ["M0", "M1", "CO"], absorbing=["CO"]
+    )
+    lo, hi = tm.confidence_interval(0.95)
+    assert lo == pytest.approx(tm.lower)
+    assert hi == pytest.approx(tm.upper)
+    lo99, hi99 = tm.confidence_interval(0.99, "quesenberry-hurst")
+    assert np.all((hi99 - lo99)[:2] > (hi - lo)[:2])
+    assert lo99[2].tolist() == [0.0, 0.0, 1.0]
+    given = TransitionMatrix.from_probabilities([[0.5, 0.5], [0, 1]], ["A", "D"])
+    with pytest.raises(DataError, match="cohort counts"):
+        given.confidence_interval()

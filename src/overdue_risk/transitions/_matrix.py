@@ -308,6 +308,38 @@ class TransitionMatrix(Result):
             horizon=float(horizon),
         )
 
+    def confidence_interval(
+        self, confidence_level: float = 0.95, method: str | None = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """Simultaneous bounds per row at another level or with another method.
+
+        Recomputed from the counts (and the effective sizes of weighted matrices);
+        absorbing rows are exact.
+
+        Examples
+        --------
+        >>> tm = TransitionMatrix.from_counts([[80, 20], [0, 5]], ["M0", "CO"], absorbing=["CO"])
+        >>> lo90, hi90 = tm.confidence_interval(0.90)
+        >>> bool((hi90 - lo90 < tm.upper - tm.lower)[0].all())
+        True
+        """
+        if self.estimator not in ("cohort",) or self.exposure is None:
+            raise DataError(
+                f"confidence intervals come from cohort counts; this matrix is "
+                f"{self.estimator!r}. Use cohort_matrix(...) for intervals."
+            )
+        k = self.n_states
+        total = np.asarray(self.counts).sum(axis=1)
+        p = np.nan_to_num(np.asarray(self.probabilities))
+        scaled = np.where(total[:, None] > 0, p * np.asarray(self.exposure)[:, None], 0.0)
+        lower, upper = multinomial_intervals(
+            scaled, confidence_level, method or self.interval_method
+        )
+        idx = self.index(self.absorbing) if self.absorbing else []
+        lower[idx] = np.eye(k)[idx]
+        upper[idx] = np.eye(k)[idx]
+        return lower, upper
+
     # ------------------------------------------------------------------ algebra
     @property
     def n_states(self) -> int:
