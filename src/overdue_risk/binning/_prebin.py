@@ -191,16 +191,21 @@ def prebin_splits(
     return _quantile(values, wv, int(n_prebins))
 
 
-def _edges_at(xs: FloatArray, cw: FloatArray, n_parts: int) -> FloatArray:
-    """Midpoint edges at the weighted 1/n_parts quantiles of sorted ``xs`` (cum. weight cw)."""
+def _edge_gaps(xs: FloatArray, cw: FloatArray, n_parts: int) -> tuple[FloatArray, FloatArray]:
+    """(value, next distinct value) at the weighted 1/n_parts quantiles of sorted ``xs``."""
     if xs.size < 2 or n_parts < 2:
-        return np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
     targets = cw[-1] * np.arange(1, n_parts) / n_parts
     j = np.searchsorted(cw, targets * (1 - 1e-12), side="left")
     vals = np.unique(xs[np.minimum(j, xs.size - 1)])
     nxt_pos = np.searchsorted(xs, vals, side="right")
     keep = nxt_pos < xs.size
-    return nice_midpoints(vals[keep], xs[nxt_pos[keep]])
+    return vals[keep], xs[nxt_pos[keep]]
+
+
+def _edges_at(xs: FloatArray, cw: FloatArray, n_parts: int) -> FloatArray:
+    """Split points at the weighted 1/n_parts quantiles of sorted ``xs`` (cum. weight cw)."""
+    return nice_midpoints(*_edge_gaps(xs, cw, n_parts))
 
 
 def numeric_prebin_counts(
@@ -237,13 +242,10 @@ def numeric_prebin_counts(
     if user_splits is not None:
         edges = np.asarray(user_splits, dtype=np.float64)
     elif method == "tree" and xs.size > 1:
-        fine = _edges_at(xs, cw, max(1024, 32 * n_prebins))
-        f_ev, f_ne = counts(fine)
-        if fine.size:
-            cuts = _tree_cuts(f_ev + f_ne, f_ev, n_prebins, min_prebin_frac)
-            edges = fine[cuts - 1]
-        else:
-            edges = fine
+        lo, hi = _edge_gaps(xs, cw, max(1024, 32 * n_prebins))
+        f_ev, f_ne = counts((lo + hi) / 2.0)  # any point inside each gap counts the same
+        cuts = _tree_cuts(f_ev + f_ne, f_ev, n_prebins, min_prebin_frac) - 1
+        edges = nice_midpoints(lo[cuts], hi[cuts])
     else:
         edges = _edges_at(xs, cw, n_prebins)
     ev, ne = counts(edges)
