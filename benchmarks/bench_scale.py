@@ -1,0 +1,384 @@
+"""Scoring at scale: Spark, Dask and DuckDB SQL against the in-process kernel, same run.
+
+    python benchmarks/bench_scale.py                 # 1,000,000 rows
+    python benchmarks/bench_scale.py --quick         # 20,000 rows (smoke test)
+    python benchmarks/bench_scale.py --engines kernel,duckdb,dask   # skip Spark
+
+The card: 12 numeric features (7-9 bins, a special code, 2% missing) and 3 categorical
+features (8 categories, unseen values), a logistic calibration and a 5-grade master scale
+(seeded). Every engine scores the SAME rows with the SAME number of cores (``--cores``,
+default 2) and its output is checked against the kernel before timing. Best of
+``repeat`` runs, the data already in the engine's memory (Spark: a cached DataFrame
+written to the ``noop`` sink; Dask: a pandas-backed DataFrame with the threads
+scheduler; DuckDB: a table, ``SET threads``):
+
+- ``kernel``: ``Spec.score`` + ``pd`` + ``grade`` in this process on one thread, and on
+  ``cores`` threads over ``cores`` chunks (the fair baseline for the engines);
+- ``spark_arrow``: :func:`score_spark` (the kernel on Arrow batches via ``mapInArrow``);
+- ``spark_sql``: :func:`score_spark_sql` (the generated Spark SQL, no Python workers);
+- ``dask``: :func:`score_dask` (``map_partitions``);
+- ``duckdb_sql``: the generated DuckDB query into a new table.
+
+Ratios: ``throughput_ratio_vs_kernel`` = engine rows/s / kernel rows/s on ``cores``
+threads (1 = as fast as the in-process kernel). Overhead per partition: the same rows
+scored with few and with many partitions, ``(t_many - t_few) / (p_many - p_few)``, and
+``overhead_ratio_vs_kernel_row`` = that overhead / the kernel's time per row (how many
+rows of scoring one partition costs). Writes ``benchmarks/results/scale.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from overdue_risk.runtime import Spec, seal
+
+HERE = Path(__file__).resolve().parent
+ENGINES = ("kernel", "duckdb", "dask", "spark")
+
+
+def make_spec(seed: int = 0) -> Spec:
+    """A 15-feature card with specials, missing and unseen handling, PD and grades."""
+    rng = np.random.default_rng(seed)
+    features: list[dict[str, Any]] = []
+    for j in range(12):
+        splits = np.sort(rng.choice(np.arange(1, 100), size=int(rng.integers(6, 9)), replace=False))
+        pts = np.round(rng.uniform(0, 40, splits.size + 1), 2).tolist()
+        features.append(
+            {
+                "name": f"x{j:02d}",
+                "kind": "numeric",
+                "reason_code": f"X{j:02d}",
+                "splits": [float(s) + 0.5 for s in splits],
+                "points": pts,
+                "missing_points": 5.0,
+                "special_codes": [-1.0],
+                "special_points": [3.0],
+                "max_points": max(pts),
+            }
+        )
+    for j in range(3):
+        cats = [[f"c{j}_{i}"] for i in range(8)]
+        pts = np.round(rng.uniform(0, 30, 8), 2).tolist()
+        features.append(
+            {
+                "name": f"cat{j}",
+                "kind": "categorical",
+                "reason_code": f"C{j}",
+                "categories": cats,
+                "points": pts,
+                "missing_points": 4.0,
+                "unseen_points": 0.0,
+                "unseen_policy": "worst",
+                "special_codes": [],
+                "special_points": [],
+                "max_points": max(pts),
+            }
+        )
+    doc = {
+        "format": "overdue_risk.scorecard",
+        "schema_version": 1,
+        "library_version": "0.1.0",
+        "created_utc": "2026-11-28T16:00:00Z",
+        "name": "bench_card",
+        "target": {"name": "bad", "definition": "synthetic"},
+        "scaling": {"pdo": 20.0, "base_score": 600.0, "base_odds": 50.0},
+        "intercept_points": 0.0,
+        "features": features,
+        "calibration": {"method": "logistic", "intercept": 6.0, "slope": -0.02},
+        "master_scale": {
+            "grades": ["A", "B", "C", "D", "E"],
+            "upper_pd": [0.02, 0.05, 0.1, 0.2, 1.0],
+            "pd": [0.01, 0.035, 0.075, 0.15, 0.4],
+        },
+        "overrides": [],
+        "metadata": {},
+    }
+    return Spec.from_dict(seal(doc))
+
+
+def make_data(spec: Spec, n: int, seed: int = 1) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    cols: dict[str, np.ndarray] = {"row_id": np.arange(n, dtype=np.int64)}
+    for f in spec.features:
+        if f.kind == "numeric":
+            x = rng.uniform(0, 101, n)
+            x[rng.random(n) < 0.02] = np.nan
+            x[rng.random(n) < 0.01] = -1.0
+            cols[f.name] = x
+        else:
+            values = [c for g in f.categories for c in g]
+            pool = np.array([*values, "unseen", None], dtype=object)
+            cols[f.name] = pool[rng.integers(0, pool.size, n)]
+    return cols
+
+
+def best_of(fn: Any, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def kernel_all(spec: Spec, data: dict[str, np.ndarray]) -> Any:
+    score = spec.score(data)
+    pd_ = spec.pd_from_points(score)
+    return score, pd_, spec.grade_from_pd(pd_)
+
+
+def bench_kernel(
+    spec: Spec, data: dict[str, np.ndarray], cores: int, repeat: int
+) -> dict[str, Any]:
+    feats = {f: data[f] for f in spec.feature_names}
+    n = len(data["row_id"])
+    t1 = best_of(lambda: kernel_all(spec, feats), repeat)
+    bounds = np.linspace(0, n, cores + 1).astype(int)
+    chunks = [{k: v[a:b] for k, v in feats.items()} for a, b in itertools.pairwise(bounds)]
+    with ThreadPoolExecutor(cores) as pool:
+        tc = best_of(lambda: list(pool.map(lambda c: kernel_all(spec, c), chunks)), repeat)
+    floor = best_of(lambda: [np.sum(v) for v in feats.values() if v.dtype.kind == "f"], repeat)
+    return {
+        "name": "kernel",
+        "rows": n,
+        "seconds_1_thread": t1,
+        "seconds": tc,
+        "rows_per_s": n / tc,
+        "rows_per_s_1_thread": n / t1,
+        "threads_speedup": t1 / tc,
+        "floor_ratio_1_thread": t1 / floor,
+    }
+
+
+def _check(name: str, got: np.ndarray, want: np.ndarray) -> None:
+    diff = float(np.max(np.abs(np.asarray(got, dtype=float) - want))) if want.size else 0.0
+    if not diff <= 1e-9:
+        raise SystemExit(f"{name}: scores differ from the kernel by {diff}")
+
+
+def bench_duckdb(
+    spec: Spec, data: dict[str, np.ndarray], cores: int, repeat: int, want: np.ndarray
+) -> dict[str, Any]:
+    import duckdb
+    import pyarrow as pa
+
+    from overdue_risk.export import to_sql
+
+    con = duckdb.connect()
+    con.execute(f"SET threads = {cores}")
+    arrow = pa.table(
+        {
+            k: (
+                pa.array(v, mask=np.isnan(v))
+                if v.dtype.kind == "f"
+                else pa.array(list(v), type=pa.string())
+                if v.dtype == object
+                else v
+            )
+            for k, v in data.items()
+        }
+    )
+    con.register("arrow_book", arrow)
+    con.execute("CREATE TABLE book AS SELECT * FROM arrow_book")
+    query = to_sql(spec, table="book", dialect="duckdb", keep=["row_id"])
+    got = con.execute(f"SELECT score FROM ({query}) ORDER BY row_id").fetchnumpy()["score"]
+    _check("duckdb", got, want)
+    n = len(want)
+    t = best_of(lambda: con.execute(f"CREATE OR REPLACE TABLE scored AS {query}"), repeat)
+    floor = best_of(
+        lambda: con.execute("CREATE OR REPLACE TABLE copied AS SELECT * FROM book"), repeat
+    )
+    return {
+        "name": "duckdb_sql",
+        "rows": n,
+        "seconds": t,
+        "rows_per_s": n / t,
+        "copy_floor_ratio": t / floor,
+    }
+
+
+def bench_dask(
+    spec: Spec,
+    data: dict[str, np.ndarray],
+    cores: int,
+    repeat: int,
+    want: np.ndarray,
+    parts: tuple[int, int],
+) -> dict[str, Any]:
+    import dask
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from overdue_risk.export import score_dask
+
+    frame = pd.DataFrame(data)
+    n = len(frame)
+    out: dict[str, Any] = {"name": "dask", "rows": n}
+    with dask.config.set(scheduler="threads", num_workers=cores):
+        times = {}
+        for p in parts:
+            ddf = dd.from_pandas(frame, npartitions=p).persist()
+            scored = score_dask(spec, ddf)
+            if p == parts[0]:
+                got = scored.compute().sort_values("row_id")["score"].to_numpy()
+                _check("dask", got, want)
+            times[p] = best_of(lambda s=scored: s["score"].sum().compute(), repeat)
+    out.update(_partition_fields(times, parts, n))
+    return out
+
+
+def _partition_fields(times: dict[int, float], parts: tuple[int, int], n: int) -> dict[str, Any]:
+    few, many = parts
+    return {
+        "partitions": few,
+        "seconds": times[few],
+        "rows_per_s": n / times[few],
+        "partitions_many": many,
+        "seconds_many": times[many],
+        "overhead_per_partition_ms": 1e3 * max(times[many] - times[few], 0.0) / (many - few),
+    }
+
+
+def bench_spark(
+    spec: Spec,
+    data: dict[str, np.ndarray],
+    cores: int,
+    repeat: int,
+    want: np.ndarray,
+    parts: tuple[int, int],
+) -> list[dict[str, Any]]:
+    import warnings
+
+    import pyarrow as pa
+    from pyspark.sql import SparkSession
+
+    from overdue_risk.export import score_spark, score_spark_sql
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("bench_scale")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    arrow = pa.table(
+        {
+            k: (
+                pa.array(v, mask=np.isnan(v))
+                if v.dtype.kind == "f"
+                else pa.array(list(v), type=pa.string())
+                if v.dtype == object
+                else v
+            )
+            for k, v in data.items()
+        }
+    )
+    base = spark.createDataFrame(arrow)
+    n = len(want)
+    rows = []
+    try:
+        for name, scorer in (
+            ("spark_arrow", lambda df: score_spark(spec, df)),
+            ("spark_sql", lambda df: score_spark_sql(spec, df)),
+        ):
+            times = {}
+            for p in parts:
+                df = base.repartition(p).cache()
+                df.count()
+                scored = scorer(df)
+                if p == parts[0]:
+                    got = scored.select("row_id", "score").toArrow().sort_by("row_id")
+                    _check(name, got.column("score").to_numpy(), want)
+                times[p] = best_of(
+                    lambda s=scored: s.write.format("noop").mode("overwrite").save(), repeat
+                )
+                df.unpersist()
+            rows.append({"name": name, "rows": n, **_partition_fields(times, parts, n)})
+    finally:
+        spark.stop()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="20,000 rows (smoke test)")
+    ap.add_argument("--rows", type=int, default=None)
+    ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
+    args = ap.parse_args(argv)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = sorted(set(engines) - set(ENGINES))
+    if unknown:
+        ap.error(f"unknown engines {unknown}; choose from {list(ENGINES)}")
+    n = args.rows or (20_000 if args.quick else 1_000_000)
+    repeat = 2 if args.quick else 3
+    parts = (args.cores, 8 * args.cores) if args.quick else (args.cores, 32 * args.cores)
+
+    spec = make_spec()
+    data = make_data(spec, n)
+    want = spec.score({f: data[f] for f in spec.feature_names})
+    results = [bench_kernel(spec, data, args.cores, repeat)]
+    kernel = results[0]
+    if "duckdb" in engines:
+        results.append(bench_duckdb(spec, data, args.cores, repeat, want))
+    if "dask" in engines:
+        results.append(bench_dask(spec, data, args.cores, repeat, want, parts))
+    if "spark" in engines:
+        results.extend(bench_spark(spec, data, args.cores, repeat, want, parts))
+    per_row = kernel["seconds"] / n
+    for r in results[1:]:
+        r["throughput_ratio_vs_kernel"] = r["rows_per_s"] / kernel["rows_per_s"]
+        if "overhead_per_partition_ms" in r:
+            r["overhead_ratio_vs_kernel_row"] = r["overhead_per_partition_ms"] / 1e3 / per_row
+
+    print(
+        f"Scoring {n:,} rows, 15 features, score+PD+grade, {args.cores} cores "
+        f"(Python {sys.version.split()[0]}, {os.cpu_count()} CPUs visible)"
+    )
+    head = f"{'engine':<13}{'rows/s':>14}{'vs kernel':>11}{'ms/partition':>14}{'= rows':>10}"
+    print(head)
+    print("-" * len(head))
+    print(
+        f"{'kernel 1 thr':<13}{kernel['rows_per_s_1_thread']:>14,.0f}"
+        f"{kernel['rows_per_s_1_thread'] / kernel['rows_per_s']:>10.2f}x"
+    )
+    print(f"{'kernel':<13}{kernel['rows_per_s']:>14,.0f}{1.0:>10.2f}x")
+    for r in results[1:]:
+        over = r.get("overhead_per_partition_ms")
+        extra = (
+            f"{over:>14.2f}{r['overhead_ratio_vs_kernel_row']:>10,.0f}" if over is not None else ""
+        )
+        print(
+            f"{r['name']:<13}{r['rows_per_s']:>14,.0f}"
+            f"{r['throughput_ratio_vs_kernel']:>10.2f}x{extra}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "benchmark": "scale",
+        "rows": n,
+        "cores": args.cores,
+        "quick": args.quick,
+        "results": results,
+    }
+    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
