@@ -393,3 +393,10 @@ def test_confidence_interval_recomputes_from_counts() -> None:
     given = TransitionMatrix.from_probabilities([[0.5, 0.5], [0, 1]], ["A", "D"])
     with pytest.raises(DataError, match="cohort counts"):
         given.confidence_interval()
+
+
+def test_no_moves_is_an_error() -> None:
+    with pytest.raises(DataError, match="no moves to count"):
+        cohort_matrix({"loan_id": [], "month": [], "bucket": []})
+    with pytest.raises(DataError, match="no moves to count"):
+        cohort_matrix({"loan_id": [1, 2], "month": [0, 0], "bucket": ["M0", "M1"]}, by="period")

@@ -197,6 +197,7 @@ def cohort_matrix(
             codes, ids, t = codes[order], ids[order], t[order]
         absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
         counts, n_eff = _pooled_counts_sorted(codes, ids, t, len(labels))
+        _check_moves(float(counts.sum()), step)
         return TransitionMatrix.from_counts(
             counts[0],
             labels,
@@ -215,6 +216,7 @@ def cohort_matrix(
         absorbing=absorbing,
     )
     labels = pairs.states
+    _check_moves(float(pairs.src.size), step)
     absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
     common["absorbing"] = absorb
     k = len(labels)
@@ -268,6 +270,14 @@ def cohort_matrix(
     return PeriodMatrices(
         by=by, labels=names, values=raw, states=labels, matrices=mats, absorbing=absorb
     )
+
+
+def _check_moves(n_moves: float, step: int) -> None:
+    if n_moves <= 0:
+        raise DataError(
+            f"no loan is observed in two periods {step} apart, so there are no moves to "
+            "count. Check the id and time columns (one row per loan and period)."
+        )
 
 
 def _sorted_uniques(values: npt.NDArray[Any]) -> IntArray:
