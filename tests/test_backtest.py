@@ -111,6 +111,17 @@ class TestBinomial:
         got = binomial_test(n, int(dr * n), pd_, rho=rho).pvalue
         assert got == pytest.approx(vasicek_sf, abs=2e-3)
 
+    def test_pluto_tasche_upper_bound_with_correlation(self) -> None:
+        # Pluto & Tasche (2005), "Estimating probabilities of default for low default
+        # portfolios": the most prudent 95% PD bound p solves P(X <= D | p, rho) = 5% in the
+        # one-factor model. Documented example of P. Windridge's Pluto-Tasche calculator
+        # (peter.windridge.org.uk, "Fast Pluto-Tasche PD calculator"): 9,810 obligors, 35
+        # defaults, rho = 0.15 -> PD 0.0334 (its R simulation check gives 0.95002 for
+        # P(X > 35)). The PD is printed to 3 significant digits, which moves the
+        # probability by at most 0.0002 (0.03335 -> 0.05017, 0.03345 -> 0.04982).
+        res = binomial_test(9810, 35, 0.0334, rho=0.15, alternative="less")
+        assert res.pvalue == pytest.approx(0.05, abs=2e-4)
+
     def test_vasicek_against_monte_carlo(self) -> None:
         # Independent check of the one-factor mixture at a small N by simulation.
         rng = np.random.default_rng(11)
@@ -183,6 +194,22 @@ class TestHosmerLemeshow:
         assert res.statistic == pytest.approx(chisq, rel=1e-12)
         assert res.pvalue == pytest.approx(1 - stats.chi2.cdf(chisq, 3), rel=1e-10)
         assert sum(res.grade_statistic) == pytest.approx(res.statistic)
+
+    def test_blorr_documented_output_hsb2(self) -> None:
+        # R package blorr, blr_test_hosmer_lemeshow(glm(honcomp ~ race + read + science,
+        # data = hsb2, family = binomial)), documented output (tests/testthat/_snaps/
+        # hosmer-lemeshow.md): Chi-Square 5.8839, DF 8, Pr > ChiSq 0.6602. The partition
+        # table prints the expected events rounded to 2 decimals; recomputing from those
+        # rounded values moves the statistic by up to +-0.025 (checked by perturbing each
+        # expected count within +-0.005), hence the tolerance. This is the in-sample fit of
+        # a logistic model, so the right degrees of freedom here are g - 2 = 8.
+        n = np.array([20, 21, 19, 22, 18, 20, 20, 21, 19, 20])
+        d = np.array([0, 1, 0, 2, 2, 4, 9, 9, 13, 13])
+        expected = np.array([0.29, 0.74, 1.05, 2.04, 2.93, 4.47, 6.17, 8.93, 11.16, 15.22])
+        res = hosmer_lemeshow_test(n, d, expected / n, dof=8)
+        assert res.statistic == pytest.approx(5.8839, abs=0.025)
+        assert res.pvalue == pytest.approx(0.6602, abs=0.003)
+        assert res.dof == 8.0
 
     def test_degrees_of_freedom_default_is_k(self) -> None:
         # Sources disagree on the degrees of freedom: Hosmer & Lemeshow (2013, section 5.2.2)
