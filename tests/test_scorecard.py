@@ -318,3 +318,20 @@ def test_dict_and_array_inputs(fitted: Scorecard, data: tuple[pd.DataFrame, np.n
     np.testing.assert_array_equal(fitted.predict_points(as_dict), fitted.predict_points(head))
     record = {c: head[c].iloc[0] for c in head.columns}
     assert fitted.predict_points(record)[0] == fitted.predict_points(head)[0]
+
+
+def test_statistical_summary_refit(
+    fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]
+) -> None:
+    X, y = data
+    assert fitted.statistical_summary() is fitted.summary_
+    again = fitted.statistical_summary(X, y)
+    np.testing.assert_allclose(again.coef, fitted.summary_.coef, rtol=1e-6)
+    robust = fitted.statistical_summary(X, y, cov_type="HC0")
+    assert robust.cov_type == "HC0"
+    assert not np.allclose(robust.std_err, again.std_err)
+    np.testing.assert_allclose(robust.coef, again.coef, rtol=1e-8)
+    # the statsmodels coefficients are the card's
+    np.testing.assert_allclose(again.coef[1:], fitted.coef_[0], rtol=1e-6, atol=1e-8)
+    with pytest.raises(DataError, match="needs the data"):
+        fitted.statistical_summary(cov_type="HC0")

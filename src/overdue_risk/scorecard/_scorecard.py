@@ -794,13 +794,71 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             n_threads=n_threads,
         )
 
-    def statistical_summary(self) -> ScorecardSummary:
-        """The fitted model's :class:`ScorecardSummary` (``summary_``); expert cards have none."""
+    def statistical_summary(
+        self,
+        X: Any = None,
+        y: Any = None,
+        *,
+        sample_weight: npt.ArrayLike | None = None,
+        cov_type: str = "nonrobust",
+    ) -> ScorecardSummary:
+        """Statistical summary of the card's logistic model (statsmodels GLM Binomial).
+
+        Without data, the summary computed at fit (``summary_``). With ``X, y`` (and
+        ``sample_weight``), the GLM is refit on the card's WOE columns of that data,
+        e.g. with ``cov_type="HC0"`` (sandwich) when the weights are sampling weights.
+
+        Parameters
+        ----------
+        X, y : data, optional
+            Rows to fit on (the card's bins and features are kept).
+        sample_weight : array-like, optional
+            Frequency weights (``freq_weights``; see :class:`ScorecardSummary`).
+        cov_type : {"nonrobust", "HC0"}, default="nonrobust"
+
+        Returns
+        -------
+        ScorecardSummary
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"a": rng.normal(size=1000)})
+        >>> y = (rng.uniform(size=1000) < 1 / (1 + np.exp(-X.a))).astype(int)
+        >>> sc = Scorecard().fit(X, y)
+        >>> sc.statistical_summary().terms
+        ('intercept', 'a')
+        >>> sc.statistical_summary(X, y, cov_type="HC0").cov_type
+        'HC0'
+        """
         self._check_fitted()
-        if self.summary_ is None:
+        if X is None:
+            if self.summary_ is None:
+                raise DataError(
+                    "an expert card has no fitted logistic model, hence no statistical "
+                    "summary. Fit a Scorecard on data to get coefficients and standard errors."
+                )
+            if cov_type != "nonrobust":
+                raise DataError(
+                    f"cov_type={cov_type!r} needs the data: pass X and y to refit the summary."
+                )
+            return self.summary_
+        if y is None:
+            raise DataError("X was given without y. Pass both to refit the summary.")
+        if getattr(self, "is_expert_", False):
             raise DataError(
-                "an expert card has no fitted logistic model, hence no statistical summary. "
-                "Fit a Scorecard on data to get coefficients and standard errors."
+                "an expert card has no WOE columns to refit a logistic model on. Validate "
+                "it with overdue_risk.metrics / backtest on predict_points instead."
             )
-        summary: ScorecardSummary = self.summary_
-        return summary
+        cols = self._columns(X)
+        y_arr = column_or_1d(y)
+        y01 = (y_arr == self.classes_[1]).astype(np.int64)
+        Z = np.column_stack(
+            [
+                np.asarray(f.woe, dtype=np.float64)[f.bin_index(self._column(cols, f.name))]
+                for f in self.card_
+            ]
+        )
+        w = None if sample_weight is None else check_sample_weight(sample_weight, len(y01))
+        return fit_summary(Z, y01, w, self.features_, cov_type=cov_type)

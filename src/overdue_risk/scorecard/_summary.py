@@ -12,8 +12,8 @@ OLS-style standard errors, which are wrong for a logistic model.
 
 If the weights are *sampling* weights (inverse selection probabilities, e.g. goods
 down-sampled 1-in-10 and weighted 10), the frequency-weight standard errors are too small
-because they pretend the population was observed; pass ``cov_type="HC0"`` for the
-sandwich (robust) covariance in that case.
+because they pretend the population was observed; use the sandwich (robust) covariance,
+``Scorecard.statistical_summary(X, y, sample_weight=w, cov_type="HC0")``, in that case.
 """
 
 from __future__ import annotations
