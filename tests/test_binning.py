@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overdue_risk import WOEBinner
 from overdue_risk.binning import BinningTable, CountTable, FeatureBinning
@@ -383,3 +385,43 @@ def test_polars_input_and_output() -> None:
     out = b.set_output(transform="polars").transform(frame)
     assert isinstance(out, pl.DataFrame)
     assert out.columns == ["a", "c"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    trend=st.sampled_from(["ascending", "descending", "peak", "valley", "auto"]),
+    max_n_bins=st.integers(2, 8),
+    min_bin_frac=st.sampled_from([0.0, 0.05, 0.1]),
+)
+def test_fitted_bins_obey_constraints_property(seed, trend, max_n_bins, min_bin_frac) -> None:
+    rng = np.random.default_rng(seed)
+    n = 600
+    x = rng.normal(size=n)
+    x[rng.random(n) < 0.05] = np.nan
+    y = (rng.random(n) < 1 / (1 + np.exp(-np.sin(2 * np.nan_to_num(x))))).astype(int)
+    y[:2] = [0, 1]
+    b = WOEBinner(max_n_bins=max_n_bins, monotonic_trend=trend, min_bin_frac=min_bin_frac)
+    fb = b.fit(x.reshape(-1, 1), y).bins_["x0"]
+    ev, ne = fb.event_count[: fb.n_bins], fb.nonevent_count[: fb.n_bins]
+    assert fb.n_bins <= max_n_bins
+    assert ((ev + ne) >= min_bin_frac * (ev + ne).sum() - 1e-9).all()
+    assert (ev >= 1).all()
+    assert (ne >= 1).all()
+    assert b.iv_["x0"] >= 0
+    d = np.diff(ev / (ev + ne))
+    shape = fb.trend
+    if shape == "ascending":
+        assert (d >= 0).all()
+    elif shape == "descending":
+        assert (d <= 0).all()
+    else:
+        rates = ev / (ev + ne)
+        turn = int(np.argmax(rates if shape == "peak" else -rates))
+        sign = 1 if shape == "peak" else -1
+        assert (sign * d[:turn] >= 0).all()
+        assert (sign * d[turn:] <= 0).all()
+    if trend != "auto":
+        assert shape == trend
+    # transform is woe[bin_index] everywhere
+    np.testing.assert_allclose(b.transform(x.reshape(-1, 1))[:, 0], fb.woe[fb.bin_index(x)])
