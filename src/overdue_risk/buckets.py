@@ -337,14 +337,16 @@ def migration_ratios(
         raise DataError("balances must be finite and >= 0.")
     red = np.maximum(sb - eb, 0.0) if reduction is None else np.asarray(reduction, dtype=np.float64)
     rank = {s: i for i, s in enumerate(FIVE_TIER)} | {s: i for i, s in enumerate(FIVE_TIER_ZH)}
-    bad = sorted({str(v) for v in np.concatenate([st, en]) if v not in rank})
+    # map the few distinct labels, then every loan at once (no loop over loans)
+    uniq, inverse = np.unique(np.concatenate([st, en]).astype(str), return_inverse=True)
+    bad = [str(u) for u in uniq if u not in rank]
     if bad:
         raise DataError(
             f"unknown tiers {bad[:8]}; use {list(FIVE_TIER)} or {list(FIVE_TIER_ZH)} "
             "(five_tier() maps DPD to them)."
         )
-    s_idx = np.array([rank[v] for v in st], dtype=np.int64)
-    e_idx = np.array([rank[v] for v in en], dtype=np.int64)
+    codes = np.array([rank[str(u)] for u in uniq], dtype=np.int64)[inverse.reshape(-1)]
+    s_idx, e_idx = codes[:n], codes[n:]
     matrix = np.bincount(s_idx * 5 + e_idx, weights=eb, minlength=25).astype(np.float64)
     matrix = matrix.reshape(5, 5)
     start = np.bincount(s_idx, weights=sb, minlength=5).astype(np.float64)

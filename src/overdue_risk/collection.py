@@ -328,7 +328,10 @@ def prioritise(
         rank[matrix.states.index(s)] = r
     worse = rank[None, :] > rank[:, None]
     roll_by_state = np.where(rank >= 0, (p * worse).sum(axis=1), 0.0)
-    state_idx = np.array([matrix.states.index(b) for b in bucket], dtype=np.int64)
+    uniq, inverse = np.unique(bucket, return_inverse=True)  # few labels, many accounts
+    state_idx = np.array([matrix.states.index(str(u)) for u in uniq], dtype=np.int64)[
+        inverse.reshape(-1)
+    ]
     roll = roll_by_state[state_idx]
     delinquent = (rank[state_idx] > 0) & ~np.isin(bucket, matrix.absorbing)
     if segment_col is not None:

@@ -247,7 +247,11 @@ def lifetime_pd(
             f"default_states {format_values(unknown)} are not states of the matrix "
             f"{format_values(first.states)}."
         )
-    absorbing_p = [m.with_absorbing(defaults) for m in seq]
+    made: dict[int, FloatArray] = {}  # a homogeneous chain repeats one matrix
+    for m in seq:
+        if id(m) not in made:
+            made[id(m)] = m.with_absorbing(defaults)._check_defined()
+    absorbing_p = [made[id(m)] for m in seq]
     if start_states is None:
         starts = tuple(s for s in first.states if s not in set(defaults) | set(first.absorbing))
     else:
@@ -258,7 +262,7 @@ def lifetime_pd(
     dist = np.eye(k)[rows]
     cum = np.empty((len(rows), len(seq)))
     for t, m in enumerate(absorbing_p):
-        dist = dist @ m._check_defined()
+        dist = dist @ m
         cum[:, t] = dist[:, cols].sum(axis=1)
     prev = np.hstack([np.zeros((len(rows), 1)), cum[:, :-1]])
     marginal = cum - prev
