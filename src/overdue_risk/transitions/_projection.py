@@ -261,8 +261,8 @@ def lifetime_pd(
     k = first.n_states
     dist = np.eye(k)[rows]
     cum = np.empty((len(rows), len(seq)))
-    for t, m in enumerate(absorbing_p):
-        dist = dist @ m
+    for t, pa in enumerate(absorbing_p):
+        dist = dist @ pa
         cum[:, t] = dist[:, cols].sum(axis=1)
     prev = np.hstack([np.zeros((len(rows), 1)), cum[:, :-1]])
     marginal = cum - prev
