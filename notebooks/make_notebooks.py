@@ -1,0 +1,325 @@
+"""Write the end-to-end notebooks of ``notebooks/`` (without outputs).
+
+    python notebooks/make_notebooks.py
+
+The notebooks are generated from the cells below so that they stay small, reviewable
+and consistent; ``tests/test_notebooks.py`` executes every ``.ipynb`` here in CI, so
+they cannot rot. Edit the cells here, re-run this script, commit both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+SETUP = """\
+import matplotlib
+matplotlib.use("Agg")  # the test runs headless; in Jupyter charts still show inline
+%matplotlib inline
+import numpy as np
+import pandas as pd
+from overdue_risk.datasets import make_microloan_portfolio
+"""
+
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
+    "01_scorecard.ipynb": [
+        (
+            "md",
+            "# 1. A scorecard from application data\n\nBin, fit, scale to points, "
+            "explain, export. Small sizes: the notebook runs in seconds.",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+book = make_microloan_portfolio(n_loans=4000, n_months=18, random_state=0)
+X, y = book.xy()
+print(f"{len(y):,} loans with a known outcome; bad rate {y.mean():.2%}")
+book.data_dictionary.head()""",
+        ),
+        (
+            "md",
+            "## Weight-of-evidence binning\n\nMonotonic bins per variable; "
+            "WOE = ln(share of goods / share of bads), higher = lower risk.",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.binning import WOEBinner
+
+binner = WOEBinner().fit(X, y)
+binner.binning_table("debt_to_income")""",
+        ),
+        (
+            "code",
+            """\
+binner.binning_table("debt_to_income").plot();""",
+        ),
+        (
+            "md",
+            "## The scorecard\n\nLogistic regression on the WOE, scaled to points "
+            "(600 points = odds 50:1, 20 points double the odds).",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.scorecard import Scorecard
+
+card = Scorecard(binner).fit(X, y)
+points = card.predict_points(X)
+card.table().head(12)""",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.metrics import gini, ks_statistic
+
+print(gini(y, -points).summary())
+print(ks_statistic(y, -points).summary())""",
+        ),
+        ("md", "## Reason codes and the deployable spec"),
+        (
+            "code",
+            """\
+reasons = card.reason_codes(X.head(3), k=2)
+reasons.codes""",
+        ),
+        (
+            "code",
+            """\
+import json
+from overdue_risk.runtime import Spec
+
+doc = card.to_spec(name="microloan_v1")
+spec = Spec.from_dict(doc)
+assert np.allclose(spec.score(X), points)  # the runtime scores exactly as the estimator
+print(json.dumps(doc["features"][0], indent=1)[:600])""",
+        ),
+    ],
+    "02_calibration_and_validation.ipynb": [
+        (
+            "md",
+            "# 2. Calibration and validation\n\nPD calibration, a master scale, "
+            "backtests, the CI gate, and the HTML report.",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+from overdue_risk.scorecard import Scorecard
+
+book = make_microloan_portfolio(n_loans=6000, n_months=24, random_state=1)
+apps = book.applications[book.applications["bad_observed"]]
+apps = apps.sample(frac=1.0, random_state=0).reset_index(drop=True)
+half, three_q = len(apps) // 2, 3 * len(apps) // 4
+dev, base, new = apps[:half], apps[half:three_q], apps[three_q:]
+features = list(book.feature_names)
+card = Scorecard().fit(dev[features], dev["bad"])""",
+        ),
+        ("md", "## PD calibration and a master scale"),
+        (
+            "code",
+            """\
+from overdue_risk.calibration import MasterScale, PDCalibrator
+
+points = card.predict_points(dev[features]).reshape(-1, 1)
+calibrator = PDCalibrator().fit(points, dev["bad"])
+scale = MasterScale.geometric(5, floor=0.005, cap=0.4).calibrate(
+    calibrator.predict_pd(points), dev["bad"])
+scale""",
+        ),
+        ("md", "## Backtests on new loans"),
+        (
+            "code",
+            """\
+from overdue_risk.backtest import jeffreys_test
+from overdue_risk.runtime import Spec
+
+spec_doc = card.to_spec(calibrator=calibrator, master_scale=scale, name="microloan_v1")
+spec = Spec.from_dict(spec_doc)
+pd_new = spec.predict_pd(new)
+n, d = scale.grade_counts(pd_new, new["bad"])
+jeffreys_test(n, d, scale.pd, labels=scale.grades)""",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.plotting import plot_calibration
+
+plot_calibration(new["bad"], pd_new);""",
+        ),
+        (
+            "md",
+            "## The CI gate\n\nThe same checks `overdue-risk validate` runs: "
+            "exit code 0 when every check passes, 1 when one fails.",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.gate import validate
+
+result = validate(spec_doc, new, target="bad", baseline=base)
+print(result.summary())
+result.exit_code""",
+        ),
+        ("md", "## One HTML report"),
+        (
+            "code",
+            """\
+import tempfile
+from pathlib import Path
+from overdue_risk.reporting import build_report
+
+out = Path(tempfile.mkdtemp()) / "review.html"
+report = build_report(out, spec=spec_doc, data=new, target="bad", baseline=base,
+                      gate=result, title="Micro-loan scorecard review")
+report.included""",
+        ),
+    ],
+    "03_delinquency_and_ecl.ipynb": [
+        (
+            "md",
+            "# 3. Delinquency dynamics and expected credit loss\n\nBuckets, "
+            "transition matrices, roll rates, vintages, the five tiers, lifetime PD, ECL.",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+book = make_microloan_portfolio(n_loans=3000, n_months=24, random_state=2)
+panel = book.performance
+panel.head()""",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.transitions import cohort_matrix
+
+matrix = cohort_matrix(panel)
+matrix.plot();""",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.transitions import roll_rates, vintage_curves
+
+print(roll_rates(panel).summary())
+vintage_curves(panel).plot();""",
+        ),
+        ("md", "## The five tiers (正常 / 关注 / 次级 / 可疑 / 损失)"),
+        (
+            "code",
+            """\
+from overdue_risk.transitions import five_tier
+
+last = panel[panel["month"] == panel["month"].max()]
+open_loans = last[~last["bucket"].isin(["CO", "PO"])]
+pd.Series(five_tier(open_loans["dpd"].to_numpy(), language="zh")).value_counts()""",
+        ),
+        ("md", "## Lifetime PD and ECL from the Markov chain"),
+        (
+            "code",
+            """\
+from overdue_risk.transitions import lifetime_pd
+
+lifetime = lifetime_pd(matrix, ["CO"], horizon=12)
+lifetime.cumulative.round(3)[:, [0, 5, 11]]""",
+        ),
+        (
+            "code",
+            """\
+from overdue_risk.ecl import ecl_from_matrix
+
+book_now = open_loans.merge(book.applications[["loan_id", "apr", "term_months"]], on="loan_id")
+ecl = ecl_from_matrix(
+    matrix,
+    state=book_now["bucket"].astype(str).to_numpy(),
+    dpd=book_now["dpd"].to_numpy(),
+    balance=book_now["balance"].to_numpy(),
+    annual_rate=book_now["apr"].to_numpy(),
+    remaining_term=np.maximum(book_now["term_months"] - book_now["mob"], 1).to_numpy(),
+    lgd=0.8,
+)
+print(ecl.summary())""",
+        ),
+    ],
+    "04_scoring_at_scale.ipynb": [
+        (
+            "md",
+            "# 4. Scoring at scale\n\nOne JSON spec; the NumPy runtime, SQL in DuckDB, "
+            "and the same scores everywhere.",
+        ),
+        ("code", SETUP),
+        (
+            "code",
+            """\
+from overdue_risk.calibration import MasterScale, PDCalibrator
+from overdue_risk.runtime import Spec
+from overdue_risk.scorecard import Scorecard
+
+book = make_microloan_portfolio(n_loans=3000, n_months=18, random_state=3)
+X, y = book.xy()
+card = Scorecard().fit(X, y)
+points = card.predict_points(X).reshape(-1, 1)
+calibrator = PDCalibrator().fit(points, y)
+scale = MasterScale.geometric(5).calibrate(calibrator.predict_pd(points), y)
+spec = Spec.from_dict(card.to_spec(calibrator=calibrator, master_scale=scale))""",
+        ),
+        ("md", "## The NumPy runtime on many rows"),
+        (
+            "code",
+            """\
+import time
+
+big = pd.concat([X] * 20, ignore_index=True)
+start = time.perf_counter()
+scores = spec.score(big)
+print(f"{len(big):,} rows in {time.perf_counter() - start:.3f} s")
+spec.score_frame(big.head(5), pd=True, grade=True, reason_codes=2)""",
+        ),
+        ("md", "## The same spec as SQL, run in DuckDB"),
+        (
+            "code",
+            """\
+import duckdb
+
+query = spec.to_sql(table="applications", dialect="duckdb")
+con = duckdb.connect()
+con.register("applications", X)
+from_sql = con.execute(query).fetchdf()
+assert np.allclose(from_sql.iloc[:, 0].to_numpy(), spec.score(X))
+from_sql.head()""",
+        ),
+    ],
+}
+
+
+def build(name: str, cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """One notebook from (kind, source) cells."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = [
+        new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells
+    ]
+    return nb
+
+
+def main() -> None:
+    for name, cells in NOTEBOOKS.items():
+        nb = build(name, cells)
+        nbformat.validate(nb)
+        nbformat.write(nb, HERE / name)
+        print(f"wrote notebooks/{name}")
+
+
+if __name__ == "__main__":
+    main()
