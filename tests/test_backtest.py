@@ -152,6 +152,8 @@ class TestBinomial:
             binomial_test(10, 1, 1.5)
         with pytest.raises(DataError, match="one entry per grade"):
             binomial_test([10, 20], [1, 2, 3], 0.1)
+        with pytest.raises(DataError, match="numeric probabilities"):
+            jeffreys_test(10, 1, "a")
 
 
 class TestTrafficLight:
@@ -160,6 +162,7 @@ class TestTrafficLight:
         # below 95% green, from 99.9% red, in between yellow.
         got = traffic_light([0.06, 0.05, 0.002, 0.001, 0.0001]).tolist()
         assert got == ["green", "yellow", "yellow", "red", "red"]
+        assert traffic_light([float("nan")]).tolist() == ["n/a"]  # an empty grade
         custom = traffic_light([0.05], levels=(0.9, 0.975)).tolist()
         assert custom == ["yellow"]
         with pytest.raises(DataError, match="levels"):

@@ -218,6 +218,8 @@ class TestCentralTendencyAndPrior:
             PDCalibrator().fit([[1], [2]], [1, 1])
         with pytest.raises(DataError, match="requires y"):
             PDCalibrator().fit([[1], [2]], None)
+        with pytest.raises(DataError, match="numeric scores"):
+            PDCalibrator().fit([["a"], ["b"]], [0, 1])
         with pytest.raises(DataError, match=r"\(0, 1\)"):
             calibrate_to_central_tendency([0.0, 0.1], 0.05)
 

@@ -265,7 +265,12 @@ def check_probability(
     >>> check_probability([0.01, 0.2], "pd")
     array([0.01, 0.2 ])
     """
-    arr = np.asarray(values, dtype=np.float64)
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{name} must be numeric probabilities; got {values!r}. Pass PDs as numbers."
+        ) from None
     bad = ~np.isfinite(arr) | (arr <= 0 if open_interval else arr < 0)
     bad |= arr >= 1 if open_interval else arr > 1
     if bad.any():

@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-_TRAFFIC = ("green", "yellow", "red")
+_TRAFFIC = ("green", "yellow", "red", "n/a")
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -124,7 +124,7 @@ def traffic_light(
     Returns
     -------
     ndarray of str
-        "green", "yellow" or "red" per p-value.
+        "green", "yellow" or "red" per p-value; "n/a" for a NaN p-value (an empty grade).
 
     References
     ----------
@@ -135,14 +135,15 @@ def traffic_light(
 
     Examples
     --------
-    >>> traffic_light([0.30, 0.01, 0.0005]).tolist()
-    ['green', 'yellow', 'red']
+    >>> traffic_light([0.30, 0.01, 0.0005, float("nan")]).tolist()
+    ['green', 'yellow', 'red', 'n/a']
     """
     lo, hi = (float(v) for v in levels)
     if not 0.0 < lo < hi < 1.0:
         raise DataError(f"levels must satisfy 0 < yellow < red < 1; got {levels!r}.")
     conf = 1.0 - np.atleast_1d(np.asarray(pvalue, dtype=np.float64))
     idx = (conf >= lo).astype(int) + (conf >= hi).astype(int)
+    idx[np.isnan(conf)] = 3
     out: npt.NDArray[np.str_] = np.asarray(_TRAFFIC, dtype=str)[idx]
     return out
 

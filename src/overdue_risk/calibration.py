@@ -426,7 +426,15 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             _check_rate(self.population_default_rate, "population_default_rate")
 
     def _score(self, X: Any, *, reset: bool) -> FloatArray:
-        Xv = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=True)
+        try:
+            Xv = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=True)
+        except ValueError as exc:
+            if "could not convert" not in str(exc):
+                raise
+            raise DataError(
+                f"X must hold numeric scores (total points or probabilities); {exc}. Score "
+                "the applications with the scorecard first."
+            ) from None
         s: FloatArray = np.asarray(Xv, dtype=np.float64).sum(axis=1)
         if self.input_type == "probability":
             bad = (s < 0) | (s > 1)
