@@ -205,3 +205,29 @@ def test_mobility_indices() -> None:
         [[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0, 0, 1]], ["M0", "M1", "CO"]
     )
     assert mobility_indices(tm, exclude_absorbing=True).shorrocks_trace == pytest.approx(0.3)
+
+
+def test_result_plot_methods_return_axes(small_panel: dict[str, list[object]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overdue_risk.plotting import plot_flow_rates, plot_roll_rates
+    from overdue_risk.transitions import cohort_matrix, lifetime_pd
+
+    order = ["M0", "M1", "M2", "CO"]
+    tm = cohort_matrix(small_panel, states=order, empty_rows="identity")
+    try:
+        ax = tm.plot()
+        assert ax.get_title().startswith("Transition matrix")
+        assert len(ax.texts) == 16  # every cell annotated
+        ax = lifetime_pd(tm, ["CO"], horizon=6).plot(kind="marginal")
+        assert ax.get_ylabel() == "marginal PD"
+        panel = {**small_panel, "mob": [1, 2, 3] * 4 + [1, 2]}
+        ax = vintage_curves(panel, states=order, bad_states=["CO"]).plot(kind="balance")
+        assert "CO" in ax.get_title()
+        assert len(plot_roll_rates(roll_rates(small_panel, order=order)).lines) == 3
+        assert len(plot_flow_rates(flow_rates(small_panel, order=order)).lines) == 3
+    finally:
+        plt.close("all")

@@ -60,6 +60,8 @@ def plot_transition_matrix(
     >>> ax = plot_transition_matrix(tm)
     >>> ax.get_xlabel()
     'to'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     ax = _axes(ax)
     p = np.asarray(matrix.probabilities, dtype=np.float64)
@@ -103,6 +105,8 @@ def plot_vintage_curves(
     >>> ax = plot_vintage_curves(vintage_curves(panel, states=["M0", "CO"], bad_states=["CO"]))
     >>> len(ax.lines)
     1
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     check_in(kind, "kind", ["count", "balance"])
     ax = _axes(ax)
@@ -131,6 +135,8 @@ def plot_pd_curves(
     >>> ax = plot_pd_curves(lifetime_pd(tm, ["D"], horizon=5))
     >>> ax.get_ylabel()
     'cumulative PD'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     check_in(kind, "kind", ["cumulative", "marginal", "conditional"])
     ax = _axes(ax)
@@ -155,6 +161,8 @@ def plot_roll_rates(rates: RollRates, ax: Axes | None = None) -> Axes:
     >>> ax = plot_roll_rates(roll_rates(panel, order=["M0", "M1"]))
     >>> len(ax.lines)
     1
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     ax = _axes(ax)
     x = np.arange(len(rates.periods))
@@ -178,6 +186,8 @@ def plot_flow_rates(rates: FlowRates, ax: Axes | None = None) -> Axes:
     >>> ax = plot_flow_rates(flow_rates(panel, order=["M0", "M1"], charge_off_col=None))
     >>> len(ax.lines)
     1
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     ax = _axes(ax)
     x = np.arange(len(rates.periods))
