@@ -190,6 +190,9 @@ def plot_calibration(
     tail = (1 - confidence_level) / 2
     lo = np.asarray(beta.ppf(tail, d + 0.5, n - d + 0.5), dtype=np.float64)
     hi = np.asarray(beta.ppf(1 - tail, d + 0.5, n - d + 0.5), dtype=np.float64)
+    # Brown, Cai & DasGupta (2001): the Jeffreys interval runs down to 0 when there is no
+    # default (and up to 1 when all defaulted); otherwise its bound would lie beyond DR.
+    lo, hi = np.where(d == 0, 0.0, lo), np.where(d == n, 1.0, hi)
     ax = _axes(ax)
     top = float(max(mean_pd.max(), hi.max())) * 1.05
     ax.plot([0, top], [0, top], color="#9fb3c8", lw=1, ls="--", label="perfect calibration")
