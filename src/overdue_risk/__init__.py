@@ -63,6 +63,8 @@ _LAZY: dict[str, str] = {
     "vintage_curves": "overdue_risk.transitions",
     "five_tier": "overdue_risk.buckets",
     "expected_credit_loss": "overdue_risk.ecl",
+    "GateResult": "overdue_risk.gate",
+    "build_report": "overdue_risk.reporting",
 }
 
 # public submodules reachable as attributes (overdue_risk.metrics, ...)
@@ -77,6 +79,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "ecl",
         "exceptions",
         "export",
+        "gate",
         "metrics",
         "plotting",
         "reporting",
@@ -103,6 +106,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         OverdueRiskError,
         SpecError,
     )
+    from overdue_risk.gate import GateResult
+    from overdue_risk.reporting import build_report
     from overdue_risk.runtime import load_spec
     from overdue_risk.scorecard import (
         ChallengerReport,
