@@ -105,7 +105,7 @@ os.environ.setdefault("OVERDUE_RISK_DOCS", "1")
 # API reference: one autosummary entry per public module that exists in this checkout
 # --------------------------------------------------------------------------------------
 
-_API_EXTRA = ("gate",)  # public modules not reachable as overdue_risk.<attr>
+_API_EXTRA: tuple[str, ...] = ()  # public modules not reachable as overdue_risk.<attr>
 
 
 def _public_modules() -> list[str]:
