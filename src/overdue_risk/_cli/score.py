@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--block-mb",
         type=_positive_int,
-        default=16,
-        help="CSV block size in MB, or Parquet rows per batch / 10000 (default 16)",
+        default=4,
+        help="CSV block size in MB, or Parquet rows per batch / 10000 (default 4)",
     )
     parser.add_argument("--delimiter", default=",", help="CSV field delimiter (default ',')")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -129,7 +129,7 @@ class _Input:
     def _open_csv(self, include: list[str], as_text: set[str] | None = None) -> Any:
         import pyarrow.csv as pcsv
 
-        read = pcsv.ReadOptions(block_size=self.args.block_mb << 20)
+        read = pcsv.ReadOptions(block_size=self.args.block_mb << 20, use_threads=False)
         parse = pcsv.ParseOptions(delimiter=self.args.delimiter)
         types = self._types(as_text)
         convert = pcsv.ConvertOptions(

@@ -247,8 +247,6 @@ def _parse_or_raise(arr: npt.NDArray[Any], name: str, row_offset: int) -> FloatA
         if is_missing_scalar(v):
             continue
         try:
-            if isinstance(v, bool):
-                raise TypeError
             out[i] = float(v)
         except (TypeError, ValueError):
             bad_rows.append(i + row_offset)

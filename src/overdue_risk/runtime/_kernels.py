@@ -163,7 +163,6 @@ class CompiledCard:
         self.s_table = np.concatenate(s_parts) if s_parts else np.empty(0)
         self.lh_table = np.concatenate(lh_parts) if lh_parts else np.empty(0)
         self.slot_points = [np.asarray(f.slot_points, dtype=np.float64) for f in self.features]
-        self._buffers: dict[str, Any] = {}
 
     # ----------------------------------------------------------------- numeric kernel
     def _numeric_into(

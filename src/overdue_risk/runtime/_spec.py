@@ -422,9 +422,9 @@ class Spec:
 def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
     """Reason codes from a feature-major ``(n_features, n_rows)`` points matrix.
 
-    ``k`` rounds of a running maximum over the features of the points lost, in
-    cache-sized row blocks; a feature replaces the current best only when it loses
-    strictly more, so equal losses go in spec order (see Spec.reason_codes).
+    ``k`` rounds, in cache-sized row blocks, of: the largest loss per row (``max`` over
+    the feature axis), the first feature reaching it (``argmax`` of the equality mask:
+    equal losses go in spec order), then that entry is retired (see Spec.reason_codes).
     """
     f, n = pts.shape
     best = np.array([feat.max_points for feat in spec.features])[:, None]
@@ -436,15 +436,11 @@ def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray
         b = loss.shape[1]
         cols = np.arange(b)
         top = np.empty(b)
-        arg = np.empty(b, dtype=np.intp)
-        more = np.empty(b, dtype=bool)
+        eq = np.empty(loss.shape, dtype=bool)
         for i in range(k_eff):
-            np.copyto(top, loss[0])
-            arg.fill(0)
-            for j in range(1, f):
-                np.greater(loss[j], top, out=more)
-                np.copyto(top, loss[j], where=more)
-                np.copyto(arg, j, where=more)
+            np.max(loss, axis=0, out=top)
+            np.equal(loss, top, out=eq)
+            arg = eq.argmax(axis=0)
             loss[arg, cols] = -np.inf
             arg[top <= 0] = f  # nothing (more) lost: empty code
             picked[i, r0 : r0 + b] = arg
