@@ -311,3 +311,18 @@ def test_duration_vs_cohort_on_rating_histories(histories: pd.DataFrame) -> None
     )
     assert aj.probabilities.sum(axis=1) == pytest.approx(np.ones(8))
     assert np.all(np.asarray(aj.probabilities) >= -1e-12)
+
+
+def test_expected_hitting_time_matches_r_markovchain_vignette() -> None:
+    """R markovchain vignette (GSoC 2017 additions), ``ExpectedTime(ctmc, 1, 4)`` = 7."""
+    q = np.array(
+        [
+            [-1.0, 1 / 2, 1 / 2, 0.0],
+            [1 / 4, -1 / 2, 0.0, 1 / 4],
+            [1 / 6, 0.0, -1 / 3, 1 / 6],
+            [0.0, 0.0, 0.0, 0.0],
+        ]
+    )
+    res = generator(expm(q), "QO", states=("a", "b", "c", "d"))
+    assert res.generator == pytest.approx(q, abs=1e-10)
+    assert res.expected_time_to_absorption()[0] == pytest.approx(7.0)

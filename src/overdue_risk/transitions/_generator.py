@@ -130,6 +130,33 @@ class GeneratorResult(Result):
             generator=_frozen(self.generator),
         )
 
+    def expected_time_to_absorption(self) -> FloatArray:
+        """Expected time until absorption, ``(-Q_TT)^{-1} 1``, per transient state.
+
+        Absorbing states are those with a zero row in the generator (or listed in
+        :attr:`absorbing`); the time unit is that of ``t`` (years for a one-year matrix).
+
+        Examples
+        --------
+        >>> from scipy.linalg import expm
+        >>> q = np.array([[-0.5, 0.5], [0.0, 0.0]])
+        >>> generator(expm(q)).expected_time_to_absorption().round(6)
+        array([2.])
+        """
+        q = np.asarray(self.generator)
+        absorbing = np.all(np.abs(q) <= 1e-12, axis=1)
+        absorbing[[self.states.index(s) for s in self.absorbing]] = True
+        if not absorbing.any():
+            raise DataError("the generator has no absorbing state (no zero row).")
+        tr = np.flatnonzero(~absorbing)
+        try:
+            t = np.linalg.solve(-q[np.ix_(tr, tr)], np.ones(tr.size))
+        except np.linalg.LinAlgError:
+            raise DataError(
+                "some transient states never reach an absorbing state: -Q_TT is singular."
+            ) from None
+        return np.asarray(t, dtype=np.float64)
+
     def to_frame(self) -> Any:
         """The generator as a DataFrame."""
         import pandas as pd
