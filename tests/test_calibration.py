@@ -347,3 +347,25 @@ def test_public_names_resolve() -> None:
 
     assert overdue_risk.PDCalibrator is PDCalibrator
     assert overdue_risk.MasterScale is MasterScale
+
+
+def test_scorecard_to_spec_end_to_end() -> None:
+    """A fitted scorecard, its calibrator and master scale in one spec: the NumPy runtime
+    gives the same PDs and grades as the estimators (contract D of CONTRACTS.md)."""
+    from overdue_risk import Scorecard
+    from overdue_risk.datasets import make_microloan_portfolio
+    from overdue_risk.runtime import Spec
+
+    book = make_microloan_portfolio(n_loans=4000, random_state=1)
+    apps = book.applications[book.applications["bad_observed"]]
+    X = apps[["age", "debt_to_income", "n_past_overdue", "monthly_income", "employment_type"]]
+    y = apps["bad"].to_numpy()
+    card = Scorecard().fit(X, y)
+    points = card.predict_points(X)
+    cal = PDCalibrator(method="isotonic", central_tendency=0.08).fit(points.reshape(-1, 1), y)
+    ms = MasterScale.geometric(5, floor=0.01, cap=0.4)
+    spec = Spec.from_dict(card.to_spec(calibrator=cal, master_scale=ms))
+    pd_ = cal.predict_pd(points)
+    assert spec.predict_pd(X) == pytest.approx(pd_, abs=1e-15)
+    assert spec.grade(X).tolist() == ms.assign(pd_).tolist()
+    assert pd_.mean() == pytest.approx(0.08, rel=1e-9)
