@@ -307,18 +307,30 @@ def test_rare_categories_pooled_and_numeric_codes_canonical(rng) -> None:
     assert len(set(idx.tolist())) == 1
 
 
-def test_fit_from_counts_accepts_export_count_tables(rng) -> None:
-    # the Spark/Dask aggregations of overdue_risk.export return PrebinCounts
-    # (events/nonevents fields); fit_from_counts takes them as they are
-    from overdue_risk.export._counts import prebin_counts_numpy
+def test_fit_from_counts_accepts_duck_typed_tables(rng) -> None:
+    # counts computed elsewhere (e.g. a Spark job) with events/nonevents field names
+    from types import SimpleNamespace
 
     x = rng.normal(size=5000)
     y = (rng.random(5000) < 1 / (1 + np.exp(-x))).astype(int)
     b = WOEBinner(max_n_bins=4).fit(x.reshape(-1, 1), y)
-    t = prebin_counts_numpy(x, y, name="x0", splits=b.count_tables_["x0"].splits)
+    ref = b.count_tables_["x0"]
+    t = SimpleNamespace(
+        name="x0",
+        kind="numeric",
+        splits=ref.splits,
+        categories=(),
+        special_codes=(),
+        events=ref.event.copy(),
+        nonevents=ref.nonevent.copy(),
+    )
     c = WOEBinner(max_n_bins=4).fit_from_counts([t])
     assert c.bins_["x0"].splits == b.bins_["x0"].splits
     np.testing.assert_allclose(c.bins_["x0"].woe, b.bins_["x0"].woe)
+    with pytest.raises(DataError, match="lacking 'events'"):
+        WOEBinner().fit_from_counts(
+            [SimpleNamespace(name="x0", kind="numeric", splits=(), categories=(), special_codes=())]
+        )
 
 
 def test_two_numeric_labels_larger_is_event_text_refused(rng) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +9,6 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
-from overdue_risk._missing import is_missing
 from overdue_risk._validation import (
     check_consistent_length,
     check_finite,
@@ -20,8 +17,10 @@ from overdue_risk._validation import (
     check_two_class_target,
     format_values,
 )
+from overdue_risk.binning._columns import columns_of, is_categorical_column
 from overdue_risk.binning._counts import CountTable, as_numeric_column
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
+from overdue_risk.binning._overrides import ManualBinningMixin
 from overdue_risk.binning._prebin import numeric_prebin_counts
 from overdue_risk.binning._solver import solve_binning
 from overdue_risk.binning._table import BinningSummary, BinningTable, gini_ks_from_counts
@@ -33,71 +32,7 @@ TRENDS = ("ascending", "descending", "peak", "valley", "auto", None)
 OUTPUTS = ("woe", "index", "event_rate")
 
 
-def _columns(X: Any) -> tuple[list[str], list[Any], bool]:
-    """(names, 1-D column arrays, has_names) of a DataFrame-like or 2-D array input."""
-    if hasattr(X, "tocsr") or (hasattr(X, "sparse") and hasattr(X, "density")):
-        raise DataError(
-            "Sparse data was passed to WOEBinner, but dense data is required: sparse input "
-            "is not supported. Convert it with X.toarray() (or pass a DataFrame)."
-        )
-    if hasattr(X, "columns") and hasattr(X, "__getitem__") and hasattr(X, "shape"):
-        cols = list(X.columns)
-        names = [str(c) for c in cols]
-        arrays = []
-        for c in cols:
-            col = X[c]
-            arrays.append(col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col))
-        return names, arrays, all(isinstance(c, str) for c in cols)
-    if hasattr(X, "__array__") or isinstance(X, list | tuple):
-        arr = np.asarray(X) if not isinstance(X, list | tuple) else np.asarray(X, dtype=object)
-        if isinstance(X, list | tuple) and arr.ndim == 2:
-            with contextlib.suppress(TypeError, ValueError):
-                arr = np.asarray(X, dtype=np.float64)
-        if arr.ndim != 2:
-            raise DataError(
-                f"Expected 2D array, got {arr.ndim}D array instead. Reshape your data "
-                "(array.reshape(-1, 1) for a single feature)."
-            )
-        return (
-            [f"x{i}" for i in range(arr.shape[1])],
-            [arr[:, i] for i in range(arr.shape[1])],
-            False,
-        )
-    raise DataError(f"X must be a pandas/polars DataFrame or a 2-D array; got {type(X).__name__}.")
-
-
-def _is_categorical(values: Any, name: str) -> bool:
-    """Auto-detect: numeric dtypes are numeric; object columns by their values."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "iufcmM":
-        return False
-    if arr.dtype.kind == "b":
-        return False
-    if arr.dtype.kind in "US":
-        return True
-    import pandas as pd
-
-    uniques = pd.unique(arr)
-    present = uniques[~is_missing(uniques)]
-    has_str = has_num = False
-    for v in present:
-        if isinstance(v, str | bytes):
-            has_str = True
-        elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
-            has_num = True
-        else:
-            has_str = True
-    if has_str and has_num:
-        strs = [v for v in present if isinstance(v, str | bytes)][:3]
-        raise DataError(
-            f"Column {name!r} mixes numbers and strings (e.g. {format_values(strs)}). "
-            "Clean it, or list it in categorical_features to treat every value as a "
-            "category."
-        )
-    return has_str
-
-
-class WOEBinner(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class WOEBinner(ManualBinningMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Exact optimal WOE binning of numeric and categorical columns.
 
     Each numeric column is cut into pre-bins (weighted quantiles or a Gini tree, or the
@@ -320,7 +255,7 @@ default="auto"
                 "WOEBinner requires y to be passed, but the target y is None. Pass the 0/1 "
                 "default flag."
             )
-        names, columns, has_names = _columns(X)
+        names, columns, has_names = columns_of(X)
         self._set_feature_names(X, has_names, reset=True)
         n = columns[0].shape[0] if columns else int(getattr(X, "shape", (0,))[0])
         if n == 0:
@@ -344,49 +279,12 @@ default="auto"
         cat_set = self._categorical_set(names)
         tables: dict[str, CountTable] = {}
         for name, col in zip(names, columns, strict=True):
-            is_cat = _is_categorical(col, name) if cat_set is None else name in cat_set
+            is_cat = is_categorical_column(col, name) if cat_set is None else name in cat_set
             tables[name] = self._count(name, col, target, w, is_cat)
         self.n_features_in_ = len(names)
         self._fit_tables(tables)
         self._apply_manual_bins(X, target, w)
         return self
-
-    def _apply_manual_bins(self, X: Any, y: Any, w: Any) -> None:
-        for feature, spec in (self.manual_bins or {}).items():
-            if not isinstance(spec, Mapping) or ("splits" in spec) == ("groups" in spec):
-                raise DataError(
-                    f"manual_bins[{feature!r}] must be a dict with 'splits' (numeric) or "
-                    "'groups' (categorical) and a 'reason'."
-                )
-            splits = spec["splits"] if "splits" in spec else spec["groups"]
-            reason = spec.get("reason", "")
-            self._set_splits(feature, splits, reason, "manual_bins", X, y, w)
-
-    def manual_bins_from_overrides(self) -> dict[str, dict[str, Any]]:
-        """The current bins of every overridden feature, as a ``manual_bins`` parameter.
-
-        Use it to carry interactive overrides into an estimator that refits the binner,
-        e.g. ``Scorecard(binner=WOEBinner(manual_bins=binner.manual_bins_from_overrides()))``.
-
-        Examples
-        --------
-        >>> from overdue_risk.binning import CountTable
-        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 3], [60, 75, 85, 92, 7],
-        ...                            splits=[25, 35, 45])
-        >>> b = WOEBinner(max_n_bins=4, min_bin_frac=0.1).fit_from_counts([t])
-        >>> _ = b.merge_bins("age", 1, 2, reason="policy cut-off at 45")
-        >>> b.manual_bins_from_overrides()
-        {'age': {'splits': [25.0, 45.0], 'reason': 'policy cut-off at 45'}}
-        """
-        self._check_fitted()
-        out: dict[str, dict[str, Any]] = {}
-        for o in self.overrides_:
-            name = o["feature"]
-            fb = self.bins_[name]
-            key = "splits" if fb.kind == "numeric" else "groups"
-            reasons = [r for r in (out.get(name, {}).get("reason"), o["reason"]) if r]
-            out[name] = {key: self._layout(fb), "reason": "; ".join(dict.fromkeys(reasons))}
-        return out
 
     def _count(
         self,
@@ -664,7 +562,7 @@ default="auto"
             float64 (int64 for ``output="index"``).
         """
         self._check_fitted()
-        _, columns, has_names = _columns(X)
+        _, columns, has_names = columns_of(X)
         self._set_feature_names(X, has_names, reset=False)
         if len(columns) != self.n_features_in_:
             raise DataError(
@@ -726,175 +624,6 @@ default="auto"
                 f"Unknown feature {feature!r}; the binner has {format_values(list(self.bins_))}."
             )
         return self.bins_[feature]
-
-    # ------------------------------------------------------------------ manual adjustment
-    def _record(self, feature: str, action: str, before: Any, after: Any, reason: str) -> None:
-        self.overrides_.append(
-            {
-                "feature": feature,
-                "action": action,
-                "before": before,
-                "after": after,
-                "reason": reason,
-                "timestamp": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-        )
-
-    @staticmethod
-    def _layout(fb: FeatureBinning) -> Any:
-        return list(fb.splits) if fb.kind == "numeric" else [list(c) for c in fb.categories]
-
-    def _replace(self, fb: FeatureBinning, action: str, reason: str) -> None:
-        old = self.bins_[fb.name]
-        self._record(fb.name, action, self._layout(old), self._layout(fb), reason)
-        self.bins_[fb.name] = fb
-        self.iv_[fb.name] = fb.iv
-
-    @staticmethod
-    def _check_reason(reason: str) -> str:
-        if not isinstance(reason, str) or not reason.strip():
-            raise DataError("A manual override needs a reason (reason='...') for the audit trail.")
-        return reason.strip()
-
-    def merge_bins(self, feature: str, i: int, j: int, *, reason: str) -> FeatureBinning:
-        """Merge regular bins ``i`` and ``j`` of one feature by hand; WOE refit from counts.
-
-        Numeric bins ``i..j`` (adjacent range) become one bin; for a categorical feature the
-        categories of bins ``i`` and ``j`` are pooled. The change is recorded in
-        ``overrides_``.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from overdue_risk.binning import CountTable
-        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 3], [60, 75, 85, 92, 7],
-        ...                            splits=[25, 35, 45])
-        >>> b = WOEBinner(max_n_bins=4, min_bin_frac=0.1).fit_from_counts([t])
-        >>> b.merge_bins("age", 1, 2, reason="policy cut-off at 45").splits
-        (25.0, 45.0)
-        >>> b.overrides_[0]["action"], b.overrides_[0]["before"], b.overrides_[0]["after"]
-        ('merge_bins', [25.0, 35.0, 45.0], [25.0, 45.0])
-        """
-        reason = self._check_reason(reason)
-        fb = self._feature(feature)
-        lo, hi = sorted((int(i), int(j)))
-        if lo < 0 or hi >= fb.n_bins or lo == hi:
-            raise DataError(
-                f"merge_bins({feature!r}, {i}, {j}): need two different regular bins in "
-                f"0..{fb.n_bins - 1}."
-            )
-        table = self.count_tables_[feature]
-        if fb.kind == "numeric":
-            splits = fb.splits[:lo] + fb.splits[hi:]
-            new = self._numeric_from_splits(table, splits, None)
-        else:
-            cats = list(fb.categories)
-            merged = tuple(sorted(cats[lo] + cats[hi]))
-            cats = [c for k, c in enumerate(cats) if k not in (lo, hi)]
-            cats.insert(lo, merged)
-            new = self._categorical_from_groups(table, cats, None)
-        self._replace(new, "merge_bins", reason)
-        return new
-
-    def set_splits(
-        self,
-        feature: str,
-        splits: Sequence[Any],
-        *,
-        reason: str,
-        X: Any = None,
-        y: Any = None,
-        sample_weight: Any = None,
-    ) -> FeatureBinning:
-        """Set a feature's bins by hand; WOE refit from the stored pre-bin counts.
-
-        Numeric: ``splits`` are cut points. Pre-bin edges (``count_tables_[feature].splits``)
-        need no data, since their counts are stored; any other cut point needs the training
-        data again (``X``, ``y``, ``sample_weight``) to recount the feature on the finer
-        pre-bins. Categorical: ``splits`` is a list of category groups (every fitted
-        category exactly once).
-
-        Examples
-        --------
-        >>> from overdue_risk.binning import CountTable
-        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 3], [60, 75, 85, 92, 7],
-        ...                            splits=[25, 35, 45])
-        >>> b = WOEBinner(max_n_bins=2, min_bin_frac=0.1).fit_from_counts([t])
-        >>> b.set_splits("age", [25, 45], reason="reviewer: three bands").n_bins
-        3
-        """
-        return self._set_splits(feature, splits, reason, "set_splits", X, y, sample_weight)
-
-    def _set_splits(
-        self,
-        feature: str,
-        splits: Sequence[Any],
-        reason: str,
-        action: str,
-        X: Any,
-        y: Any,
-        sample_weight: Any,
-    ) -> FeatureBinning:
-        reason = self._check_reason(reason)
-        fb = self._feature(feature)
-        table = self.count_tables_[feature]
-        if fb.kind == "numeric":
-            try:
-                new_splits = sorted({float(s) for s in splits})
-            except (TypeError, ValueError):
-                raise DataError(f"set_splits({feature!r}): splits must be numbers.") from None
-            allowed = set(table.splits)
-            bad = [v for v in new_splits if v not in allowed]
-            if bad and X is None:
-                raise DataError(
-                    f"set_splits({feature!r}): {format_values(bad)} are not pre-bin edges, so "
-                    "their counts are not stored. Pass the training data too "
-                    "(set_splits(..., X=X, y=y)) or use edges from "
-                    f"{format_values(table.splits, 30)}."
-                )
-            if bad:
-                table = self._recount(feature, sorted(allowed | set(bad)), X, y, sample_weight)
-            new = self._numeric_from_splits(table, tuple(new_splits), None)
-        else:
-            groups = [tuple(sorted(str(c) for c in g)) for g in splits]
-            flat = [c for g in groups for c in g]
-            fitted = sorted(c for g in fb.categories for c in g)
-            if sorted(flat) != fitted:
-                raise DataError(
-                    f"set_splits({feature!r}): the groups must list every fitted category "
-                    f"exactly once; fitted categories are {format_values(fitted, 30)}."
-                )
-            new = self._categorical_from_groups(table, groups, None)
-        self._replace(new, action, reason)
-        return new
-
-    def _recount(
-        self, feature: str, edges: Sequence[float], X: Any, y: Any, sample_weight: Any
-    ) -> CountTable:
-        """Recount one numeric feature on finer pre-bin edges (for set_splits)."""
-        names, columns, _ = _columns(X)
-        fitted = self._names()
-        if feature in names:
-            col = columns[names.index(feature)]
-        elif len(columns) == len(fitted):
-            col = columns[fitted.index(feature)]
-        else:
-            raise DataError(f"set_splits: X has no column {feature!r}.")
-        target = check_two_class_target(y)
-        check_consistent_length(X=col, y=target)
-        w = check_sample_weight(sample_weight, target.shape[0])
-        old = self.count_tables_[feature]
-        x = check_finite(as_numeric_column(col, feature), feature)
-        table = CountTable.from_data(
-            feature, x, target, w, splits=list(edges), special_codes=old.special_codes
-        )
-        if not np.isclose(table.total, old.total, rtol=1e-9):
-            raise DataError(
-                f"set_splits({feature!r}): X, y carry total weight {table.total:g} but the "
-                f"binner was fitted on {old.total:g}. Pass the training data."
-            )
-        self.count_tables_[feature] = table
-        return table
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
