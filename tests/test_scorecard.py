@@ -335,3 +335,23 @@ def test_statistical_summary_refit(
     np.testing.assert_allclose(again.coef[1:], fitted.coef_[0], rtol=1e-6, atol=1e-8)
     with pytest.raises(DataError, match="needs the data"):
         fitted.statistical_summary(cov_type="HC0")
+
+
+def test_frames_are_read_by_name(
+    fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray], rng: np.random.Generator
+) -> None:
+    X, _ = data
+    head = X.head(20)
+    expected = fitted.predict_points(head)
+    # extra columns such as ids: read by name
+    with_id = head.assign(loan_id=np.arange(20))
+    np.testing.assert_array_equal(fitted.predict_points(with_id[["loan_id", *X.columns]]), expected)
+    with pytest.raises(DataError, match="Feature names seen at fit time, yet now missing"):
+        fitted.predict_points(head.drop(columns=fitted.features_[0]))
+    with pytest.raises(DataError, match="same order as they were in fit"):
+        fitted.predict_points(head[list(X.columns)[::-1]])
+    # a card on a subset of the inputs scores a frame holding only its features
+    Xc, yc = _collinear(rng)
+    sc = Scorecard().fit(Xc, yc)
+    assert sc.features_ == ["a", "c"]
+    np.testing.assert_array_equal(sc.predict_points(Xc[["c", "a"]]), sc.predict_points(Xc))

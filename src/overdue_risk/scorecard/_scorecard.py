@@ -485,15 +485,24 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     f"the data lacks columns {format_values(missing)} that the card scores; "
                     f"it has {format_values(cols.names)}. Rename or add those columns."
                 )
+        elif cols.kind == "frame" and hasattr(self, "feature_names_in_"):
+            present = set(cols.names)
+            missing = [f for f in self.features_ if f not in present]
+            if not missing and present != set(self._input_names):
+                # a frame holding every card feature (plus or minus other columns, e.g.
+                # loan ids, or only the card's features): read by name
+                return cols
+            try:
+                _check_feature_names(self, X, reset=False)
+                _check_n_features(self, X, reset=False)
+            except ValueError as exc:
+                raise DataError(
+                    f"{exc} The card scores {format_values(self.features_)}; rename or "
+                    "add the missing columns."
+                ) from None
+            if missing:  # pragma: no cover - scikit-learn's check raises first
+                raise DataError(f"the data lacks columns {format_values(missing)}.")
         else:
-            if cols.kind == "frame" and hasattr(self, "feature_names_in_"):
-                missing = [f for f in self.features_ if f not in cols.names]
-                if missing:
-                    raise DataError(
-                        "The feature names should match those that were passed during fit: "
-                        f"the data lacks columns {format_values(missing)} that the card "
-                        f"scores; it has {format_values(cols.names)}. Rename or add them."
-                    )
             _check_n_features(self, X, reset=False)
             _check_feature_names(self, X, reset=False)
         return cols
