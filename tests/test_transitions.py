@@ -400,3 +400,25 @@ def test_no_moves_is_an_error() -> None:
         cohort_matrix({"loan_id": [], "month": [], "bucket": []})
     with pytest.raises(DataError, match="no moves to count"):
         cohort_matrix({"loan_id": [1, 2], "month": [0, 0], "bucket": ["M0", "M1"]}, by="period")
+
+
+def test_drunkards_walk_grinstead_snell() -> None:
+    """Grinstead and Snell, Introduction to Probability, ch. 11 (absorbing chains):
+    the Drunkard's walk on 0..4 with absorbing ends has N = [[1.5, 1, .5], [1, 2, 1],
+    [.5, 1, 1.5]], times to absorption t = (3, 4, 3) and B = [[.75, .25], [.5, .5],
+    [.25, .75]]."""
+    p = np.zeros((5, 5))
+    p[0, 0] = p[4, 4] = 1.0
+    for i in (1, 2, 3):
+        p[i, i - 1] = p[i, i + 1] = 0.5
+    # order the states transient first, as the textbook's canonical form does
+    order = [1, 2, 3, 0, 4]
+    tm = TransitionMatrix.from_probabilities(p[np.ix_(order, order)], ["1", "2", "3", "0", "4"])
+    assert tm.absorbing == ("0", "4")
+    assert tm.fundamental_matrix() == pytest.approx(
+        np.array([[1.5, 1.0, 0.5], [1.0, 2.0, 1.0], [0.5, 1.0, 1.5]])
+    )
+    assert tm.expected_time_to_absorption() == pytest.approx([3.0, 4.0, 3.0])
+    assert tm.absorption_probabilities() == pytest.approx(
+        np.array([[0.75, 0.25], [0.5, 0.5], [0.25, 0.75]])
+    )
