@@ -392,3 +392,24 @@ def test_runtime_imports_numpy_and_stdlib_only(tmp_path: Any, spec: Spec) -> Non
     loaded = set(json.loads(out.strip().splitlines()[-1]))
     heavy = {"sklearn", "scipy", "pandas", "matplotlib", "statsmodels", "polars", "pyarrow"}
     assert not loaded & heavy, sorted(loaded & heavy)
+
+
+def test_empty_input_scores_nothing(spec: Spec) -> None:
+    assert spec.score({"age": [], "purpose": []}).shape == (0,)
+    assert spec.score(np.empty((0, 2))).shape == (0,)
+    assert spec.reason_codes({"age": np.array([]), "purpose": np.array([])}, k=2).shape == (0, 2)
+
+
+def test_score_frame_matches_the_single_methods(spec: Spec) -> None:
+    data = {"age": [22.0, 45.0, None, -1.0], "purpose": ["cash", "education", None, "rent"]}
+    out = spec.score_frame(data, grade=True, reason_codes=3)
+    assert list(out) == ["score", "pd", "grade", "reason_1", "reason_2", "reason_3"]
+    np.testing.assert_array_equal(out["score"], spec.score(data))
+    np.testing.assert_array_equal(out["pd"], spec.predict_pd(data))
+    assert out["grade"].tolist() == spec.grade(data).tolist()
+    codes = spec.reason_codes(data, k=3)
+    for i in range(3):
+        assert out[f"reason_{i + 1}"].tolist() == codes[:, i].tolist()
+    one = spec.score_frame({"age": 22.0, "purpose": "cash"}, reason_codes=1)
+    assert one["score"].tolist() == [92.0]
+    assert one["reason_1"].tolist() == ["AGE"]
