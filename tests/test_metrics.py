@@ -387,3 +387,30 @@ class TestCSIAndConcentration:
         with pytest.raises(DataError, match="non-negative"):
             herfindahl([1, -1])
         assert "Herfindahl" in res.summary()
+
+
+@pytest.mark.peer
+def test_real_data_against_peers(uci_path: object) -> None:
+    # Real data (Yeh & Lien 2009, UCI default of credit card clients): AUC against sklearn,
+    # KS against scipy, PSI between the two halves of the file against toad's PSI on the
+    # same bins.
+    import pandas as pd
+    from scipy.stats import ks_2samp
+    from sklearn.metrics import roc_auc_score
+    from toad.metrics import PSI as toad_psi
+
+    df = pd.read_csv(uci_path, usecols=["PAY_0", "LIMIT_BAL", "next_payment"])
+    y = df["next_payment"].to_numpy()
+    risk = df["PAY_0"].to_numpy() - np.log(df["LIMIT_BAL"].to_numpy()) / 10
+    res = roc_auc(y, risk)
+    assert res.statistic == pytest.approx(roc_auc_score(y, risk), rel=1e-12)
+    assert 0.0 < res.standard_error < 0.01
+    ks = ks_statistic(y, risk)
+    assert ks.statistic == pytest.approx(ks_2samp(risk[y == 1], risk[y == 0]).statistic)
+    limit = df["LIMIT_BAL"].to_numpy().astype(float)
+    first, second = limit[:15000], limit[15000:]
+    ours = psi(first, second, bins=10)
+    edges = np.quantile(first, np.linspace(0, 1, 11)[1:-1])
+    codes_1 = pd.Series(np.searchsorted(np.unique(edges), first, side="right"))
+    codes_2 = pd.Series(np.searchsorted(np.unique(edges), second, side="right"))
+    assert ours.statistic == pytest.approx(float(toad_psi(codes_2, codes_1)), rel=1e-9)
