@@ -79,7 +79,7 @@ rows = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(batch=st.lists(rows, min_size=1, max_size=30))
 def test_points_equal_intercept_plus_table_and_runtime(
@@ -355,3 +355,38 @@ def test_frames_are_read_by_name(
     sc = Scorecard().fit(Xc, yc)
     assert sc.features_ == ["a", "c"]
     np.testing.assert_array_equal(sc.predict_points(Xc[["c", "a"]]), sc.predict_points(Xc))
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[pd.DataFrame, np.ndarray]:
+    return _applicants(np.random.default_rng(11), 800)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pdo=st.floats(5, 100),
+    base=st.floats(200, 1000),
+    base_odds=st.floats(0.5, 200),
+    mode=st.sampled_from(["distributed", "separate"]),
+)
+def test_card_points_follow_the_scaling(
+    small: tuple[pd.DataFrame, np.ndarray], pdo: float, base: float, base_odds: float, mode: str
+) -> None:
+    X, y = small
+    sc = Scorecard(
+        _binner(), pdo=pdo, base_score=base, base_odds=base_odds, intercept_mode=mode
+    ).fit(X, y)
+    p = sc.predict_proba(X)[:, 1]
+    pts = sc.predict_points(X)
+    # points = base + pdo * log2(odds / base_odds), odds = good:bad = (1 - p) / p
+    expected = base + pdo * np.log2((1 - p) / p / base_odds)
+    np.testing.assert_allclose(pts, expected, rtol=1e-9, atol=1e-6)
+
+
+def test_bad_c_raises(small: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = small
+    for bad in (0, -1.0, "big", True):
+        with pytest.raises(DataError, match="C must be a positive number"):
+            Scorecard(C=bad).fit(X, y)  # type: ignore[arg-type]

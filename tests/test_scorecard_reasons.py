@@ -23,7 +23,7 @@ def _reference(points: np.ndarray, max_points: np.ndarray, k: int) -> list[list[
     return out
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     data=st.data(),
     n=st.integers(1, 20),

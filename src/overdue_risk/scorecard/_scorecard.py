@@ -184,7 +184,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return tags
 
     # ------------------------------------------------------------------ fit
-    def _validate_params_(self) -> PointsScaling:
+    def _check_params(self) -> PointsScaling:
         check_in(self.sign_check, "sign_check", ["drop", "warn", "report"])
         check_in(self.intercept_mode, "intercept_mode", ["distributed", "separate"])
         if self.min_iv is not None:
@@ -197,7 +197,12 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise DataError(
                 f"max_features must be a positive integer or None; got {self.max_features!r}."
             )
-        check_positive(self.C, "C") if math.isfinite(float(self.C)) else None
+        if not (
+            isinstance(self.C, int | float | np.integer | np.floating)
+            and not isinstance(self.C, bool)
+            and float(self.C) > 0
+        ):
+            raise DataError(f"C must be a positive number (inf: no penalty); got {self.C!r}.")
         return PointsScaling(pdo=self.pdo, base_score=self.base_score, base_odds=self.base_odds)
 
     def _make_binner(self) -> Any:
@@ -223,27 +228,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         -------
         self : Scorecard
         """
-        scaling = self._validate_params_()
+        scaling = self._check_params()
         cols = Columns(X)
         _check_n_features(self, X, reset=True)
         _check_feature_names(self, X, reset=True)
         if cols.n_rows == 0:
             raise DataError("X has 0 rows; a scorecard needs data to fit. Pass a non-empty X.")
-        y_arr = column_or_1d(y, warn=True)
-        assert_all_finite(y_arr, input_name="y")
-        check_classification_targets(y_arr)
-        classes = np.unique(y_arr)
-        if classes.size != 2:
-            raise DataError(
-                "Only binary classification is supported: Scorecard models a default flag, "
-                f"but y has {classes.size} class(es) {format_values(classes.tolist())}. "
-                "Map the target to a binary default flag."
-            )
-        if y_arr.shape[0] != cols.n_rows:
-            raise DataError(
-                f"X has {cols.n_rows} rows but y has {y_arr.shape[0]}. Align them first."
-            )
-        y01 = (y_arr == classes[1]).astype(np.int64)
+        classes, y01 = self._check_target(y, cols.n_rows)
         w = check_sample_weight(sample_weight, cols.n_rows)
         weighted_events = float(w[y01 == 1].sum())
         if weighted_events == 0 or weighted_events == float(w.sum()):
@@ -256,21 +247,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         names = [str(n) for n in binner.bins_]
         bins = [binner.bins_[n] for n in names]
         self._input_names = names
-        idx = (
-            np.column_stack(
-                [
-                    b.bin_index(cols.get(n, j))
-                    for j, (n, b) in enumerate(zip(names, bins, strict=True))
-                ]
-            )
-            if names
-            else np.empty((cols.n_rows, 0), dtype=np.int64)
-        )
-        Z = (
-            np.column_stack([b.woe[idx[:, j]] for j, b in enumerate(bins)])
-            if names
-            else (np.empty((cols.n_rows, 0)))
-        )
+        Z = np.empty((cols.n_rows, len(names)))
+        for j, (n, b) in enumerate(zip(names, bins, strict=True)):
+            Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(cols.get(n, j))]
         dropped, keep = self._select(names, bins, Z)
         keep, fit, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
         if not fit.converged:
@@ -280,19 +259,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 OverdueRiskWarning,
                 stacklevel=2,
             )
-        b0 = fit.intercept
-        coefs = fit.coef
-        p = len(keep)
-        mode = self.intercept_mode if p > 0 else "separate"
-        shared = scaling.offset - scaling.factor * b0
-        card = []
-        for j, c in zip(keep, coefs, strict=True):
-            fb = bins[j]
-            raw = -scaling.factor * c * np.asarray(fb.woe, dtype=np.float64)
-            if mode == "distributed":
-                raw = raw + shared / p
-            card.append(self._card_feature(names[j], fb, raw, float(c)))
-        intercept_raw = 0.0 if mode == "distributed" else shared
+        b0, coefs = fit.intercept, fit.coef
+        card, mode, intercept_raw = self._scale(scaling, names, bins, keep, fit)
         self.classes_ = classes
         self.binner_ = binner
         self.n_iter_ = fit.n_iter
@@ -318,6 +286,43 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.overrides_ = list(getattr(binner, "overrides_", []) or [])
         self.is_expert_ = False
         return self
+
+    @staticmethod
+    def _check_target(y: Any, n_rows: int) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+        """Classes and the 0/1 event flag (``classes_[1]``, the larger label, is the event)."""
+        y_arr = column_or_1d(y, warn=True)
+        assert_all_finite(y_arr, input_name="y")
+        check_classification_targets(y_arr)
+        classes = np.unique(y_arr)
+        if classes.size != 2:
+            raise DataError(
+                "Only binary classification is supported: Scorecard models a default flag, "
+                f"but y has {classes.size} class(es) {format_values(classes.tolist())}. "
+                "Map the target to a binary default flag."
+            )
+        if y_arr.shape[0] != n_rows:
+            raise DataError(f"X has {n_rows} rows but y has {y_arr.shape[0]}. Align them first.")
+        return classes, (y_arr == classes[1]).astype(np.int64)
+
+    def _scale(
+        self,
+        scaling: PointsScaling,
+        names: list[str],
+        bins: list[Any],
+        keep: list[int],
+        fit: LogisticFit,
+    ) -> tuple[list[CardFeature], str, float]:
+        """Points per bin from the logistic fit (Notes of the class docstring)."""
+        p = len(keep)
+        mode = self.intercept_mode if p > 0 else "separate"  # no feature: keep the constant
+        shared = scaling.offset - scaling.factor * fit.intercept
+        card = []
+        for j, c in zip(keep, fit.coef, strict=True):
+            raw = -scaling.factor * c * np.asarray(bins[j].woe, dtype=np.float64)
+            if mode == "distributed":
+                raw = raw + shared / p
+            card.append(self._card_feature(names[j], bins[j], raw, float(c)))
+        return card, mode, 0.0 if mode == "distributed" else shared
 
     def _card_feature(self, name: str, fb: Any, raw: FloatArray, coef: float) -> CardFeature:
         labels = tuple(getattr(fb, "labels", ()))
