@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
+from overdue_risk.binning import CountTable, WOEBinner
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import band_counts_numpy, prebin_counts_numpy
+from overdue_risk.export._counts import band_counts_numpy
 from overdue_risk.export.dask import (
     band_counts_dask,
     prebin_counts_dask,
@@ -97,19 +98,19 @@ def test_prebin_counts_dask_equal_numpy_counts(rng):
     tables = prebin_counts_dask(
         ddf, "bad", splits={"age": [30.0, 45.5]}, special_codes={"age": [-1.0]}, weight="w"
     )
-    want = prebin_counts_numpy(
-        age, bad, name="age", splits=[30.0, 45.5], special_codes=[-1.0], weight=w
-    )
-    np.testing.assert_allclose(tables["age"].events, want.events, rtol=1e-12)
-    np.testing.assert_allclose(tables["age"].nonevents, want.nonevents, rtol=1e-12)
-    want_p = prebin_counts_numpy(purpose, bad, name="purpose", kind="categorical", weight=w)
+    want = CountTable.from_data("age", age, bad, w, splits=[30.0, 45.5], special_codes=[-1.0])
+    np.testing.assert_allclose(tables["age"].event, want.event, rtol=1e-12)
+    np.testing.assert_allclose(tables["age"].nonevent, want.nonevent, rtol=1e-12)
+    want_p = CountTable.from_data("purpose", purpose, bad, w, kind="categorical")
     assert tables["purpose"].categories == want_p.categories == ("cash", "rent", "travel")
-    np.testing.assert_allclose(tables["purpose"].events, want_p.events, rtol=1e-12)
+    np.testing.assert_allclose(tables["purpose"].event, want_p.event, rtol=1e-12)
     # quantile pre-bins when no splits are given
     q = prebin_counts_dask(ddf, "bad", ["age"], special_codes={"age": [-1.0]}, max_n_prebins=8)
-    sizes = (q["age"].events + q["age"].nonevents)[: q["age"].n_regular]
+    sizes = (q["age"].event + q["age"].nonevent)[: q["age"].n_prebins]
     assert 5 <= len(q["age"].splits) <= 7
     assert sizes.max() < 0.3 * sizes.sum()
+    binner = WOEBinner(max_n_bins=4).fit_from_counts(q)
+    assert set(binner.bins_["age"].splits) <= set(q["age"].splits)
 
 
 def test_prebin_counts_dask_refuses_a_non_binary_target():

@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
+from overdue_risk.binning import CountTable, WOEBinner
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import band_counts_numpy, prebin_counts_numpy
+from overdue_risk.export._counts import band_counts_numpy
 from overdue_risk.export.spark import (
     band_counts_spark,
     prebin_counts_spark,
@@ -138,23 +139,25 @@ def test_prebin_counts_spark_equal_numpy_counts(spark, rng):
     tables = prebin_counts_spark(
         df, "bad", ["age", "purpose"], splits=splits, special_codes=specials, weight="w"
     )
-    want_age = prebin_counts_numpy(
+    want_age = CountTable.from_data(
+        "age",
         book["age"],
         book["bad"],
-        name="age",
+        book["w"],
         splits=splits["age"],
         special_codes=specials["age"],
-        weight=book["w"],
     )
-    np.testing.assert_allclose(tables["age"].events, want_age.events, rtol=1e-12)
-    np.testing.assert_allclose(tables["age"].nonevents, want_age.nonevents, rtol=1e-12)
-    want_purpose = prebin_counts_numpy(
-        book["purpose"], book["bad"], name="purpose", kind="categorical", weight=book["w"]
+    np.testing.assert_allclose(tables["age"].event, want_age.event, rtol=1e-12)
+    np.testing.assert_allclose(tables["age"].nonevent, want_age.nonevent, rtol=1e-12)
+    want_purpose = CountTable.from_data(
+        "purpose", book["purpose"], book["bad"], book["w"], kind="categorical"
     )
     assert tables["purpose"].categories == want_purpose.categories
-    np.testing.assert_allclose(tables["purpose"].events, want_purpose.events, rtol=1e-12)
-    total = tables["age"].events.sum() + tables["age"].nonevents.sum()
-    assert total == pytest.approx(book["w"].sum())
+    np.testing.assert_allclose(tables["purpose"].event, want_purpose.event, rtol=1e-12)
+    assert tables["age"].total == pytest.approx(book["w"].sum())
+    # the tables are what the binner consumes
+    binner = WOEBinner(max_n_bins=4).fit_from_counts(tables)
+    assert set(binner.bins_["age"].splits) <= set(splits["age"])
 
 
 def test_prebin_counts_spark_quantile_splits(spark, rng):
@@ -165,14 +168,14 @@ def test_prebin_counts_spark_quantile_splits(spark, rng):
     t = tables["age"]
     assert 5 <= len(t.splits) <= 9
     # quantile pre-bins: each regular pre-bin holds roughly a tenth of the regular rows
-    sizes = (t.events + t.nonevents)[: t.n_regular]
+    sizes = (t.event + t.nonevent)[: t.n_prebins]
     assert sizes.sum() == np.sum(~np.isnan(book["age"]) & (book["age"] != -1.0))
     assert sizes.max() < 0.25 * sizes.sum()
-    want = prebin_counts_numpy(
-        book["age"], book["bad"], name="age", splits=t.splits, special_codes=(-1.0,)
+    want = CountTable.from_data(
+        "age", book["age"], book["bad"], splits=t.splits, special_codes=(-1.0,)
     )
-    np.testing.assert_array_equal(t.events, want.events)
-    np.testing.assert_array_equal(t.nonevents, want.nonevents)
+    np.testing.assert_array_equal(t.event, want.event)
+    np.testing.assert_array_equal(t.nonevent, want.nonevent)
 
 
 def test_prebin_counts_spark_refuses_a_non_binary_target(spark):

@@ -27,11 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 _LAZY: dict[str, str] = {
     "DIALECTS": "overdue_risk.export.sql",
-    "PrebinCounts": "overdue_risk.export._counts",
     "band_counts_dask": "overdue_risk.export.dask",
     "band_counts_spark": "overdue_risk.export.spark",
     "prebin_counts_dask": "overdue_risk.export.dask",
-    "prebin_counts_numpy": "overdue_risk.export._counts",
     "prebin_counts_spark": "overdue_risk.export.spark",
     "score_dask": "overdue_risk.export.dask",
     "score_spark": "overdue_risk.export.spark",
@@ -44,11 +42,9 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "DIALECTS",
-    "PrebinCounts",
     "band_counts_dask",
     "band_counts_spark",
     "prebin_counts_dask",
-    "prebin_counts_numpy",
     "prebin_counts_spark",
     "score_dask",
     "score_spark",
@@ -60,7 +56,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from overdue_risk.export._counts import PrebinCounts, prebin_counts_numpy
     from overdue_risk.export.dask import (
         band_counts_dask,
         prebin_counts_dask,

@@ -23,20 +23,18 @@ from __future__ import annotations
 import importlib
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import (
-    PrebinCounts,
-    band_counts_numpy,
-    prebin_counts_numpy,
-    quantile_splits,
-)
+from overdue_risk.export._counts import band_counts_numpy, quantile_splits
 from overdue_risk.export._spec import as_spec, output_names, score_outputs, spec_json
+
+if TYPE_CHECKING:
+    from overdue_risk.binning import CountTable
 
 __all__ = [
     "DEFAULT_MAX_PREBINS",
@@ -168,7 +166,7 @@ def _partition_tables(
     cuts: dict[str, tuple[float, ...]],
     specials: dict[str, tuple[float, ...]],
     weight: str | None,
-) -> dict[str, PrebinCounts]:
+) -> dict[str, CountTable]:
     y = part[target].to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
         bad = y[np.isnan(y) | ~np.isin(y, (0.0, 1.0))][0]
@@ -176,24 +174,26 @@ def _partition_tables(
             f"target column {target!r} must hold only 0 and 1 without missing values; found "
             f"{bad!r}. Map the target to a binary default flag first."
         )
+    from overdue_risk.binning import CountTable
+
     w = None if weight is None else part[weight].to_numpy(dtype=np.float64)
     return {
-        c: prebin_counts_numpy(
+        c: CountTable.from_data(
+            c,
             part[c].to_numpy(dtype=np.float64, na_value=np.nan)
             if kind == "numeric"
             else part[c].to_numpy(dtype=object),
             y,
-            name=c,
-            kind=kind,
+            w,
             splits=cuts.get(c, ()),
-            special_codes=specials.get(c, ()),
-            weight=w,
+            special_codes=specials.get(c, ()) if kind == "numeric" else (),
+            kind=kind,
         )
         for c, kind in kinds.items()
     }
 
 
-def _add_tables(tables: list[dict[str, PrebinCounts]]) -> dict[str, PrebinCounts]:
+def _add_tables(tables: list[dict[str, CountTable]]) -> dict[str, CountTable]:
     total = dict(tables[0])
     for t in tables[1:]:
         for c, table in t.items():
@@ -210,7 +210,7 @@ def prebin_counts_dask(
     special_codes: dict[str, Sequence[float]] | None = None,
     max_n_prebins: int = DEFAULT_MAX_PREBINS,
     weight: str | None = None,
-) -> dict[str, PrebinCounts]:
+) -> dict[str, CountTable]:
     """Events and non-events per pre-bin of every feature, per partition then summed.
 
     Parameters
@@ -224,15 +224,16 @@ def prebin_counts_dask(
         Pre-bin cut points per numeric feature; the others get ``max_n_prebins``
         approximate quantiles (Dask's ``quantile``, special codes and missing excluded).
     special_codes : dict, optional
-        Special codes per feature.
+        Special codes per numeric feature.
     max_n_prebins : int, default=20
     weight : str, optional
         A row-weight column.
 
     Returns
     -------
-    dict of str to PrebinCounts
-        Same layout as :func:`overdue_risk.export.spark.prebin_counts_spark`.
+    dict of str to overdue_risk.binning.CountTable
+        Same tables as :func:`overdue_risk.export.spark.prebin_counts_spark`;
+        ``WOEBinner().fit_from_counts(tables)`` bins the book from them.
 
     Examples
     --------
@@ -240,7 +241,7 @@ def prebin_counts_dask(
     >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, None], "bad": [0, 1, 1, 0]})
     >>> t = prebin_counts_dask(dd.from_pandas(frame, npartitions=2), "bad",
     ...                        splits={"x": [2.0]})
-    >>> t["x"].events, t["x"].nonevents
+    >>> t["x"].event, t["x"].nonevent
     (array([0., 2., 0.]), array([1., 0., 1.]))
     """
     dask: Any = importlib.import_module("dask")
@@ -269,7 +270,7 @@ def prebin_counts_dask(
         dask.delayed(_partition_tables)(p, target, kinds, cuts, specials, weight)
         for p in ddf.to_delayed()
     ]
-    result: dict[str, PrebinCounts] = dask.delayed(_add_tables)(parts).compute()
+    result: dict[str, CountTable] = dask.delayed(_add_tables)(parts).compute()
     return result
 
 

@@ -28,16 +28,19 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import PrebinCounts, quantile_splits
+from overdue_risk.export._counts import quantile_splits
 from overdue_risk.export._spec import as_spec, output_names, score_outputs, spec_json
 from overdue_risk.export.sql import float_literal, quote_identifier, to_sql
+
+if TYPE_CHECKING:
+    from overdue_risk.binning import CountTable
 
 __all__ = [
     "DEFAULT_MAX_PREBINS",
@@ -212,7 +215,7 @@ def _is_numeric(dtype: Any) -> bool:
 
 
 def _slot_expression(col: str, splits: Sequence[float], specials: Sequence[float]) -> str:
-    """Spark SQL integer pre-bin slot of a numeric column (layout of PrebinCounts)."""
+    """Spark SQL integer pre-bin slot of a numeric column (layout of binning.CountTable)."""
     x = f"CAST({quote_identifier(col, 'spark')} AS DOUBLE)"
     n = len(splits)
     whens = [f"WHEN {x} IS NULL OR isnan({x}) THEN {n + 1}"]
@@ -252,7 +255,7 @@ def prebin_counts_spark(
     special_codes: dict[str, Sequence[float]] | None = None,
     max_n_prebins: int = DEFAULT_MAX_PREBINS,
     weight: str | None = None,
-) -> dict[str, PrebinCounts]:
+) -> dict[str, CountTable]:
     """Events and non-events per pre-bin of every feature, as one Spark aggregation.
 
     Parameters
@@ -266,17 +269,17 @@ def prebin_counts_spark(
         Pre-bin cut points per numeric feature; the others get ``max_n_prebins``
         approximate quantiles (``percentile_approx``, special codes and missing excluded).
     special_codes : dict, optional
-        Special codes per feature (each counted in its own slot).
+        Special codes per numeric feature (each counted in its own slot).
     max_n_prebins : int, default=20
     weight : str, optional
         A row-weight column.
 
     Returns
     -------
-    dict of str to PrebinCounts
-        Count tables in the layout ``[regular..., missing, specials...]``; numeric
+    dict of str to overdue_risk.binning.CountTable
+        Count tables in the layout ``[pre-bins..., missing, specials...]``; numeric
         pre-bins by splits, categorical pre-bins one per distinct category (as text).
-        Feed ``events`` / ``nonevents`` to the binning solver.
+        ``WOEBinner().fit_from_counts(tables)`` bins the book from them.
 
     Examples
     --------
@@ -341,9 +344,9 @@ def _assemble(
     cuts: tuple[float, ...],
     specials: tuple[float, ...],
     cells: list[tuple[str | None, float, float]],
-) -> PrebinCounts:
-    """Collected (key, events, non-events) cells of one feature -> PrebinCounts."""
-    from overdue_risk._missing import canonical_category
+) -> CountTable:
+    """Collected (key, events, non-events) cells of one feature -> a binning CountTable."""
+    from overdue_risk.binning import CountTable
 
     if numeric:
         size = len(cuts) + 2 + len(specials)
@@ -351,21 +354,14 @@ def _assemble(
         for k, e, n in cells:
             ev[int(str(k))] += e
             ne[int(str(k))] += n
-        return PrebinCounts(name, "numeric", cuts, (), specials, ev, ne)
-    special_strings = [canonical_category(c) for c in specials]
-    cats = sorted({k for k, _, _ in cells if k is not None and k not in special_strings})
-    size = len(cats) + 1 + len(specials)
-    ev, ne = np.zeros(size), np.zeros(size)
+        return CountTable.from_counts(name, ev, ne, splits=cuts, special_codes=specials)
+    cats = sorted({k for k, _, _ in cells if k is not None})
+    ev, ne = np.zeros(len(cats) + 1), np.zeros(len(cats) + 1)
     for k, e, n in cells:
-        if k is None:
-            j = len(cats)
-        elif k in special_strings:
-            j = len(cats) + 1 + special_strings.index(k)
-        else:
-            j = cats.index(k)
+        j = len(cats) if k is None else cats.index(k)
         ev[j] += e
         ne[j] += n
-    return PrebinCounts(name, "categorical", (), tuple(cats), specials, ev, ne)
+    return CountTable.from_counts(name, ev, ne, categories=cats)
 
 
 def band_counts_spark(
