@@ -390,3 +390,16 @@ def test_bad_c_raises(small: tuple[pd.DataFrame, np.ndarray]) -> None:
     for bad in (0, -1.0, "big", True):
         with pytest.raises(DataError, match="C must be a positive number"):
             Scorecard(C=bad).fit(X, y)  # type: ignore[arg-type]
+
+
+def test_manual_binning_overrides_reach_the_spec(small: tuple[pd.DataFrame, np.ndarray]) -> None:
+    X, y = small
+    binner = _binner().fit(X, y)
+    n_bins = binner.bins_["age"].n_bins
+    binner.merge_bins("age", 0, 1, reason="credit committee: young applicants as one group")
+    manual = binner.manual_bins_from_overrides()
+    sc = Scorecard(WOEBinner(special_codes={"history": [-1.0]}, manual_bins=manual)).fit(X, y)
+    assert sc.binner_.bins_["age"].n_bins == n_bins - 1
+    overrides = sc.to_spec()["overrides"]
+    assert [o["feature"] for o in overrides] == ["age"]
+    assert "credit committee" in overrides[0]["reason"]
