@@ -437,3 +437,11 @@ def test_fitted_bins_obey_constraints_property(seed, trend, max_n_bins, min_bin_
         assert shape == trend
     # transform is woe[bin_index] everywhere
     np.testing.assert_allclose(b.transform(x.reshape(-1, 1))[:, 0], fb.woe[fb.bin_index(x)])
+
+
+def test_pandas_categorical_of_numbers_is_categorical(rng) -> None:
+    df = pd.DataFrame({"education": pd.Categorical(rng.integers(1, 4, 600))})
+    y = (rng.random(600) < 0.3).astype(int)
+    fb = WOEBinner().fit(df, y).bins_["education"]
+    assert fb.kind == "categorical"
+    assert sorted(c for g in fb.categories for c in g) == ["1", "2", "3"]

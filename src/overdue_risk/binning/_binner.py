@@ -17,7 +17,11 @@ from overdue_risk._validation import (
     check_two_class_target,
     format_values,
 )
-from overdue_risk.binning._columns import columns_of, is_categorical_column
+from overdue_risk.binning._columns import (
+    categorical_dtype_names,
+    columns_of,
+    is_categorical_column,
+)
 from overdue_risk.binning._counts import CountTable, as_numeric_column
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
 from overdue_risk.binning._overrides import ManualBinningMixin
@@ -69,8 +73,8 @@ default="auto"
     prebinning : {"tree", "quantile"}, default="tree"
         Pre-binning method (see :func:`prebin_splits`).
     categorical_features : "auto" or sequence of column names/indices, default="auto"
-        Which columns are categorical. "auto": pandas category/object/string columns whose
-        values are strings; numeric dtypes are numeric.
+        Which columns are categorical. "auto": pandas/polars categorical columns, and
+        object/string columns whose values are strings; numeric dtypes are numeric.
     rare_category_frac : float, default=0.01
         Categories with a smaller share of the rows are pooled into one pre-bin.
     unseen_policy : {"worst", "missing", "neutral", "error"}, default="worst"
@@ -277,9 +281,13 @@ default="auto"
         target = check_two_class_target(y)
         w = check_sample_weight(sample_weight, n)
         cat_set = self._categorical_set(names)
+        cat_dtypes = categorical_dtype_names(X)
         tables: dict[str, CountTable] = {}
         for name, col in zip(names, columns, strict=True):
-            is_cat = is_categorical_column(col, name) if cat_set is None else name in cat_set
+            if cat_set is not None:
+                is_cat = name in cat_set
+            else:
+                is_cat = name in cat_dtypes or is_categorical_column(col, name)
             tables[name] = self._count(name, col, target, w, is_cat)
         self.n_features_in_ = len(names)
         self._fit_tables(tables)

@@ -11,7 +11,7 @@ from overdue_risk._missing import is_missing
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 
-__all__ = ["columns_of", "is_categorical_column"]
+__all__ = ["categorical_dtype_names", "columns_of", "is_categorical_column"]
 
 
 def columns_of(X: Any) -> tuple[list[str], list[Any], bool]:
@@ -76,3 +76,19 @@ def is_categorical_column(values: Any, name: str) -> bool:
             "category."
         )
     return has_str
+
+
+def categorical_dtype_names(X: Any) -> set[str]:
+    """Names of the columns of a DataFrame whose dtype is categorical (pandas, polars)."""
+    out: set[str] = set()
+    dtypes = getattr(X, "dtypes", None)
+    columns = getattr(X, "columns", None)
+    if dtypes is None or columns is None:
+        return out
+    for name, dtype in zip(list(columns), list(dtypes), strict=False):
+        label = str(getattr(dtype, "name", dtype)).lower()
+        if label in ("category", "categorical", "enum") or label.startswith(
+            ("categorical", "enum")
+        ):
+            out.add(str(name))
+    return out
