@@ -131,7 +131,7 @@ def test_band_counts_dask():
 
 def test_transition_counts_dask_equal_the_library_pairs():
     from overdue_risk.datasets import make_microloan_portfolio
-    from overdue_risk.transitions._cohort import transition_pairs
+    from overdue_risk.transitions import transition_pairs
 
     perf = make_microloan_portfolio(n_loans=400, n_months=12, random_state=5).performance
     panel = perf[["loan_id", "month", "bucket"]].reset_index(drop=True)
