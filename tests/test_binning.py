@@ -445,3 +445,12 @@ def test_pandas_categorical_of_numbers_is_categorical(rng) -> None:
     fb = WOEBinner().fit(df, y).bins_["education"]
     assert fb.kind == "categorical"
     assert sorted(c for g in fb.categories for c in g) == ["1", "2", "3"]
+
+
+def test_global_special_codes_apply_to_numeric_columns_only(frame) -> None:
+    df, y = frame
+    b = WOEBinner(special_codes=[-1]).fit(df, y)
+    assert b.bins_["age"].special_codes == (-1.0,)
+    assert b.bins_["purpose"].special_codes == ()
+    with pytest.raises(DataError, match="categorical column 'purpose'"):
+        WOEBinner(special_codes={"purpose": [-1]}).fit(df, y)

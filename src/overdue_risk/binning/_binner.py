@@ -65,7 +65,8 @@ default="auto"
         Minimum (weighted) events and non-events per regular bin.
     special_codes : sequence of float, or dict of column -> sequence, default=None
         Numeric values that get their own bin (checked before the splits), for every
-        column or per column. A code that never occurs gets an empty bin with WOE 0.
+        numeric column (a list) or per column (a dict). A code that never occurs gets an
+        empty bin with WOE 0. Categorical columns need none: each value is a category.
     user_splits : dict of column -> sequence of float, default=None
         Candidate split points that replace the pre-binning of that column.
     n_prebins : int, default=20
@@ -303,7 +304,8 @@ default="auto"
         is_cat: bool,
     ) -> CountTable:
         if is_cat:
-            if self.special_codes is not None and self._codes_for(name):
+            sc = self.special_codes
+            if isinstance(sc, Mapping) and sc.get(name):
                 raise DataError(
                     f"special_codes were given for categorical column {name!r}; special "
                     "values of a categorical column are already categories. Remove them."
