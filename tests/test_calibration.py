@@ -176,6 +176,33 @@ class TestCentralTendencyAndPrior:
         assert spec["method"] == method
         assert base.predict_pd(X).mean() > 0.04
 
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.sampled_from(["logistic", "isotonic", "binned"]),
+        st.floats(0.005, 0.4),
+        st.floats(-60.0, 60.0),
+    )
+    def test_shift_on_current_scores_hits_target(
+        self, method: str, target: float, drift: float
+    ) -> None:
+        # The issue's central-tendency calibration: solve the shift on the CURRENT score
+        # distribution (here the development scores moved by `drift` points).
+        rng = np.random.default_rng(17)
+        X, y = _points_and_target(rng, 800)
+        cal = PDCalibrator(method=method).fit(X, y)
+        today = X[:, 0] + drift
+        new = cal.shifted_to_central_tendency(today, target)
+        assert new.predict_pd(today).mean() == pytest.approx(target, rel=1e-8)
+        assert cal.predict_pd(today) == pytest.approx(
+            PDCalibrator(method=method).fit(X, y).predict_pd(today)
+        )  # the original is untouched
+        from overdue_risk.runtime import Spec, example_spec_dict, seal
+
+        doc = example_spec_dict()
+        doc["calibration"] = new.to_spec_dict()
+        spec = Spec.from_dict(seal(doc))
+        assert spec.pd_from_points(today) == pytest.approx(new.predict_pd(today), abs=1e-15)
+
     def test_prior_correction_equals_elkan_and_king_zeng(self) -> None:
         # Elkan (2001), Theorem 2: p' = pi p (1 - s) / (pi p (1 - s) + (1 - pi)(1 - p) s)
         p = np.array([0.05, 0.3, 0.7])

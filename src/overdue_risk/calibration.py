@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -575,6 +576,56 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         else:
             self.bin_pd_ = _expit(_logit(self.bin_pd_) + shift)
 
+    def shifted_to_central_tendency(
+        self, X: Any, target: float, *, sample_weight: npt.ArrayLike | None = None
+    ) -> PDCalibrator:
+        """A copy whose PDs average ``target`` over the scores ``X`` (e.g. today's book).
+
+        ``central_tendency`` solves the log-odds shift on the TRAINING scores; this method
+        solves it on any score distribution -- typically the current portfolio, when the
+        calibration sample is older or differently composed. The shift is applied to the
+        fitted mapping (intercept, isotonic or band PDs), so the copy exports to the spec
+        as usual; its parameters still describe the original fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples,) or (n_samples, n_features)
+            Scores of the portfolio the target applies to.
+        target : float
+            Target average PD, in (0, 1).
+        sample_weight : array-like of shape (n_samples,), optional
+            Weights of the average (e.g. exposure).
+
+        Returns
+        -------
+        PDCalibrator
+            A fitted copy; ``shift_`` accumulates the shifts.
+
+        Examples
+        --------
+        >>> cal = PDCalibrator().fit([[500.0], [550.0], [600.0], [650.0]], [1, 1, 0, 1])
+        >>> today = [520.0, 610.0, 640.0]
+        >>> new = cal.shifted_to_central_tendency(today, 0.2)
+        >>> round(float(new.predict_pd(today).mean()), 6)
+        0.2
+        """
+        check_is_fitted(self, "shift_")
+        t = _check_rate(target, "target")
+        x = self._score(self._as_2d(X), reset=False)
+        w = check_sample_weight(sample_weight, x.size)
+        delta = _solve_shift(lambda d: float(np.average(self._predict_from(x, d), weights=w)), t)
+        new = copy.deepcopy(self)
+        new._apply_shift(delta)
+        new.shift_ = float(self.shift_ + delta)
+        return new
+
+    @staticmethod
+    def _as_2d(X: Any) -> Any:
+        arr = np.asarray(X) if not hasattr(X, "columns") else X
+        if isinstance(arr, np.ndarray) and arr.ndim == 1:
+            arr = arr.reshape(-1, 1)
+        return arr
+
     # -- prediction
     def predict_pd(self, X: Any) -> FloatArray:
         """Calibrated PDs.
@@ -597,10 +648,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         [0.0001, 0.9999]
         """
         check_is_fitted(self, "shift_")
-        arr = np.asarray(X) if not hasattr(X, "columns") else X
-        if isinstance(arr, np.ndarray) and arr.ndim == 1:
-            arr = arr.reshape(-1, 1)
-        x = self._score(arr, reset=False)
+        x = self._score(self._as_2d(X), reset=False)
         return self._predict_from(x, 0.0)
 
     def predict_proba(self, X: Any) -> FloatArray:
