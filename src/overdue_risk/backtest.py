@@ -225,7 +225,8 @@ class BacktestResult(Result):
         """Two-sided interval for the portfolio default rate.
 
         Jeffreys (Beta(D + 1/2, N - D + 1/2) quantiles) for the Jeffreys test,
-        Clopper-Pearson otherwise.
+        Clopper-Pearson otherwise; both assume independent defaults (with asset
+        correlation the default rate varies more than these intervals say).
 
         Examples
         --------
