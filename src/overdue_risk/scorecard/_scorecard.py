@@ -227,6 +227,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Returns
         -------
         self : Scorecard
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"dti": rng.uniform(0, 1, 1000)})
+        >>> y = (rng.uniform(size=1000) < 0.1 + 0.3 * X.dti).astype(int)
+        >>> sc = Scorecard().fit(X, y)
+        >>> sc.features_, bool(sc.coef_[0, 0] < 0)
+        (['dti'], True)
         """
         scaling = self._check_params()
         cols = Columns(X)
@@ -583,18 +593,48 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self._total(X, raw=False)
 
     def decision_function(self, X: Any) -> FloatArray:
-        """Log-odds of the event (``classes_[1]``), from the unrounded points."""
+        """Log-odds of the event (``classes_[1]``), from the unrounded points.
+
+        ``-(points - offset) / factor``: for a fitted card, the logistic model's linear
+        predictor ``intercept_ + WOE @ coef_``.
+
+        Examples
+        --------
+        >>> sc = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
+        ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
+        ...     "missing_points": 0, "splits": [1.0], "points": [580, 620]}]})
+        >>> np.round(sc.decision_function({"a": [0.0, 2.0]}), 4)  # 600 points = odds 50:1
+        array([-3.2189, -4.6052])
+        """
         total = self._total(X, raw=True)
         return -(total - self.scaling_.offset) / self.scaling_.factor
 
     def predict_proba(self, X: Any) -> FloatArray:
-        """Probability of each class, columns in ``classes_`` order."""
+        """Probability of each class, columns in ``classes_`` order.
+
+        Examples
+        --------
+        >>> sc = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
+        ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
+        ...     "missing_points": 0, "splits": [1.0], "points": [580, 620]}]})
+        >>> np.round(sc.predict_proba({"a": [0.0]}), 4)
+        array([[0.9615, 0.0385]])
+        """
         eta = self.decision_function(X)
         p1 = 0.5 * (1.0 + np.tanh(0.5 * eta))
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X: Any) -> npt.NDArray[Any]:
-        """Class with the larger probability (event when its probability exceeds 0.5)."""
+        """Class with the larger probability (event when its probability exceeds 0.5).
+
+        Examples
+        --------
+        >>> sc = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
+        ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
+        ...     "missing_points": 0, "splits": [1.0], "points": [580, 620]}]})
+        >>> sc.predict({"a": [0.0, 2.0]})
+        array([0, 0])
+        """
         self._check_fitted()
         return self.classes_[(self.decision_function(X) > 0).astype(np.int64)]
 
@@ -791,7 +831,21 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ) -> Any:
         """Fit a monotonic gradient-boosting challenger and report the Gini gap.
 
-        See :func:`overdue_risk.scorecard.challenger_report`.
+        Parameters and method: :func:`overdue_risk.scorecard.challenger_report`.
+
+        Returns
+        -------
+        ChallengerReport
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"dti": rng.uniform(0, 1, 2000)})
+        >>> y = (rng.uniform(size=2000) < 0.05 + 0.5 * X.dti).astype(int)
+        >>> rep = Scorecard().fit(X, y).challenge(X, y, max_iter=10, n_threads=1)
+        >>> rep.monotonic_cst
+        {'dti': 1}
         """
         from overdue_risk.scorecard._challenger import challenger_report
 

@@ -96,6 +96,15 @@ class ScorecardSummary(Result):
         ``"nonrobust"`` or ``"HC0"`` (sandwich).
     notes : tuple of str
         Warnings raised by statsmodels while fitting (e.g. perfect separation).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> Z = rng.choice([-0.5, 0.2, 0.9], size=(2000, 1))
+    >>> y = (rng.uniform(size=2000) < 1 / (1 + np.exp(1.5 + Z[:, 0]))).astype(int)
+    >>> s = fit_summary(Z, y, None, ["dti"])
+    >>> s.terms, bool(s.coef[1] < 0), bool(s.pvalue[1] < 0.01)
+    (('intercept', 'dti'), True, True)
     """
 
     terms: tuple[str, ...]
