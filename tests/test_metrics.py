@@ -414,3 +414,23 @@ def test_real_data_against_peers(uci_path: object) -> None:
     codes_1 = pd.Series(np.searchsorted(np.unique(edges), first, side="right"))
     codes_2 = pd.Series(np.searchsorted(np.unique(edges), second, side="right"))
     assert ours.statistic == pytest.approx(float(toad_psi(codes_2, codes_1)), rel=1e-9)
+
+
+def test_plot_gains(rng: np.random.Generator) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overdue_risk.plotting import plot_gains
+
+    y = rng.integers(0, 2, 400)
+    s = rng.normal(size=400) + y
+    table = gains_table(y, s, n_bins=5)
+    ax = plot_gains(table)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx(table.to_frame()["lift"].tolist())
+    _, ax2 = plt.subplots()
+    assert plot_gains(y, s, ax2, n_bins=5) is ax2
+    with pytest.raises(DataError, match="y_score"):
+        plot_gains(y)
+    plt.close("all")

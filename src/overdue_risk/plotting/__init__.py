@@ -36,11 +36,13 @@ from overdue_risk.plotting._model_plots import (
     plot_woe,
     roc_points,
 )
+from overdue_risk.plotting._validation_plots import plot_gains
 
 __all__ = [
     "plot_calibration",
     "plot_cap",
     "plot_flow_rates",
+    "plot_gains",
     "plot_ks",
     "plot_pd_curves",
     "plot_psi",
