@@ -114,7 +114,8 @@ def test_same_kind_of_object_as_a_fitted_card(card: Scorecard) -> None:
     np.testing.assert_allclose(proba[:, 1], card.scaling_.pd_from_score(pts))
     assert set(card.predict(X)) <= {0, 1}
     r = card.reason_codes(X, k=2)
-    assert r.codes[0].tolist() == ["dti", "purpose"] or r.codes.shape == (7, 2)
+    assert r.codes[0].tolist() == ["AGE", "purpose"]  # age loses 20, purpose 16, dti 0
+    assert r.codes.shape == (7, 2)
     spec = card.to_spec()
     assert spec["name"] == "microloan_expert_v1"
     assert spec["target"]["name"] == "bad"
