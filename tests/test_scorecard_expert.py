@@ -236,3 +236,19 @@ def test_spec_bin_index_specials_before_splits() -> None:
         [5.0, 999.0, 1000.0], name="x", kind="numeric", splits=[10.0, 500.0], special_codes=[999.0]
     )
     assert idx.tolist() == [0, 4, 2]
+
+
+@pytest.mark.parametrize("policy", ["points", "missing"])
+def test_runtime_scores_the_expert_spec_identically(policy: str) -> None:
+    from overdue_risk.runtime import Spec
+
+    card = copy.deepcopy(CARD)
+    if policy == "missing":
+        del card["features"][1]["unseen_points"]
+    sc = Scorecard.from_expert(card)
+    spec = Spec.from_dict(sc.to_spec())
+    X = _frame()
+    np.testing.assert_array_equal(spec.score(X), sc.predict_points(X))
+    np.testing.assert_array_equal(
+        np.asarray(spec.reason_codes(X, k=3), dtype=object), sc.reason_codes(X, k=3).codes
+    )
