@@ -546,7 +546,7 @@ class RollRateTable(Result):
         rows = [
             [
                 s,
-                float(self.counts[i].sum()),
+                _count_cell(self.counts[i].sum()),
                 float(self.better[i]),
                 float(self.same[i]),
                 float(self.worse[i]),
