@@ -454,3 +454,11 @@ def test_global_special_codes_apply_to_numeric_columns_only(frame) -> None:
     assert b.bins_["purpose"].special_codes == ()
     with pytest.raises(DataError, match="categorical column 'purpose'"):
         WOEBinner(special_codes={"purpose": [-1]}).fit(df, y)
+
+
+@pytest.mark.parametrize("param", ["user_splits", "special_codes", "manual_bins"])
+def test_per_column_parameters_must_name_existing_columns(frame, param) -> None:
+    df, y = frame
+    value = {"incme": {"splits": [1.0], "reason": "typo"} if param == "manual_bins" else [1.0]}
+    with pytest.raises(DataError, match=rf"{param} names columns \['incme'\]"):
+        WOEBinner(**{param: value}).fit(df, y)

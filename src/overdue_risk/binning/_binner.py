@@ -212,6 +212,18 @@ default="auto"
             )
         return tuple(dict.fromkeys(out))
 
+    def _check_column_keys(self, names: list[str]) -> None:
+        """Per-column parameters must name columns of X (a typo would be silently ignored)."""
+        for param in ("user_splits", "special_codes", "manual_bins"):
+            value = getattr(self, param)
+            if isinstance(value, Mapping):
+                unknown = [k for k in value if str(k) not in names]
+                if unknown:
+                    raise DataError(
+                        f"{param} names columns {format_values(unknown)} that X does not have; "
+                        f"X has {format_values(names)}. Fix the names."
+                    )
+
     def _categorical_set(self, names: list[str]) -> set[str] | None:
         cf = self.categorical_features
         if isinstance(cf, str):
@@ -282,6 +294,7 @@ default="auto"
         target = check_two_class_target(y)
         w = check_sample_weight(sample_weight, n)
         cat_set = self._categorical_set(names)
+        self._check_column_keys(names)
         cat_dtypes = categorical_dtype_names(X)
         tables: dict[str, CountTable] = {}
         for name, col in zip(names, columns, strict=True):
