@@ -36,6 +36,7 @@ from overdue_risk.exceptions import DataError
 __all__ = [
     "SelectionResult",
     "WOESelector",
+    "iv_of_woe_columns",
     "select_by_correlation",
     "select_by_iv",
     "select_by_vif",
@@ -190,6 +191,22 @@ def select_by_correlation(
     Features are visited in decreasing IV; one is kept unless its absolute Pearson
     correlation with an already kept feature exceeds ``max_corr``.
 
+    Parameters
+    ----------
+    X : DataFrame or array of shape (n, p)
+        WOE values (``WOEBinner().fit_transform``).
+    iv : mapping of str -> float, or a fitted WOEBinner
+        Information value per feature (decides which of a pair stays).
+    max_corr : float, default=0.7
+        Largest absolute correlation allowed between two kept features.
+    feature_names : sequence of str, optional
+        Names when X is an array (default ``x0, x1, ...``).
+
+    Returns
+    -------
+    SelectionResult
+        ``statistic`` is the largest absolute correlation with an earlier kept feature.
+
     Examples
     --------
     >>> import numpy as np
@@ -250,6 +267,23 @@ def select_by_vif(
     X: Any, *, max_vif: float = 5.0, feature_names: Sequence[str] | None = None
 ) -> SelectionResult:
     """Drop, one at a time, the feature with the largest VIF until all are <= ``max_vif``.
+
+    ``VIF_j = 1 / (1 - R_j^2)``, with ``R_j^2`` from regressing feature ``j`` on the others
+    (the diagonal of the inverse correlation matrix).
+
+    Parameters
+    ----------
+    X : DataFrame or array of shape (n, p)
+        WOE values.
+    max_vif : float, default=5.0
+        Largest VIF allowed (5 and 10 are the usual rules of thumb).
+    feature_names : sequence of str, optional
+        Names when X is an array.
+
+    Returns
+    -------
+    SelectionResult
+        ``statistic`` is the VIF when the feature was dropped, or in the final set.
 
     Examples
     --------
@@ -399,6 +433,19 @@ def iv_of_woe_columns(
     X: Any, y: npt.ArrayLike, *, feature_names: Sequence[str] | None = None
 ) -> dict[str, float]:
     """Information value of WOE-coded columns (each distinct WOE value is one bin).
+
+    Parameters
+    ----------
+    X : DataFrame or array of shape (n, p)
+        WOE values.
+    y : array-like of shape (n,)
+        0/1 target.
+    feature_names : sequence of str, optional
+        Names when X is an array.
+
+    Returns
+    -------
+    dict of str -> float
 
     Examples
     --------

@@ -197,6 +197,22 @@ class CountTable(Result):
 
         Pass ``splits`` for a numeric feature or ``categories`` for a categorical one.
 
+        Parameters
+        ----------
+        name : str
+            Feature name.
+        event, nonevent : array-like
+            Counts in the layout ``[pre-bins..., missing, specials...]``.
+        splits : sequence of float, optional
+            Numeric pre-bin edges.
+        categories : sequence, optional
+            Categorical pre-bins (canonicalised: ``1`` and ``"1"`` are one category).
+        special_codes : sequence of float, default=()
+
+        Returns
+        -------
+        CountTable
+
         Examples
         --------
         >>> t = CountTable.from_counts("age", [5, 3, 1], [20, 30, 2], splits=[40.0])
@@ -279,6 +295,26 @@ class CountTable(Result):
 
         Numeric features need the pre-bin ``splits`` (e.g. from :func:`prebin_splits` on a
         sample); categorical features list the categories they see.
+
+        Parameters
+        ----------
+        name : str
+            Feature name.
+        x : array-like of shape (n,)
+            Values of the chunk (missing values allowed).
+        y : array-like of shape (n,)
+            0/1 target.
+        sample_weight : array-like of shape (n,), optional
+            Row weights.
+        splits : sequence of float, optional
+            Numeric pre-bin edges.
+        special_codes : sequence of float, default=()
+            Numeric codes counted in their own slots.
+        kind : {"numeric", "categorical"}, default="numeric"
+
+        Returns
+        -------
+        CountTable
 
         Examples
         --------

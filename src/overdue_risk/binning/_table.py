@@ -24,6 +24,17 @@ def gini_ks_from_counts(
 
     Ties within a bin count one half (the usual Mann-Whitney convention).
 
+    Parameters
+    ----------
+    event, nonevent : array-like
+        (Weighted) counts per bin.
+    woe : array-like
+        WOE per bin (higher = lower risk).
+
+    Returns
+    -------
+    gini, ks : float
+
     Examples
     --------
     >>> g, ks = gini_ks_from_counts([1, 9], [9, 1], [2.2, -2.2])
