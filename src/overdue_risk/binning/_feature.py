@@ -169,6 +169,26 @@ class FeatureBinning:
     def bin_index(self, values: npt.ArrayLike) -> npt.NDArray[np.int64]:
         """Map raw values to the index layout (missing, special codes, unseen handled).
 
+        The one implementation of the bin assignment: numeric bin
+        ``searchsorted(splits, x, side="right")`` after special codes and missing values;
+        categorical values through their canonical string, unseen ones by the policy.
+
+        Parameters
+        ----------
+        values : array-like of shape (n,)
+            Raw values of this feature.
+
+        Returns
+        -------
+        ndarray of int64
+            Index into ``woe`` / ``labels``.
+
+        Raises
+        ------
+        DataError
+            For non-numeric values in a numeric feature, and for unseen categories when
+            ``unseen_policy="error"``.
+
         Examples
         --------
         >>> fb = FeatureBinning.from_counts("purpose", "categorical", [3.0, 1.0, 0.0],

@@ -128,6 +128,20 @@ class ManualBinningMixin:
         categories of bins ``i`` and ``j`` are pooled. The change is recorded in
         ``overrides_``.
 
+        Parameters
+        ----------
+        feature : str
+            Feature name.
+        i, j : int
+            Regular bin indices.
+        reason : str
+            Why (required: it goes into the audit trail and the exported spec).
+
+        Returns
+        -------
+        FeatureBinning
+            The new binning of the feature (also in ``bins_``).
+
         Examples
         --------
         >>> import numpy as np
@@ -178,6 +192,22 @@ class ManualBinningMixin:
         data again (``X``, ``y``, ``sample_weight``) to recount the feature on the finer
         pre-bins. Categorical: ``splits`` is a list of category groups (every fitted
         category exactly once).
+
+        Parameters
+        ----------
+        feature : str
+            Feature name.
+        splits : sequence of float, or sequence of sequences of str
+            Numeric cut points, or categorical groups.
+        reason : str
+            Why (required: it goes into the audit trail and the exported spec).
+        X, y, sample_weight : optional
+            The training data, needed only for numeric cut points off the pre-bin edges.
+
+        Returns
+        -------
+        FeatureBinning
+            The new binning of the feature (also in ``bins_``).
 
         Examples
         --------
