@@ -172,7 +172,7 @@ def test_unseen_category_under_error_policy_scores_null():
         to_sql(spec, table="t", dialect="duckdb", keep=["row_id"]) + " ORDER BY row_id"
     ).fetchall()
     assert rows[0][1] == spec.score({"n_inquiries_6m": [0.0], "channel": ["1"], "apr": [0.1]})[0]
-    assert rows[1][1] is None
+    assert rows[1][1:] == (None, None, None)  # score, pd and grade
     with pytest.raises(DataError, match="channel"):
         spec.score({"n_inquiries_6m": [0.0], "channel": ["9"], "apr": [0.1]})
 

@@ -85,9 +85,7 @@ def _score_partition(
         out[n] = (
             np.asarray(values, dtype=np.float64)
             if n in (prefix + "score", prefix + "pd")
-            else np.asarray(
-                [None if v is None or v == "" else str(v) for v in values], dtype=object
-            )
+            else np.asarray(values, dtype=object)
         )
     return out
 

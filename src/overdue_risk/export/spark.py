@@ -138,12 +138,8 @@ def score_spark(
                 if n in (prefix + "score", prefix + "pd"):
                     arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
                 else:
-                    arrays.append(
-                        pa.array(
-                            [None if v is None or v == "" else str(v) for v in values],
-                            type=pa.string(),
-                        )
-                    )
+                    # grades (str) and reason codes (str or None), vectorised
+                    arrays.append(pa.array(np.asarray(values, dtype=object), type=pa.string()))
             if arrow_schema is None:
                 arrow_schema = pa.schema(
                     [

@@ -194,7 +194,10 @@ def _pd_expression(calibration: Any, score: str, d: _Dialect) -> str:
     if method == "isotonic":
         xs, ys = list(calibration.x), list(calibration.y)
         # numpy.interp: flat beyond the ends, slope * (x - xp[j]) + fp[j] inside
-        whens = [f"WHEN {score} <= {lit(xs[0])} THEN {lit(ys[0])}"]
+        whens = [
+            f"WHEN {score} IS NULL THEN NULL",
+            f"WHEN {score} <= {lit(xs[0])} THEN {lit(ys[0])}",
+        ]
         for j in range(len(xs) - 1):
             if xs[j + 1] <= xs[j]:
                 continue  # a zero-width segment is never the one numpy.interp picks
@@ -206,7 +209,10 @@ def _pd_expression(calibration: Any, score: str, d: _Dialect) -> str:
         return "CASE " + " ".join(whens) + f" ELSE {lit(ys[-1])} END"
     if method == "binned":
         edges, pds = list(calibration.x), list(calibration.y)
-        whens = [f"WHEN {score} < {lit(e)} THEN {lit(p)}" for e, p in zip(edges, pds, strict=False)]
+        whens = [f"WHEN {score} IS NULL THEN NULL"]
+        whens += [
+            f"WHEN {score} < {lit(e)} THEN {lit(p)}" for e, p in zip(edges, pds, strict=False)
+        ]
         return "CASE " + " ".join(whens) + f" ELSE {lit(pds[len(edges)])} END"
     raise DataError(
         f"calibration method {method!r} has no SQL translation; expected 'logistic', "
@@ -216,7 +222,8 @@ def _pd_expression(calibration: Any, score: str, d: _Dialect) -> str:
 
 def _grade_expression(master_scale: Any, pd_col: str, d: _Dialect) -> str:
     grades, uppers = list(master_scale.grades), list(master_scale.upper_pd)
-    whens = [
+    whens = [f"WHEN {pd_col} IS NULL THEN NULL"]  # no score (unseen under policy "error")
+    whens += [
         f"WHEN {pd_col} <= {float_literal(u, d.name)} THEN {string_literal(g, d.name)}"
         for g, u in zip(grades, uppers, strict=True)
     ]
