@@ -165,6 +165,10 @@ def test_spec_document(fitted: Scorecard, tmp_path: Path) -> None:
     assert spec["scaling"]["pdo"] == 20.0
     assert spec["scaling"]["rounded"] is fitted.rounded_
     assert [f["name"] for f in spec["features"]] == fitted.features_
+    info = spec["metadata"]["feature_info"]
+    assert list(info) == fitted.features_
+    assert all(v["coefficient"] < 0 and v["iv"] > 0 for v in info.values())
+    assert spec["library_version"] == "0.1.0"
     hist = next(f for f in spec["features"] if f["name"] == "history")
     assert hist["special_codes"] == [-1.0]
     assert len(hist["points"]) == len(hist["splits"]) + 1

@@ -748,7 +748,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         target : dict or None
             ``{"name": ..., "definition": ...}`` (default: from the fit).
         metadata : dict or None
-            Free-form plain-JSON metadata.
+            Free-form plain-JSON metadata. A fitted card adds ``source``,
+            ``dropped_features`` (with reasons) and ``feature_info`` (coefficient, IV,
+            trend, number of bins per feature); an expert card adds ``source``.
 
         Returns
         -------
@@ -783,6 +785,19 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if not getattr(self, "is_expert_", False):
             meta.setdefault("dropped_features", dict(self.dropped_features_))
             meta.setdefault("source", "fitted")
+            meta.setdefault(
+                "feature_info",
+                {
+                    f.name: {
+                        "coefficient": f.coefficient,
+                        "iv": float(getattr(self.binner_.bins_[f.name], "iv", math.nan)),
+                        "trend": getattr(self.binner_.bins_[f.name], "trend", None),
+                        "n_bins": f.n_bins,
+                    }
+                    for f in self.card_
+                },
+            )
+            meta.setdefault("n_iter", int(self.n_iter_))
         else:
             meta.setdefault("source", "expert")
         return build_spec(
