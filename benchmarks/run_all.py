@@ -141,7 +141,12 @@ def extract_ratios(area: str, doc: Any) -> list[Ratio]:
     """
     seen: set[tuple[str, str]] = set()
     out = []
-    for label, metric, value in _walk(doc, []):
+    for raw, metric, value in _walk(doc, []):
+        parts: list[str] = []
+        for part in raw.split(" / ") if raw else []:
+            if part and part != area and part not in parts:
+                parts.append(part)
+        label = " / ".join(parts)
         if (label, metric) in seen:
             continue
         seen.add((label, metric))
@@ -166,12 +171,14 @@ def collect(results_dir: Path) -> tuple[list[Ratio], dict[str, str]]:
     return ratios, problems
 
 
-def markdown_table(ratios: Sequence[Ratio], runs: Sequence[Run], problems: dict[str, str]) -> str:
+def markdown_table(
+    ratios: Sequence[Ratio], runs: Sequence[Run], problems: dict[str, str], mode: str = ""
+) -> str:
     """The summary as markdown: context, the ratio table, and anything that went wrong."""
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"Measured {now} on {platform.machine()} / Python {platform.python_version()}"
-        f" / {platform.system()}.",
+        f" / {platform.system()}" + (f"; {mode}." if mode else "."),
         "",
     ]
     if ratios:
@@ -244,7 +251,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {status} in {run.seconds:.1f} s", flush=True)
             runs.append(run)
     ratios, problems = collect(results_dir)
-    table = markdown_table(ratios, runs, problems)
+    if args.no_run:
+        mode = "summarised from the results already in benchmarks/results/"
+    elif args.quick:
+        mode = "`--quick` mode (smallest sizes)"
+    else:
+        mode = "full sizes"
+    table = markdown_table(ratios, runs, problems, mode)
     (results_dir / "summary.md").write_text(table, encoding="utf-8")
     plotted = plot_ratios(ratios, results_dir / "ratios.png")
     print(table)

@@ -1,0 +1,74 @@
+"""benchmarks/run_all.py: runs each bench script, collects ratios, writes table and plot."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+RUN_ALL = Path(__file__).resolve().parents[1] / "benchmarks" / "run_all.py"
+
+GOOD = """
+import json, sys
+from pathlib import Path
+quick = "--quick" in sys.argv
+out = Path(__file__).parent / "results"
+out.mkdir(exist_ok=True)
+doc = {"benchmark": "fake", "rows": [
+    {"name": "fit", "n": 100 if quick else 1000, "speedup_vs_peer": 3.5, "seconds": 0.1},
+    {"name": "score", "n": 100, "ratio_vs_floor": 12.0, "flag": True},
+]}
+(out / "fake.json").write_text(json.dumps(doc))
+print("done")
+"""
+
+
+@pytest.fixture
+def run_all() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("run_all", RUN_ALL)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["run_all"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_extract_ratios_labels_and_skips_non_ratios(run_all: ModuleType) -> None:
+    doc = {
+        "benchmark": "fake",
+        "rows": [
+            {"name": "fit", "n": 1000, "speedup_vs_peer": 3.5, "seconds": 0.1},
+            {"name": "score", "n": 100, "ratio_vs_floor": 12.0, "flag": True},
+        ],
+    }
+    ratios = run_all.extract_ratios("fake", doc)
+    assert [(r.label, r.metric, r.value) for r in ratios] == [
+        ("fit / n=1,000", "speedup_vs_peer", 3.5),
+        ("score / n=100", "ratio_vs_floor", 12.0),
+    ]
+
+
+def test_run_all_quick_collects_publishes_and_reports_failures(
+    run_all: ModuleType, tmp_path: Path
+) -> None:
+    bench = tmp_path / "benchmarks"
+    bench.mkdir()
+    (bench / "bench_fake.py").write_text(GOOD)
+    docs = tmp_path / "docs"
+    args = ["--quick", "--publish", "--bench-dir", str(bench), "--docs-dir", str(docs)]
+    assert run_all.main(args) == 0
+    table = (bench / "results" / "summary.md").read_text()
+    assert "| fake | fit / n=100 | speedup_vs_peer | 3.5 |" in table
+    assert "`--quick` mode" in table
+    assert (bench / "results" / "ratios.png").read_bytes().startswith(b"\x89PNG")
+    assert (docs / "benchmarks" / "latest.md").read_text().startswith(table.splitlines()[0])
+    assert (docs / "benchmarks" / "ratios.png").exists()
+    # a failing benchmark fails the run and is named in the table
+    (bench / "bench_broken.py").write_text("raise SystemExit('no data')\n")
+    assert run_all.main(["--quick", "--bench-dir", str(bench), "--docs-dir", str(docs)]) == 1
+    table = (bench / "results" / "summary.md").read_text()
+    assert "`bench_broken.py` exited with 1" in table
