@@ -407,3 +407,21 @@ def test_manual_binning_overrides_reach_the_spec(small: tuple[pd.DataFrame, np.n
     overrides = sc.to_spec()["overrides"]
     assert [o["feature"] for o in overrides] == ["age"]
     assert "credit committee" in overrides[0]["reason"]
+
+
+def test_from_spec_round_trip(
+    fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray], tmp_path: Path
+) -> None:
+    X, _ = data
+    path = fitted.save_spec(tmp_path / "card.json", name="rt")
+    again = Scorecard.from_spec(path)
+    np.testing.assert_array_equal(again.predict_points(X), fitted.predict_points(X))
+    np.testing.assert_array_equal(
+        again.reason_codes(X, k=3).codes, fitted.reason_codes(X, k=3).codes
+    )
+    assert again.is_expert_
+    assert again.to_spec()["features"][0]["points"] == fitted.to_spec()["features"][0]["points"]
+    doc = fitted.to_spec()
+    doc["intercept_points"] = 1  # tampered: refused by the runtime's checksum
+    with pytest.raises(ValueError, match="checksum"):
+        Scorecard.from_spec(doc)

@@ -51,7 +51,7 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard._card import CardFeature, numeric_labels
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["ExpertCard", "parse_expert_card"]
+__all__ = ["ExpertCard", "card_from_spec", "parse_expert_card"]
 
 _TOP_KEYS = {"name", "scaling", "intercept_points", "features", "target", "metadata"}
 _FEATURE_KEYS = {
@@ -448,3 +448,49 @@ def parse_expert_card(card: Mapping[str, Any] | str | Path) -> ExpertCard:
         target=dict(target) if target is not None else None,
         metadata=dict(metadata),
     )
+
+
+def card_from_spec(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Expert-card form of a scoring spec's card (points, bins, scaling; not calibration).
+
+    Examples
+    --------
+    >>> spec = {"name": "s", "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50},
+    ...         "intercept_points": 0, "features": [{"name": "a", "kind": "numeric",
+    ...         "splits": [1.0], "points": [1, 2], "missing_points": 0,
+    ...         "special_codes": [], "special_points": []}]}
+    >>> card_from_spec(spec)["features"][0]["points"]
+    [1, 2]
+    """
+    features = []
+    for f in doc["features"]:
+        out: dict[str, Any] = {
+            "name": f["name"],
+            "kind": f["kind"],
+            "reason_code": f.get("reason_code", f["name"]),
+            "missing_points": f["missing_points"],
+        }
+        codes, pts = f.get("special_codes", []), f.get("special_points", [])
+        if codes:
+            out["special"] = [{"code": c, "points": p} for c, p in zip(codes, pts, strict=True)]
+        if f["kind"] == "numeric":
+            out["splits"], out["points"] = list(f["splits"]), list(f["points"])
+        else:
+            out["bins"] = [
+                {"categories": list(c), "points": p}
+                for c, p in zip(f["categories"], f["points"], strict=True)
+            ]
+            if f.get("unseen_policy") == "error":
+                out["unseen_policy"] = "error"
+            else:
+                out["unseen_points"] = f["unseen_points"]
+        features.append(out)
+    scaling = doc["scaling"]
+    return {
+        "name": doc.get("name", "scorecard"),
+        "scaling": {k: scaling[k] for k in ("pdo", "base_score", "base_odds")},
+        "intercept_points": doc.get("intercept_points", 0),
+        "target": doc.get("target"),
+        "metadata": dict(doc.get("metadata") or {}),
+        "features": features,
+    }

@@ -484,6 +484,44 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sc.metadata_ = parsed.metadata
         return sc
 
+    @classmethod
+    def from_spec(cls, spec: Any) -> Scorecard:
+        """Rebuild a scorecard from an exported spec (dict, path, or runtime ``Spec``).
+
+        The checksum is verified by the runtime first. The result scores, explains and
+        re-exports like an expert card built from the same points (WOE and coefficients
+        are descriptive in a spec and are not restored; calibration and master scale stay
+        in the spec).
+
+        Parameters
+        ----------
+        spec : dict, str, Path or overdue_risk.runtime.Spec
+
+        Returns
+        -------
+        Scorecard
+            With ``is_expert_ = True``.
+
+        Examples
+        --------
+        >>> sc = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
+        ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
+        ...     "missing_points": 0, "splits": [1.0], "points": [10, 20]}]})
+        >>> again = Scorecard.from_spec(sc.to_spec(name="toy"))
+        >>> again.predict_points({"a": [0.0, 2.0, None]})
+        array([10., 20.,  0.])
+        """
+        from overdue_risk.runtime import Spec, load_spec
+        from overdue_risk.scorecard._expert import card_from_spec
+
+        if isinstance(spec, Spec):
+            doc = spec.to_dict()
+        elif isinstance(spec, Mapping):
+            doc = Spec.from_dict(spec).to_dict()
+        else:
+            doc = load_spec(spec).to_dict()
+        return cls.from_expert(card_from_spec(doc))
+
     # ------------------------------------------------------------------ apply
     def _check_fitted(self) -> None:
         check_is_fitted(self, "card_")
