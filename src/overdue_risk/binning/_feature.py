@@ -106,6 +106,9 @@ class FeatureBinning:
         else:  # worst: the riskiest non-empty bin
             nonempty = (ev + ne) > 0
             unseen = float(woe[nonempty].min()) if nonempty.any() else 0.0
+        arrays = [np.append(woe, unseen), np.append(ev, 0.0), np.append(ne, 0.0)]
+        for arr in arrays:
+            arr.setflags(write=False)  # frozen all the way down
         return cls(
             name=name,
             kind=kind,
@@ -113,9 +116,9 @@ class FeatureBinning:
             categories=tuple(tuple(c) for c in categories),
             special_codes=tuple(float(c) for c in special_codes),
             unseen_policy=unseen_policy,
-            woe=np.append(woe, unseen),
-            event_count=np.append(ev, 0.0),
-            nonevent_count=np.append(ne, 0.0),
+            woe=arrays[0],
+            event_count=arrays[1],
+            nonevent_count=arrays[2],
             trend=trend,
         )
 
