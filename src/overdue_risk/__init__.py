@@ -39,6 +39,7 @@ _LAZY: dict[str, str] = {
     "ScorecardSummary": "overdue_risk.scorecard",
     "SelectionResult": "overdue_risk.selection",
     "SpecError": "overdue_risk.exceptions",
+    "WOESelector": "overdue_risk.selection",
     "dpd_to_bucket": "overdue_risk.buckets",
     "select_by_correlation": "overdue_risk.selection",
     "select_by_iv": "overdue_risk.selection",
@@ -118,6 +119,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from overdue_risk.selection import (
         SelectionResult,
+        WOESelector,
         select_by_correlation,
         select_by_iv,
         select_by_vif,
