@@ -336,12 +336,15 @@ def _factorize_columnar(col: Any) -> tuple[list[Any], IntArray] | None:
 
 def _factorize_objects(arr: npt.NDArray[Any]) -> tuple[list[Any], IntArray]:
     values = arr.tolist()
-    types = set(map(type, values))
-    # 1, 1.0 and True hash alike but True canonicalises differently: keep them apart
-    mixed_bool = bool in types and len(types) > 1
     try:
-        distinct = None if mixed_bool else list(dict.fromkeys(values))
+        distinct: list[Any] | None = list(dict.fromkeys(values))
     except TypeError:  # unhashable values: canonicalise row by row
+        distinct = None
+    # 1, 1.0 and True are one dict key but True canonicalises to "True", not "1": when a
+    # 0/1-like key appears, canonicalise row by row so that they stay apart
+    if distinct is not None and any(
+        type(v) is not str and isinstance(v, int | float) and v in (0, 1) for v in distinct
+    ):
         distinct = None
     if distinct is None:
         values = [canonical_category(v) for v in values]
