@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from export_harness import (
     SPEC_FIXTURES,
@@ -25,7 +27,7 @@ from export_harness import (
 from overdue_risk.exceptions import DataError, SpecError
 from overdue_risk.export import to_sql
 from overdue_risk.export.sql import float_literal, quote_identifier, string_literal
-from overdue_risk.runtime import Spec
+from overdue_risk.runtime import Spec, seal
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -209,3 +211,59 @@ def test_tampered_or_unknown_spec_is_refused():
         to_sql(doc, table="t")
     with pytest.raises(SpecError, match="Spec"):
         to_sql(42, table="t")
+
+
+# --------------------------------------------------------------------------- property
+
+_finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
+_points = st.floats(min_value=-200, max_value=200, allow_nan=False)
+
+
+@st.composite
+def card_and_rows(draw):
+    splits = sorted(set(draw(st.lists(_finite, min_size=1, max_size=6))))
+    points = draw(st.lists(_points, min_size=len(splits) + 1, max_size=len(splits) + 1))
+    specials = draw(st.lists(_finite, max_size=2, unique=True))
+    cats = draw(st.lists(st.text(min_size=1, max_size=4), min_size=1, max_size=4, unique=True))
+    cat_points = draw(st.lists(_points, min_size=len(cats), max_size=len(cats)))
+    doc = load("plain").to_dict()
+    doc["features"] = [
+        {
+            "name": "x",
+            "kind": "numeric",
+            "splits": splits,
+            "points": points,
+            "missing_points": draw(_points),
+            "special_codes": specials,
+            "special_points": [draw(_points) for _ in specials],
+        },
+        {
+            "name": "c",
+            "kind": "categorical",
+            "categories": [[c] for c in cats],
+            "points": cat_points,
+            "missing_points": draw(_points),
+            "unseen_points": draw(_points),
+            "unseen_policy": "neutral",
+            "special_codes": [],
+            "special_points": [],
+        },
+    ]
+    doc["intercept_points"] = draw(_points)
+    doc.pop("checksum")
+    spec = Spec.from_dict(seal(doc))
+    edges = [np.nextafter(s, d) for s in splits + specials for d in (-np.inf, np.inf)]
+    pool = [*splits, *specials, *edges, np.nan]
+    n = draw(st.integers(1, 30))
+    xs = [draw(st.one_of(st.sampled_from(pool), _finite)) for _ in range(n)]
+    cs = [draw(st.one_of(st.sampled_from([*cats, None]), st.text(max_size=3))) for _ in range(n)]
+    data = {"row_id": np.arange(n), "x": np.array(xs, dtype=float), "c": np.array(cs, dtype=object)}
+    return spec, data
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(card_and_rows())
+def test_property_sqlite_equals_kernel_on_random_cards(case):
+    spec, data = case
+    got = run_sqlite(spec, warehouse_columns(spec, data), "sqlite", k=2)
+    assert_same_as_kernel(spec, data, got, reason_codes=2, engine="sqlite (hypothesis)")
