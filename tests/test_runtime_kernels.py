@@ -213,3 +213,51 @@ def test_boundary_values_cover_documented_cases() -> None:
         assert v in vals, v
     assert None in vals
     assert any(isinstance(v, float) and math.isnan(v) for v in vals)
+
+
+@st.composite
+def categorical_feature(draw: st.DrawFn) -> dict[str, Any]:
+    words = st.one_of(
+        st.text(alphabet="abcXYZ _-é逾", min_size=0, max_size=4),
+        st.integers(-3, 12).map(str),
+        st.sampled_from(["True", "False", "None", "nan", "1.5"]),
+    )
+    cats = draw(st.lists(words, min_size=1, max_size=12, unique=True))
+    n_bins = draw(st.integers(1, len(cats)))
+    groups: list[list[str]] = [[] for _ in range(n_bins)]
+    for i, c in enumerate(cats):
+        groups[i % n_bins].append(c)
+    return {
+        "name": "c",
+        "kind": "categorical",
+        "categories": groups,
+        "points": draw(st.lists(point, min_size=n_bins, max_size=n_bins)),
+        "missing_points": draw(point),
+        "unseen_points": draw(point),
+        "unseen_policy": "neutral",
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    feat=categorical_feature(),
+    extra=st.lists(
+        st.one_of(st.none(), st.integers(-5, 15), st.floats(), st.booleans(), st.text(max_size=3)),
+        max_size=30,
+    ),
+)
+def test_generated_categorical_specs_match_reference(
+    feat: dict[str, Any], extra: list[Any]
+) -> None:
+    spec = make_spec([feat, numeric("x", [0.0])])
+    cases = boundary_cases(spec)
+    col = np.empty(len(cases["c"]) + len(extra), dtype=object)
+    col[: len(cases["c"])] = cases["c"]
+    col[len(cases["c"]) :] = extra
+    data = {"c": col, "x": np.zeros(col.size)}
+    expected = reference_score(spec, data)
+    np.testing.assert_array_equal(spec.score(data), expected)
+    as_text = {"c": np.array([str(v) for v in col]), "x": data["x"]}  # a 'U' array
+    np.testing.assert_array_equal(spec.score(as_text), reference_score(spec, as_text))
+    for i in range(0, col.size, 7):
+        assert spec.score({"c": col[i], "x": 0.0})[0] == expected[i]
