@@ -462,3 +462,19 @@ def test_per_column_parameters_must_name_existing_columns(frame, param) -> None:
     value = {"incme": {"splits": [1.0], "reason": "typo"} if param == "manual_bins" else [1.0]}
     with pytest.raises(DataError, match=rf"{param} names columns \['incme'\]"):
         WOEBinner(**{param: value}).fit(df, y)
+
+
+def test_constraint_error_names_nonevent_minimum_even_when_mostly_missing(rng) -> None:
+    x = np.full(400, np.nan)
+    x[:10] = rng.normal(size=10)  # 2.5% of the rows are regular
+    y = np.zeros(400, dtype=int)
+    y[:10] = 1  # ... and all of them are defaults
+    y[10:20] = 1
+    with pytest.raises(ConstraintError, match=r"'x0'.*min_nonevent_count=1.*0 non-events"):
+        WOEBinner().fit(x.reshape(-1, 1), y)
+    # categorical columns name the binding constraint the same way
+    cats = np.array(["a", "b"] * 200, dtype=object)
+    yc = np.zeros(400, dtype=int)
+    yc[:2] = 1
+    with pytest.raises(ConstraintError, match=r"min_event_count=3"):
+        WOEBinner(min_event_count=3).fit(cats.reshape(-1, 1), yc)

@@ -402,32 +402,26 @@ default="auto"
         self.iv_ = {name: fb.iv for name, fb in bins.items()}
         self.overrides_: list[dict[str, Any]] = []
 
-    def _constraint_error(
-        self, table: CountTable, ev: float, ne: float, total: float
-    ) -> ConstraintError:
-        tot = ev + ne
-        if tot < self.min_bin_frac * total:
+    def _constraint_error(self, table: CountTable, ev: float, ne: float) -> ConstraintError:
+        """Name the binding constraint (only the event minimums can bind).
+
+        ``min_bin_frac`` is a share of the regular rows, which one bin always satisfies.
+        """
+        if ev < self.min_event_count:
             why = (
-                f"min_bin_frac={self.min_bin_frac}: its regular (non-missing, non-special) "
-                f"values hold {tot / total:.2%} of the rows, less than one bin needs. Lower "
-                "min_bin_frac or add the rows to a special code"
-            )
-        elif ev < self.min_event_count:
-            why = (
-                f"min_event_count={self.min_event_count}: its regular values have only "
-                f"{ev:g} events. Lower min_event_count"
+                f"min_event_count={self.min_event_count}: its regular (non-missing, "
+                f"non-special) values have only {ev:g} events. Lower min_event_count"
             )
         else:
             why = (
-                f"min_nonevent_count={self.min_nonevent_count}: its regular values have "
-                f"only {ne:g} non-events. Lower min_nonevent_count"
+                f"min_nonevent_count={self.min_nonevent_count}: its regular (non-missing, "
+                f"non-special) values have only {ne:g} non-events. Lower min_nonevent_count"
             )
         return ConstraintError(f"No binning of feature {table.name!r} satisfies {why}.")
 
     def _solve_table(self, table: CountTable) -> FeatureBinning:
         p = table.n_prebins
         total_e, total_n = float(table.event.sum()), float(table.nonevent.sum())
-        total = total_e + total_n
         ev, ne = table.event[:p], table.nonevent[:p]
         if table.kind == "categorical":
             return self._solve_categorical(table, total_e, total_n)
@@ -445,7 +439,7 @@ default="auto"
             min_nonevents=self.min_nonevent_count,
         )
         if not res.feasible:
-            raise self._constraint_error(table, float(ev.sum()), float(ne.sum()), total)
+            raise self._constraint_error(table, float(ev.sum()), float(ne.sum()))
         return self._numeric_from_starts(table, res.starts, res.trend)
 
     def _numeric_from_starts(
@@ -498,7 +492,6 @@ default="auto"
     ) -> FeatureBinning:
         groups = self._category_groups(table)
         ev, ne = self._group_counts(table, groups)
-        total = total_e + total_n
         if not groups:
             raise DataError(f"Column {table.name!r} has no non-missing category.")
         res = solve_binning(
@@ -514,7 +507,7 @@ default="auto"
         )
         if not res.feasible:
             raise self._constraint_error(
-                table, float(ev[: len(groups)].sum()), float(ne[: len(groups)].sum()), total
+                table, float(ev[: len(groups)].sum()), float(ne[: len(groups)].sum())
             )
         bounds = [*res.starts, len(groups)]
         cats = [
