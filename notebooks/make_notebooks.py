@@ -266,7 +266,8 @@ X, y = book.xy()
 card = Scorecard().fit(X, y)
 points = card.predict_points(X).reshape(-1, 1)
 calibrator = PDCalibrator().fit(points, y)
-scale = MasterScale.geometric(5).calibrate(calibrator.predict_pd(points), y)
+scale = MasterScale.geometric(5, floor=0.005, cap=0.4)
+scale = scale.calibrate(calibrator.predict_pd(points), y)
 spec = Spec.from_dict(card.to_spec(calibrator=calibrator, master_scale=scale))""",
         ),
         ("md", "## The NumPy runtime on many rows"),
