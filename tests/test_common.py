@@ -27,13 +27,6 @@ ESTIMATORS: list[Any] = [
 
 # estimator class name -> {check name: reason}
 EXPECTED_FAILED: dict[str, dict[str, str]] = {
-    "Scorecard": {
-        "check_dtype_object": (
-            "a column mixing numbers with other objects (here a dict) is refused with a "
-            "DataError naming the column, by design (the binner decides numeric vs "
-            "categorical per column), not with numpy's TypeError"
-        ),
-    },
 }
 
 

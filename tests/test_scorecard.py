@@ -425,3 +425,9 @@ def test_from_spec_round_trip(
     doc["intercept_points"] = 1  # tampered: refused by the runtime's checksum
     with pytest.raises(ValueError, match="checksum"):
         Scorecard.from_spec(doc)
+
+
+def test_object_arrays_with_containers_are_refused(fitted: Scorecard) -> None:
+    X = np.array([[30.0, 1000.0, 5.0, "cash"], [40.0, {"a": 1}, 5.0, "car"]], dtype=object)
+    with pytest.raises(TypeError, match=r"X\[1, 1\] is a dict; argument must be a string"):
+        fitted.predict_points(X)

@@ -13,6 +13,22 @@ from overdue_risk.exceptions import DataError
 __all__ = ["Columns"]
 
 
+_SCALARS = (str, bytes, int, float, bool, np.generic, type(None))
+
+
+def _check_scalar_cells(arr: np.ndarray[Any, Any]) -> None:
+    """Refuse containers (dicts, lists, ...) in an object array: cells must be scalars."""
+    bad = [(i, type(v)) for i, v in enumerate(arr.ravel()) if not isinstance(v, _SCALARS)]
+    bad = [(i, t) for i, t in bad if t.__name__ not in ("NAType", "NaTType", "Timestamp")]
+    if bad:
+        i, t = bad[0]
+        row, col = divmod(i, arr.shape[1])
+        raise TypeError(
+            f"X[{row}, {col}] is a {t.__name__}; argument must be a string or a number "
+            "(or missing). Flatten or drop that column."
+        )
+
+
 class Columns:
     """Uniform read access to the columns of ``X``.
 
@@ -70,6 +86,8 @@ class Columns:
                 )
             if arr.dtype.kind == "c":
                 raise DataError("Complex data not supported; pass real numbers.")
+            if arr.dtype.kind == "O":
+                _check_scalar_cells(arr)
             self._X = arr
             self.names = [f"x{i}" for i in range(arr.shape[1])]
             self._index = {n: i for i, n in enumerate(self.names)}
