@@ -478,3 +478,13 @@ def test_constraint_error_names_nonevent_minimum_even_when_mostly_missing(rng) -
     yc[:2] = 1
     with pytest.raises(ConstraintError, match=r"min_event_count=3"):
         WOEBinner(min_event_count=3).fit(cats.reshape(-1, 1), yc)
+
+
+def test_high_cardinality_all_rare_categories_are_not_pooled_into_one(rng) -> None:
+    n = 20_000
+    codes = rng.integers(0, 300, n)  # 300 categories, each ~0.33% < rare_category_frac
+    y = (rng.random(n) < np.where(codes < 100, 0.4, 0.1)).astype(int)
+    fb = WOEBinner(max_n_bins=4).fit(codes.astype(str).astype(object).reshape(-1, 1), y).bins_["x0"]
+    assert fb.n_bins >= 2
+    riskiest = fb.categories[int(np.argmin(fb.woe[: fb.n_bins]))]
+    assert all(int(c) < 100 for c in riskiest)

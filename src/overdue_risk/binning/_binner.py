@@ -77,7 +77,8 @@ default="auto"
         Which columns are categorical. "auto": pandas/polars categorical columns, and
         object/string columns whose values are strings; numeric dtypes are numeric.
     rare_category_frac : float, default=0.01
-        Categories with a smaller share of the rows are pooled into one pre-bin.
+        Categories with a smaller share of the rows are pooled into one pre-bin (unless
+        every category is that rare: then each stays its own pre-bin).
     unseen_policy : {"worst", "missing", "neutral", "error"}, default="worst"
         WOE given to a category not seen in training: the lowest WOE of any non-empty bin
         (conservative), the missing bin's, 0, or raise a DataError.
@@ -478,6 +479,8 @@ default="auto"
         ev, ne = table.event[:p], table.nonevent[:p]
         cnt = ev + ne
         rare = cnt < self.rare_category_frac * table.total
+        if rare.sum() == (cnt > 0).sum():  # every category is rare: pooling would leave one
+            rare = np.zeros(p, dtype=bool)
         groups: list[tuple[tuple[str, ...], float, float]] = [
             ((table.categories[i],), ev[i], ne[i]) for i in range(p) if not rare[i] and cnt[i] > 0
         ]
