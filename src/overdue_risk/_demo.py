@@ -941,7 +941,7 @@ class DemoResult(Result):
                     f"{e['ecl']:,.0f} on {e['exposure']:,.0f} ({_pct(e['coverage'])}; {stages})",
                 )
             )
-        rows.append(("time", f"{sum(self.seconds.values()):.1f} s"))
+        rows.append(("time (all steps)", f"{sum(self.seconds.values()):.1f} s"))
         return rows
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
@@ -1010,6 +1010,7 @@ def run_demo(
     chosen = list(STEPS if steps is None else steps)
     seconds: dict[str, float] = {}
     width = len(str(len(chosen)))
+    title_width = max((len(step.title) for step in chosen), default=0)
     start = time.perf_counter()
     for i, step in enumerate(chosen, start=1):
         t0 = time.perf_counter()
@@ -1017,7 +1018,7 @@ def run_demo(
         t1 = time.perf_counter()
         seconds[step.name] = t1 - t0
         say(
-            f"[{i:>{width}}/{len(chosen)}] {step.title} {t1 - t0:5.1f}s "
+            f"[{i:>{width}}/{len(chosen)}] {step.title:<{title_width}} {t1 - t0:5.1f}s "
             f"(total {t1 - start:5.1f}s): {'; '.join(lines)}"
         )
     return DemoResult(
