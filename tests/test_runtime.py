@@ -413,3 +413,12 @@ def test_score_frame_matches_the_single_methods(spec: Spec) -> None:
     one = spec.score_frame({"age": 22.0, "purpose": "cash"}, reason_codes=1)
     assert one["score"].tolist() == [92.0]
     assert one["reason_1"].tolist() == ["AGE"]
+
+
+def test_sql_and_pmml_methods_delegate_to_the_exports(spec: Spec) -> None:
+    from overdue_risk.export import to_pmml, to_sql
+
+    assert spec.to_sql(table="loans", dialect="duckdb") == to_sql(
+        spec, table="loans", dialect="duckdb"
+    )
+    assert spec.to_pmml() == to_pmml(spec)
