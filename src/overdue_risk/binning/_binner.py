@@ -478,15 +478,17 @@ default="auto"
         p = table.n_prebins
         ev, ne = table.event[:p], table.nonevent[:p]
         cnt = ev + ne
-        rare = cnt < self.rare_category_frac * table.total
-        if rare.sum() == (cnt > 0).sum():  # every category is rare: pooling would leave one
-            rare = np.zeros(p, dtype=bool)
+        empty = cnt <= 0  # e.g. a category seen only in another chunk's table, with weight 0
+        rare = (cnt < self.rare_category_frac * table.total) & ~empty
+        if rare.sum() == (~empty).sum():  # every category is rare: pooling would leave one
+            rare[:] = False
+        pool = rare | empty
         groups: list[tuple[tuple[str, ...], float, float]] = [
-            ((table.categories[i],), ev[i], ne[i]) for i in range(p) if not rare[i] and cnt[i] > 0
+            ((table.categories[i],), ev[i], ne[i]) for i in range(p) if not pool[i]
         ]
-        if rare.any():
-            pooled = tuple(table.categories[i] for i in np.flatnonzero(rare))
-            groups.append((pooled, float(ev[rare].sum()), float(ne[rare].sum())))
+        if pool.any():
+            pooled = tuple(table.categories[i] for i in np.flatnonzero(pool))
+            groups.append((pooled, float(ev[pool].sum()), float(ne[pool].sum())))
         groups.sort(key=lambda g: (g[1] / (g[1] + g[2]) if g[1] + g[2] > 0 else 0.0, g[0]))
         return [g[0] for g in groups]
 
