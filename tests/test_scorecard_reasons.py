@@ -19,7 +19,7 @@ def _reference(points: np.ndarray, max_points: np.ndarray, k: int) -> list[list[
         loss = max_points - row
         order = sorted(range(len(row)), key=lambda j: (-loss[j], j))
         picked = [j for j in order if loss[j] > 0][:k]
-        out.append(picked + [-1] * (min(k, len(row)) - len(picked)))
+        out.append(picked + [-1] * (k - len(picked)))
     return out
 
 

@@ -36,7 +36,7 @@ def rank_reasons(
     max_points : array-like of shape (n_features,)
         Best points attainable on each feature.
     k : int
-        Number of reasons per row (clipped to ``n_features``).
+        Number of reasons per row (always ``k`` columns, padded when fewer features).
 
     Returns
     -------
@@ -54,14 +54,17 @@ def rank_reasons(
     """
     pts = np.asarray(points, dtype=np.float64)
     mx = np.asarray(max_points, dtype=np.float64)
-    p = pts.shape[1]
-    k = min(int(k), p)
+    n, p = pts.shape
+    kk = min(int(k), p)
     loss = np.maximum(mx[None, :] - pts, 0.0)
     # stable sort on -loss: equal losses keep card order (the documented tie rule)
-    order = np.argsort(-loss, axis=1, kind="stable")[:, :k]
+    order = np.argsort(-loss, axis=1, kind="stable")[:, :kk]
     lost = np.take_along_axis(loss, order, axis=1)
-    idx = np.where(lost > 0, order, -1).astype(np.int64)
-    return idx, np.where(lost > 0, lost, 0.0)
+    idx = np.full((n, int(k)), -1, dtype=np.int64)
+    out = np.zeros((n, int(k)))
+    idx[:, :kk] = np.where(lost > 0, order, -1)
+    out[:, :kk] = np.where(lost > 0, lost, 0.0)
+    return idx, out
 
 
 @dataclass(frozen=True, eq=False)
