@@ -267,3 +267,30 @@ def test_property_sqlite_equals_kernel_on_random_cards(case):
     spec, data = case
     got = run_sqlite(spec, warehouse_columns(spec, data), "sqlite", k=2)
     assert_same_as_kernel(spec, data, got, reason_codes=2, engine="sqlite (hypothesis)")
+
+
+@pytest.mark.slow
+def test_a_fitted_scorecard_scores_the_same_in_duckdb_and_sqlite():
+    # A card fitted on the built-in book (pandas string and integer columns, NaN income),
+    # exported with a logistic calibration and a master scale, end to end.
+    from overdue_risk.calibration import MasterScale, PDCalibrator
+    from overdue_risk.datasets import make_microloan_portfolio
+    from overdue_risk.scorecard import Scorecard
+
+    book = make_microloan_portfolio(n_loans=1000, n_months=12, random_state=11)
+    X, y = book.xy()
+    card = Scorecard().fit(X, y)
+    points = card.predict_points(X).reshape(-1, 1)
+    calibrator = PDCalibrator().fit(points, y)
+    scale = MasterScale.geometric(5, floor=0.005, cap=0.4)
+    scale = scale.calibrate(calibrator.predict_pd(points), y)
+    spec = Spec.from_dict(card.to_spec(calibrator=calibrator, master_scale=scale))
+    data = {f: X[f].to_numpy() for f in spec.feature_names}
+    data["row_id"] = np.arange(len(X))
+    cols = warehouse_columns(spec, data)
+    for engine, run, dialect in (
+        ("duckdb", run_duckdb, "duckdb"),
+        ("sqlite", run_sqlite, "sqlite"),
+    ):
+        got = run(spec, cols, dialect)
+        assert_same_as_kernel(spec, data, got, reason_codes=K, engine=f"{engine} (fitted card)")
