@@ -488,3 +488,29 @@ def test_high_cardinality_all_rare_categories_are_not_pooled_into_one(rng) -> No
     assert fb.n_bins >= 2
     riskiest = fb.categories[int(np.argmin(fb.woe[: fb.n_bins]))]
     assert all(int(c) < 100 for c in riskiest)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.sampled_from(["a", "b", "c", 1, 2.0])), min_size=2, max_size=60
+    ),
+    cut=st.integers(0, 60),
+)
+def test_count_tables_of_a_partition_sum_to_the_table_of_the_union(values, cut) -> None:
+    x = np.array(values, dtype=object)
+    y = np.arange(len(values)) % 2
+    cut = min(cut, len(values))
+    whole = CountTable.from_data("f", x, y, kind="categorical")
+    parts = CountTable.from_data("f", x[:cut], y[:cut], kind="categorical") + CountTable.from_data(
+        "f", x[cut:], y[cut:], kind="categorical"
+    )
+    assert parts.categories == whole.categories
+    np.testing.assert_array_equal(parts.event, whole.event)
+    np.testing.assert_array_equal(parts.nonevent, whole.nonevent)
+    xs = np.array([np.nan if v is None or isinstance(v, str) else float(v) for v in values])
+    num = CountTable.from_data("g", xs, y, splits=[1.5])
+    split = CountTable.from_data("g", xs[:cut], y[:cut], splits=[1.5]) + CountTable.from_data(
+        "g", xs[cut:], y[cut:], splits=[1.5]
+    )
+    np.testing.assert_array_equal(split.event, num.event)
