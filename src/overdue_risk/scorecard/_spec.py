@@ -14,10 +14,7 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["SCHEMA_VERSION", "build_spec", "feature_spec", "write_spec"]
-
-SCHEMA_VERSION = 1
-FORMAT = "overdue_risk.scorecard"
+__all__ = ["build_spec", "feature_spec", "write_spec"]
 
 
 def _num(x: float, as_int: bool) -> int | float:
@@ -77,6 +74,7 @@ def build_spec(
 ) -> dict[str, Any]:
     """Assemble and seal (checksum) a spec document."""
     from overdue_risk import __version__
+    from overdue_risk.runtime import FORMAT, SCHEMA_VERSION
 
     if not isinstance(name, str) or not name:
         raise DataError(f"name must be a non-empty string naming the card; got {name!r}.")
