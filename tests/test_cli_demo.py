@@ -120,6 +120,8 @@ def test_report_and_gate_files(demo_run: Run) -> None:
     "key",
     [
         "bad rate (observed)",
+        "charge-off rate",
+        "buckets at",
         "development",
         "hold-out",
         "IV (top features)",

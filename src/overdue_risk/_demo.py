@@ -721,8 +721,6 @@ def step_write(ctx: DemoContext) -> list[str]:
 
 def _extra_sections(ctx: DemoContext) -> list[Any]:
     """The report's sections, with the demo's ECL (whole open book) and strategy tables."""
-    from html import escape
-
     from overdue_risk.reporting import SECTIONS, Section
 
     ecl, cutoffs, decisions = ctx.need("ecl"), ctx.need("cutoffs"), ctx.need("decisions")
@@ -736,18 +734,30 @@ def _extra_sections(ctx: DemoContext) -> list[Any]:
         )
 
     def strategy() -> str:
-        counts = decisions.groupby(["band", "decision"], observed=True).size()
-        rows = "".join(
-            f"<tr><td>{escape(str(b))}</td><td>{escape(str(d))}</td><td>{n:,}</td></tr>"
-            for (b, d), n in counts.items()
+        from overdue_risk._results import render_html_table
+
+        table = (
+            decisions.groupby(["band", "decision"], observed=True)
+            .agg(loans=("decision", "size"), amount=("approved_amount", "sum"), apr=("apr", "mean"))
+            .reset_index()
+        )
+        rows = [
+            [str(r.band), str(r.decision), int(r.loans), float(r.amount), float(r.apr)]
+            for r in table.itertuples()
+        ]
+        decided = render_html_table(
+            "Decision table on the hold-out",
+            ["band (grade)", "decision", "loans", "approved amount", "mean APR"],
+            rows,
+            "knock-out rules first (under 18, DTI above 80%, 90+ DPD in the bureau); then "
+            "limits and terms by grade, APR priced risk-based (Thomas 2009); nan = no terms "
+            "(declined or referred)",
         )
         return (
             "<p>Cut-off analysis on the hold-out with the calibrated PDs (LGD "
             f"{LGD:.0%}, funding {FUNDING_RATE:.0%}, operating cost {OPERATING_COST:.0%}):</p>"
             + str(cutoffs._repr_html_())
-            + "<p>Example decision table (knock-out rules, then terms by grade) applied to the "
-            "hold-out:</p><table><thead><tr><th>band</th><th>decision</th><th>loans</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
+            + decided
         )
 
     sections = [s if s.key != "ecl" else Section("ecl", s.title, ecl_book) for s in SECTIONS]
@@ -845,6 +855,10 @@ class DemoResult(Result):
             rows += [
                 ("bad rate (observed)", f"{_pct(r['bad_rate'], 2)} of {r['n_observed']:,} loans"),
                 ("charge-off rate", _pct(r["charge_off_rate"], 2)),
+                (
+                    f"buckets at {r['last_month']}",
+                    ", ".join(f"{b} {n:,}" for b, n, _ in r["bucket_distribution"] if n),
+                ),
             ]
         for key, label in (("development", "development"), ("holdout", "hold-out")):
             if key in r:
