@@ -164,7 +164,10 @@ def _normalise(given: dict[str, Any]) -> dict[str, Any]:
     if portfolio is not None:
         given.setdefault("data", None)
         if given["data"] is None:
-            given["data"] = portfolio.applications
+            apps = portfolio.applications
+            if "bad_observed" in apps.columns:  # only loans whose outcome window is complete
+                apps = apps[apps["bad_observed"].astype(bool)].reset_index(drop=True)
+            given["data"] = apps
         if given.get("target") is None:
             given["target"] = portfolio.target_name
         if given.get("performance") is None:
@@ -226,7 +229,8 @@ def build_report(
     thresholds : str, Path or mapping, default=None
         Gate thresholds used when the gate is computed here.
     portfolio : Portfolio, default=None
-        A built-in portfolio: fills ``data``, ``target`` and ``performance``.
+        A built-in portfolio: fills ``data`` (the applications whose outcome is observed,
+        ``bad_observed``), ``target`` and ``performance``.
     title : str, default="Credit risk report"
         Page title.
     sections : list of Section, default=None
