@@ -32,6 +32,7 @@ __all__ = ["CardFeature", "numeric_labels", "spec_bin_index"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+
 def _fmt(x: float) -> str:
     return repr(float(x)) if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 

@@ -48,6 +48,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ----------
     binner : WOEBinner or None, default=None
         Unfitted binner, cloned at fit; ``None`` uses ``WOEBinner()``.
+    selector : WOESelector or None, default=None
+        Optional feature selection on the WOE columns (cloned, fitted on the features
+        that pass ``min_iv`` / ``max_features``), e.g.
+        ``overdue_risk.selection.WOESelector(max_corr=0.7, stepwise="both")``; every
+        step's decision and reason is in ``selector_.results_``.
     min_iv : float or None, default=None
         Drop features whose information value is below this (e.g. 0.02).
     max_features : int or None, default=None
@@ -93,6 +98,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Features on the card, in card order.
     dropped_features_ : dict
         Feature -> reason it is not on the card (IV, selection, wrong sign, constant WOE).
+    selector_ : fitted selector or None
+        The fitted ``selector`` (its ``results_`` explain each step).
     wrong_sign_features_ : tuple of str
         Features whose coefficient had the wrong sign (dropped or kept per ``sign_check``).
     scaling_ : PointsScaling
@@ -151,6 +158,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self,
         binner: Any = None,
         *,
+        selector: Any = None,
         min_iv: float | None = None,
         max_features: int | None = None,
         sign_check: str = "drop",
@@ -164,6 +172,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         reason_code_map: Mapping[str, str] | None = None,
     ) -> None:
         self.binner = binner
+        self.selector = selector
         self.min_iv = min_iv
         self.max_features = max_features
         self.sign_check = sign_check
@@ -261,6 +270,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         for j, (n, b) in enumerate(zip(names, bins, strict=True)):
             Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(cols.get(n, j))]
         dropped, keep = self._select(names, bins, Z)
+        keep = self._run_selector(names, Z, y01, sample_weight, keep, dropped)
         keep, fit, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
         if not fit.converged:
             warnings.warn(
@@ -380,6 +390,42 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             keep = [j for j in keep if j in kept]
         return dropped, keep
 
+    def _run_selector(
+        self,
+        names: list[str],
+        Z: FloatArray,
+        y: npt.NDArray[np.int64],
+        sample_weight: Any,
+        keep: list[int],
+        dropped: dict[str, str],
+    ) -> list[int]:
+        """Fit ``selector`` (if any) on the WOE of the kept features; drop what it drops."""
+        self.selector_ = None
+        if self.selector is None or not keep:
+            return keep
+        import pandas as pd
+        from sklearn.utils.validation import has_fit_parameter
+
+        sel = clone(self.selector)
+        frame = pd.DataFrame(Z[:, keep], columns=[names[j] for j in keep])
+        if sample_weight is not None and has_fit_parameter(sel, "sample_weight"):
+            sel.fit(frame, y, sample_weight=sample_weight)
+        else:
+            if sample_weight is not None:
+                warnings.warn(
+                    f"{type(sel).__name__}.fit takes no sample_weight: the selection ran "
+                    "unweighted (the binning and the logistic model are weighted).",
+                    OverdueRiskWarning,
+                    stacklevel=4,
+                )
+            sel.fit(frame, y)
+        support = np.asarray(sel.get_support(), dtype=bool)
+        for j, ok in zip(keep, support, strict=True):
+            if not ok:
+                dropped[names[j]] = f"dropped by {type(sel).__name__} (see selector_.results_)"
+        self.selector_ = sel
+        return [j for j, ok in zip(keep, support, strict=True) if ok]
+
     def _fit_logistic(
         self,
         names: list[str],
@@ -466,6 +512,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sc.card_ = feats
         sc.features_ = [f.name for f in feats]
         sc.dropped_features_ = {}
+        sc.selector_ = None
         sc.wrong_sign_features_ = ()
         sc.intercept_mode_ = sc.intercept_mode
         sc.intercept_points_ = float(parsed.intercept_points)
