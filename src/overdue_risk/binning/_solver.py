@@ -139,24 +139,31 @@ def _order_mask(rate: FloatArray, op: str) -> npt.NDArray[np.bool_]:
     return np.ones((p1, p1, p1), dtype=bool)
 
 
-def _solve_trend(
-    iv: FloatArray, rate: FloatArray, trend: str | None, max_bins: int
-) -> tuple[float, tuple[int, ...]]:
-    """Best IV and bin starts for one trend; (-inf, ()) when nothing is feasible."""
-    pieces = _PIECES[trend]
+#: Above this many elements in one (P+1)^3 array the DP runs bin end by bin end instead of
+#: layer by layer, so memory stays O(K P^2) for long lists of candidate splits.
+CUBE_LIMIT = 2_000_000
+
+
+def _mask_row(rate: FloatArray, op: str, b: int) -> FloatArray:
+    """0 / -inf matrix [a, c]: bin [a, b) may follow bin [c, a) under ``op``."""
+    prev = rate.T  # prev[a, c] = rate[c, a]
+    nxt = rate[:, b][:, None]  # nxt[a, 0] = rate[a, b]
+    ok = prev <= nxt if op == "le" else prev >= nxt
+    return np.where(ok, 0.0, -np.inf)
+
+
+def _forward_layers(
+    iv: FloatArray, rate: FloatArray, pieces: tuple[str, ...], max_bins: int
+) -> list[list[FloatArray]]:
+    """layers[k-1][s][b, a] for k = 1..: vectorised over (b, a, c), one loop over k."""
     p1 = iv.shape[0]
     n_states = len(pieces)
-    neg = -np.inf
-    if trend is None:
-        return _solve_unconstrained(iv, max_bins)
-    masks = [np.where(_order_mask(rate, op), 0.0, neg) for op in pieces]
+    masks = [np.where(_order_mask(rate, op), 0.0, -np.inf) for op in pieces]
     iv_t = iv.T  # iv_t[b, a] = iv[a, b]
-    # layers[k-1][s][b, a]: best IV of [0, b) in k bins, last bin [a, b) in piece s
-    first = np.full((p1, p1), neg)
+    first = np.full((p1, p1), -np.inf)
     first[:, 0] = iv[0, :]
-    layers = [[first] + [np.full((p1, p1), neg) for _ in range(n_states - 1)]]
-    best_val, best_k, best_s = float(first[p1 - 1].max()), 1, 0
-    for k in range(2, max_bins + 1):
+    layers = [[first] + [np.full((p1, p1), -np.inf) for _ in range(n_states - 1)]]
+    for _ in range(2, max_bins + 1):
         prev = layers[-1]
         cur: list[FloatArray] = []
         for s in range(n_states):
@@ -165,16 +172,50 @@ def _solve_trend(
                 v = np.maximum(v, (prev[s - 1][None, :, :] + masks[s]).max(axis=2))
             cur.append(iv_t + v)
         layers.append(cur)
-        finite = False
-        for s in range(n_states):
-            end = float(cur[s][p1 - 1].max())
-            finite = finite or bool(np.isfinite(cur[s]).any())
-            if end > best_val + 1e-12 * max(1.0, abs(best_val)):
-                best_val, best_k, best_s = end, k, s
-        if not finite:
+        if not any(np.isfinite(layer).any() for layer in cur):
             break
+    return layers
+
+
+def _forward_by_end(
+    iv: FloatArray, rate: FloatArray, pieces: tuple[str, ...], max_bins: int
+) -> list[list[FloatArray]]:
+    """Same values as :func:`_forward_layers`, looping over the bin end b (O(K P^2) memory)."""
+    p1 = iv.shape[0]
+    n_states = len(pieces)
+    f = [np.full((max_bins, p1, p1), -np.inf) for _ in range(n_states)]  # [k-1, b, a]
+    f[0][0, :, 0] = iv[0, :]
+    for b in range(1, p1):
+        col = iv[:, b][None, :]  # iv[a, b] over a
+        for s in range(n_states):
+            m = _mask_row(rate, pieces[s], b)[None, :, :]  # [1, a, c]
+            v = (f[s][:-1] + m).max(axis=2)  # from k-1 bins ending at a
+            if s > 0:
+                v = np.maximum(v, (f[s - 1][:-1] + m).max(axis=2))
+            f[s][1:, b, :] = col + v
+    return [[f[s][k] for s in range(n_states)] for k in range(max_bins)]
+
+
+def _solve_trend(
+    iv: FloatArray, rate: FloatArray, trend: str | None, max_bins: int
+) -> tuple[float, tuple[int, ...]]:
+    """Best IV and bin starts for one trend; (-inf, ()) when nothing is feasible."""
+    if trend is None:
+        return _solve_unconstrained(iv, max_bins)
+    pieces = _PIECES[trend]
+    p1 = iv.shape[0]
+    n_states = len(pieces)
+    forward = _forward_layers if p1**3 <= CUBE_LIMIT else _forward_by_end
+    layers = forward(iv, rate, pieces, max_bins)
+    best_val, best_k, best_s = -np.inf, 1, 0
+    for k, layer in enumerate(layers, start=1):
+        for s in range(n_states):
+            end = float(layer[s][p1 - 1].max())
+            tol = 1e-12 * max(1.0, abs(best_val)) if np.isfinite(best_val) else 0.0
+            if end > best_val + tol:
+                best_val, best_k, best_s = end, k, s
     if not np.isfinite(best_val):
-        return neg, ()
+        return -np.inf, ()
     # backtrack: recompute the arg-max for the one state on the optimal path
     b, s = p1 - 1, best_s
     a = int(layers[best_k - 1][s][b].argmax())
@@ -182,7 +223,8 @@ def _solve_trend(
     for k in range(best_k, 1, -1):
         prev = layers[k - 2]
         target = layers[k - 1][s][b, a] - iv[a, b]
-        cands = [(src, prev[src][a] + masks[s][b, a]) for src in ([s] if s == 0 else [s, s - 1])]
+        mask = _mask_row(rate, pieces[s], b)[a]
+        cands = [(src, prev[src][a] + mask) for src in ([s] if s == 0 else [s, s - 1])]
         src, vals = max(cands, key=lambda sv: float(sv[1].max()))
         c = int(vals.argmax())
         if abs(float(vals[c]) - target) > 1e-9 * max(1.0, abs(target)):  # pragma: no cover
