@@ -300,3 +300,17 @@ def test_full_report_renders_in_headless_chromium(full: dict[str, Any], tmp_path
     assert probe["shown"] == n_images, probe["widths"]
     assert min(probe["widths"]) > 100
     assert probe["sections"] == len(report.included)
+
+
+@pytest.mark.slow
+def test_portfolio_report_uses_every_open_loan_for_ecl() -> None:
+    from overdue_risk.datasets import make_microloan_portfolio
+
+    pf = make_microloan_portfolio(n_loans=1500, n_months=15, random_state=4)
+    report = build_report(portfolio=pf)
+    perf = pf.performance
+    last = perf[perf["month"] == perf["month"].max()]
+    n_open = int((~last["bucket"].isin(["CO", "PO"])).sum())
+    assert f"{n_open:,} open loans at" in report.html
+    observed = int(pf.applications["bad_observed"].sum())
+    assert f"<p>{observed:,} rows," in report.html  # the data summary: observed loans only

@@ -172,6 +172,8 @@ def _normalise(given: dict[str, Any]) -> dict[str, Any]:
             given["target"] = portfolio.target_name
         if given.get("performance") is None:
             given["performance"] = portfolio.performance
+        if given.get("applications") is None:
+            given["applications"] = portfolio.applications
     for key, what in (("data", "the report data"), ("baseline", "the baseline data")):
         if given.get(key) is not None:
             given[key] = _as_frame(given[key], what)

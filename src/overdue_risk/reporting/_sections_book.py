@@ -118,8 +118,20 @@ def vintage_section(*, performance: pd.DataFrame) -> str:
 
 
 @register_section("ecl", "Expected credit loss (IFRS 9)")
-def ecl_section(*, performance: pd.DataFrame, data: pd.DataFrame, lgd: float = 0.8) -> str:
-    """ECL of the open book from the monthly bucket transition matrix (Markov projection)."""
+def ecl_section(
+    *,
+    performance: pd.DataFrame,
+    data: pd.DataFrame,
+    applications: pd.DataFrame | None = None,
+    lgd: float = 0.8,
+) -> str:
+    """ECL of the open book from the monthly bucket transition matrix (Markov projection).
+
+    Loan terms (``apr``, ``term_months``) come from ``applications`` (every loan) when
+    given, else from ``data``.
+    """
+    if applications is not None:
+        data = applications
     from overdue_risk.ecl import ecl_from_matrix
 
     _check_panel(performance, (*_PANEL_COLUMNS, "dpd", "mob", "balance"))
