@@ -128,7 +128,8 @@ def score_spark(
 
         arrow_schema = None
         for batch in batches:
-            data = {f: batch.column(f).to_numpy(zero_copy_only=False) for f in features}
+            # the runtime reads Arrow columns itself (dictionary-encodes strings once)
+            data = pa.Table.from_batches([batch]).select(list(features))
             out = score_outputs(
                 text, data, pd=has_pd, grade=has_grade, reason_codes=reason_codes, prefix=prefix
             )
