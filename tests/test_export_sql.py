@@ -294,3 +294,20 @@ def test_a_fitted_scorecard_scores_the_same_in_duckdb_and_sqlite():
     ):
         got = run(spec, cols, dialect)
         assert_same_as_kernel(spec, data, got, reason_codes=K, engine=f"{engine} (fitted card)")
+
+
+def test_exports_import_heavy_engines_lazily():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, overdue_risk.runtime\n"
+        "assert 'overdue_risk.export' not in sys.modules\n"
+        "import overdue_risk.export.sql, overdue_risk.export.pmml\n"
+        "import overdue_risk.export.spark, overdue_risk.export.dask\n"
+        "heavy = [m for m in ('pyspark', 'dask', 'duckdb', 'jpmml_evaluator', 'pandas')\n"
+        "         if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
