@@ -5,7 +5,9 @@ kernel computes a cell with a fixed chain of float64 operations,
 
     cell(x) = int(fmin(fmax(x * a + b, lo), hi))
 
-and then ``points = LH[2 * cell + (x >= S[cell])]``. The chain is monotone non-decreasing
+and then ``points = T[cell + (x >= S[cell])]``, where ``T[c]`` holds the points of the
+values of cell ``c`` below its split: the points above the split of cell ``c`` are those
+below the (absent) split of cell ``c + 1``. The chain is monotone non-decreasing
 in ``x`` (each IEEE operation rounds monotonically), so if the cell of split ``s_k`` is
 computed with the *same* chain, every ``x`` in a cell lying below (above) that cell's only
 split is below (above) it exactly: the one comparison with ``S[cell]`` finishes the job
@@ -88,7 +90,10 @@ def _try_grid(splits: FloatArray, n_cells: int, off: int) -> tuple[_Grid, IntArr
 def _compile_numeric(
     feat: NumericFeature, off: int
 ) -> tuple[_Grid | None, FloatArray, FloatArray, int]:
-    """Grid and the cell tables (S, LH interleaved) of one feature; None -> searchsorted."""
+    """Grid and the cell tables (S, T) of one feature; None -> searchsorted.
+
+    Both tables get ``cells + 1`` entries: ``T``'s last entry holds the points above the
+    top cell's split (``S``'s last entry is padding, never indexed)."""
     splits = np.asarray(feat.splits, dtype=np.float64)
     pts = np.asarray(feat.points, dtype=np.float64)
     best: tuple[_Grid, IntArray, int] | None = None
@@ -111,21 +116,19 @@ def _compile_numeric(
     glob = np.arange(off, off + total)
     below = np.searchsorted(cells, glob, side="left")  # splits in lower cells
     inside = np.searchsorted(cells, glob, side="right") - below
-    s_tab = np.full(total, -np.inf)
-    lh = np.empty(2 * total)
-    base_pts = pts[np.minimum(below, pts.size - 1)]
-    lh[0::2] = base_pts
-    lh[1::2] = base_pts
+    s_tab = np.full(total + 1, -np.inf)
     one = inside == 1
-    s_tab[one] = splits[np.minimum(below[one], splits.size - 1)]
-    lh[1::2][one] = pts[np.minimum(below[one] + 1, pts.size - 1)]
-    lh[0] = feat.missing_points  # bottom cell: NaN >= -inf is False -> missing
+    s_tab[:total][one] = splits[np.minimum(below[one], splits.size - 1)]
+    t_tab = np.empty(total + 1)
+    t_tab[:total] = pts[np.minimum(below, pts.size - 1)]  # below the cell's split, if any
+    t_tab[total] = pts[-1]  # above the top cell's split: the last bin
+    t_tab[0] = feat.missing_points  # bottom cell: NaN >= -inf is False -> missing
     hard = inside >= 2
     if hard.any():
         grid.hard = glob[hard]
         grid.table = pts
     grid.codes = list(zip(feat.special_codes, feat.special_points, strict=True))
-    return grid, s_tab, lh, total
+    return grid, s_tab, t_tab, total + 1
 
 
 class _Scratch:
@@ -148,20 +151,20 @@ class CompiledCard:
         self.features = tuple(features)
         self.grids: list[_Grid | None] = []
         s_parts: list[FloatArray] = []
-        lh_parts: list[FloatArray] = []
+        t_parts: list[FloatArray] = []
         off = 0
         for feat in self.features:
             if isinstance(feat, NumericFeature):
-                grid, s_tab, lh, total = _compile_numeric(feat, off)
+                grid, s_tab, t_tab, size = _compile_numeric(feat, off)
                 self.grids.append(grid)
                 if grid is not None:
                     s_parts.append(s_tab)
-                    lh_parts.append(lh)
-                    off += total
+                    t_parts.append(t_tab)
+                    off += size
             else:
                 self.grids.append(None)
         self.s_table = np.concatenate(s_parts) if s_parts else np.empty(0)
-        self.lh_table = np.concatenate(lh_parts) if lh_parts else np.empty(0)
+        self.t_table = np.concatenate(t_parts) if t_parts else np.empty(0)
         self.slot_points = [np.asarray(f.slot_points, dtype=np.float64) for f in self.features]
 
     # ----------------------------------------------------------------- numeric kernel
@@ -188,13 +191,11 @@ class CompiledCard:
         np.copyto(idx, t, casting="unsafe")  # truncation == floor: t >= lo >= 0
         np.take(self.s_table, idx, out=s, mode="clip")
         np.greater_equal(x, s, out=ge)
-        np.add(idx, idx, out=idx)
+        fix = np.isin(idx, grid.hard) if grid.hard is not None else None
         np.add(idx, ge, out=idx, casting="unsafe")
-        np.take(self.lh_table, idx, out=out, mode="clip")
-        if grid.hard is not None:
-            fix = np.isin(idx >> 1, grid.hard)
-            if fix.any():
-                out[fix] = grid.table[np.searchsorted(grid.splits, x[fix], side="right")]
+        np.take(self.t_table, idx, out=out, mode="clip")
+        if fix is not None and fix.any():
+            out[fix] = grid.table[np.searchsorted(grid.splits, x[fix], side="right")]
         for code, pts in grid.codes:
             np.equal(x, code, out=ge)
             if ge.any():
