@@ -6,6 +6,7 @@ jpmml_evaluator drives the Java JPMML-Evaluator; its in-process pyjnius backend 
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import shutil
@@ -29,6 +30,8 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 K = 3
 NS = {"p": PMML_NAMESPACE}
+# pyjnius runs the JVM in-process and starts fastest; py4j (a gateway process) also works
+BACKEND = "pyjnius" if importlib.util.find_spec("jnius") is not None else "py4j"
 
 
 def evaluate(spec: Spec, cols: dict[str, Any], tmp_path: Any, k: int = K) -> dict[str, Any]:
@@ -36,7 +39,7 @@ def evaluate(spec: Spec, cols: dict[str, Any], tmp_path: Any, k: int = K) -> dic
 
     path = tmp_path / f"{spec.name}.pmml"
     to_pmml(spec, path, reason_codes=k)
-    evaluator = jpmml.make_evaluator(str(path), backend="pyjnius").verify()
+    evaluator = jpmml.make_evaluator(str(path), backend=BACKEND).verify()
     frame = pd.DataFrame({f: cols[f] for f in spec.feature_names})
     result = evaluator.evaluateAll(frame)
     return {c: result[c].to_numpy() for c in result.columns if isinstance(c, str)}
