@@ -170,3 +170,9 @@ def test_quiet_no_report_and_bad_arguments(
     assert "n_months must be >= 2" in capsys.readouterr().err
     assert main(["demo", "--n-loans", "500", "--n-months", "12", "--out", str(tmp_path)]) == 2
     assert "out-of-time split needs at least 2" in capsys.readouterr().err
+    assert main(["demo", "--n-loans", "300", "--n-months", "14", "--out", str(tmp_path)]) == 2
+    assert "holds 3 defaults; the demo needs at least 30" in capsys.readouterr().err
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    assert main(["demo", *ARGS, "--quiet", "--out", str(a_file)]) == 2
+    assert "is a file; pass a folder" in capsys.readouterr().err

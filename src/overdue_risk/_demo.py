@@ -64,6 +64,8 @@ N_GRADES, GRADE_FLOOR, GRADE_CAP = 7, 0.01, 0.40
 LGD, FUNDING_RATE, OPERATING_COST = 0.75, 0.10, 0.05
 #: Share of the complete-outcome vintages held out (the latest ones).
 HOLDOUT_SHARE = 1 / 3
+#: Fewest defaults worth binning and fitting a card on, and validating it with.
+MIN_DEV_DEFAULTS, MIN_HOLDOUT_DEFAULTS = 30, 10
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,6 +278,18 @@ def step_split(ctx: DemoContext) -> list[str]:
             "bad_rate": float(frame[target].mean()) if len(frame) else float("nan"),
             "months": f"{months[0]}..{months[-1]}",
         }
+    for name, frame, least in (
+        ("development", dev, MIN_DEV_DEFAULTS),
+        ("hold-out", hold, MIN_HOLDOUT_DEFAULTS),
+    ):
+        n_bad = int(frame[target].sum())
+        if n_bad < least:
+            raise DataError(
+                f"the {name} sample ({len(frame):,} loans) holds {n_bad} defaults; the demo "
+                f"needs at least {least} to fit and validate a scorecard. Simulate more loans "
+                "(--n-loans) or months (--n-months): the defaults, 50,000 loans over 24 "
+                "months, give about 1,100 development defaults."
+            )
     d, h = ctx.results["development"], ctx.results["holdout"]
     return [
         f"development {d['n']:,} loans ({d['months']}, bad {_pct(d['bad_rate'])})",
@@ -284,10 +298,11 @@ def step_split(ctx: DemoContext) -> list[str]:
 
 
 # ----------------------------------------------------------------------- the model
-def _binner() -> Any:
+def _binner(columns: Sequence[str]) -> Any:
+    """The demo's binner for ``columns`` (special codes of those among them)."""
     from overdue_risk.binning import WOEBinner
 
-    return WOEBinner(special_codes=SPECIAL_CODES)
+    return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
 
 
 def step_bin(ctx: DemoContext) -> list[str]:
@@ -295,7 +310,7 @@ def step_bin(ctx: DemoContext) -> list[str]:
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
     features = list(pf.feature_names)
-    binner = _binner().fit(dev[features], dev[pf.target_name])
+    binner = _binner(features).fit(dev[features], dev[pf.target_name])
     ctx.artifacts["binner"] = binner
     iv = sorted(((float(v), str(k)) for k, v in binner.iv_.items()), reverse=True)
     ctx.results["top_iv"] = [(name, value) for value, name in iv[:5]]
@@ -337,7 +352,7 @@ def step_scorecard(ctx: DemoContext) -> list[str]:
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
     selected = ctx.need("selected")
-    card = Scorecard(binner=_binner()).fit(dev[selected], dev[pf.target_name])
+    card = Scorecard(binner=_binner(selected)).fit(dev[selected], dev[pf.target_name])
     ctx.artifacts["scorecard"] = card
     ctx.results["card_features"] = list(card.features_)
     points = card.predict_points(dev[selected])
@@ -352,7 +367,8 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
     Each grade's PD is its default rate on the development sample (long-run average, Basel
     II para. 447). When a small sample makes those rates decrease somewhere over the
-    grades, the scale keeps its nominal geometric PDs instead (and says so).
+    grades, or a grade holds only defaults, the scale keeps its nominal geometric PDs
+    instead (and says so).
     """
     import warnings
 
@@ -373,8 +389,9 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
     for w in caught:  # only the monotonicity warning is handled here
         if not issubclass(w.category, OverdueRiskWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if any(issubclass(w.category, OverdueRiskWarning) for w in caught):
-        scale, note = nominal, "nominal grade PDs (development rates not monotone)"
+    inside = all(0.0 < p < 1.0 for p in scale.pd)  # a grade of only defaults has DR 1
+    if not inside or any(issubclass(w.category, OverdueRiskWarning) for w in caught):
+        scale, note = nominal, "nominal grade PDs (development rates not monotone in (0, 1))"
     ctx.artifacts.update(calibrator=calibrator, master_scale=scale)
     ctx.results["grades"] = {g: float(p) for g, p in zip(scale.grades, scale.pd, strict=True)}
     ctx.results["grade_note"] = note
@@ -1009,6 +1026,12 @@ def run_demo(
     -------
     DemoResult
 
+    Raises
+    ------
+    DataError
+        ``out`` is a file, the book is too small for an out-of-time split or holds too few
+        defaults (every step's library errors pass through).
+
     Examples
     --------
     >>> import tempfile
@@ -1020,6 +1043,8 @@ def run_demo(
     True
     """
     say = progress if progress is not None else (lambda _line: None)
+    if Path(out).exists() and not Path(out).is_dir():
+        raise DataError(f"out {str(out)!r} is a file; pass a folder to write into.")
     ctx = DemoContext(n_loans=n_loans, n_months=n_months, seed=seed, out=Path(out), report=report)
     chosen = list(STEPS if steps is None else steps)
     seconds: dict[str, float] = {}
