@@ -316,8 +316,14 @@ def test_bad_data_raise(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]
 
 
 def test_dict_and_array_inputs(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    import polars as pl
+    import pyarrow as pa
+
     X, _ = data
     head = X.head(5)
+    expected = fitted.predict_points(head)
+    np.testing.assert_array_equal(fitted.predict_points(pl.from_pandas(head)), expected)
+    np.testing.assert_array_equal(fitted.predict_points(pa.Table.from_pandas(head)), expected)
     as_dict = {c: head[c].tolist() for c in head.columns}
     np.testing.assert_array_equal(fitted.predict_points(as_dict), fitted.predict_points(head))
     record = {c: head[c].iloc[0] for c in head.columns}

@@ -67,10 +67,8 @@ class Columns:
         elif hasattr(X, "columns") and hasattr(X, "__getitem__") and not isinstance(X, np.ndarray):
             self.kind = "frame"
             self._X = X
-            raw = list(X.columns)
-            if raw and not isinstance(raw[0], str) and hasattr(raw[0], "name"):
-                raw = [c.name for c in raw]  # pyarrow: columns are arrays, names separate
-                raw = list(X.column_names) if hasattr(X, "column_names") else raw
+            # pyarrow Tables list their columns as arrays; their names are column_names
+            raw = list(X.column_names) if hasattr(X, "column_names") else list(X.columns)
             self._raw = raw
             self.names = [str(c) for c in raw]
             self._index = dict(zip(self.names, raw, strict=True))
