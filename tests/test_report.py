@@ -251,7 +251,15 @@ def test_full_report_has_every_section(full: dict[str, Any]) -> None:
     assert_self_contained(report.html)
     assert len(_images(report.html)) >= 12
     html = report.html
-    for word in ("Jeffreys", "Gains table", "PSI of the score", "Five-tier", "ECL", "IV"):
+    for word in (
+        "Jeffreys",
+        "Gains table",
+        "PSI of the score",
+        "Five-tier",
+        "ECL",
+        "IV",
+        "cut-off",
+    ):
         assert word in html, word
 
 

@@ -277,3 +277,50 @@ def stability_section(
             + table_html(["feature", "CSI", "reading", "bins"], rows, text_columns=(0, 2))
         )
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# strategy: what each cut-off would do
+# --------------------------------------------------------------------------------------
+
+
+@register_section("cutoffs", "Strategy: cut-off analysis")
+def cutoff_section(
+    *,
+    score: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int64],
+    pd: npt.NDArray[np.float64] | None = None,
+    data: pd.DataFrame | None = None,
+    lgd: float = 0.8,
+) -> str:
+    """Approval rate, bad rates and (with PD, APR and amounts) profit by score cut-off."""
+    from overdue_risk.strategy import cutoff_analysis
+
+    kwargs: dict[str, Any] = {"lgd": lgd}
+    have = set(map(str, data.columns)) if data is not None else set()
+    if data is not None and "apr" in have:
+        kwargs["apr"] = data["apr"].to_numpy(dtype=float)
+        if "term_months" in have:
+            kwargs["term_months"] = data["term_months"].to_numpy(dtype=float)
+        if "loan_amount" in have:
+            kwargs["exposure"] = data["loan_amount"].to_numpy(dtype=float)
+    result = cutoff_analysis(score, pd, y, cutoffs=11, **kwargs)
+    approval = np.asarray(result.approval_rate, dtype=np.float64)
+    observed = np.asarray(result.observed_bad_rate, dtype=np.float64)
+    with figure(5.6, 3.8) as (fig, (ax,)):
+        ax.plot(approval, observed, marker="o", color="#243b53", label="observed bad rate")
+        if result.expected_bad_rate is not None:
+            expected = np.asarray(result.expected_bad_rate, dtype=np.float64)
+            ax.plot(approval, expected, marker=".", ls="--", color="#9a6700", label="expected")
+        ax.set_xlabel("approval rate")
+        ax.set_ylabel("bad rate of the approved")
+        ax.set_title("Approval rate against bad rate, by cut-off")
+        ax.legend(fontsize=8)
+        chart = figure_html(fig, "The strategy curve: each point is a score cut-off")
+    note = (
+        f"LGD {lgd:.0%} (an assumption: pass <code>lgd=</code>); profit uses each loan's APR, "
+        "term and amount from the data."
+        if "apr" in kwargs
+        else "No APR in the data: profit is not computed."
+    )
+    return f"<p>{note}</p>{chart}{result._repr_html_()}"
