@@ -95,6 +95,13 @@ class NumericFeature:
         Exact values checked before the splits, and their points.
     max_points : float
         Best points attainable; reason codes measure points lost against it.
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> age = Spec.from_dict(seal(example_spec_dict())).features[0]
+    >>> age.kind, age.splits, age.slot_points
+    ('numeric', (25.0, 40.0, 55.0), (52.0, 65.0, 70.0, 60.0, 45.0, 40.0, 45.0))
     """
 
     name: str
@@ -131,6 +138,13 @@ class CategoricalFeature:
     max_points : float
     lookup : dict
         Canonical string -> slot (bin index, or ``n_bins + 1 + j`` for special code ``j``).
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> purpose = Spec.from_dict(seal(example_spec_dict())).features[1]
+    >>> purpose.lookup["rent"], purpose.unseen_points
+    (2, 35.0)
     """
 
     name: str
@@ -269,7 +283,15 @@ def _parse_categorical(
 
 @dataclass(frozen=True)
 class Calibration:
-    """Points -> PD mapping of a spec (``logistic``, ``isotonic`` or ``binned``)."""
+    """Points -> PD mapping of a spec (``logistic``, ``isotonic`` or ``binned``).
+
+    ``x``/``y`` hold the isotonic knots, or the binned edges and PDs.
+
+    Examples
+    --------
+    >>> parse_calibration({"method": "logistic", "intercept": 4.3, "slope": -0.07})
+    Calibration(method='logistic', intercept=4.3, slope=-0.07, x=(), y=())
+    """
 
     method: Literal["logistic", "isotonic", "binned"]
     intercept: float = 0.0
@@ -323,7 +345,13 @@ def parse_calibration(d: Any) -> Calibration | None:
 
 @dataclass(frozen=True)
 class MasterScale:
-    """Grades of a master scale: grade ``i`` holds ``upper_pd[i-1] < pd <= upper_pd[i]``."""
+    """Grades of a master scale: grade ``i`` holds ``upper_pd[i-1] < pd <= upper_pd[i]``.
+
+    Examples
+    --------
+    >>> parse_master_scale({"grades": ["A", "B"], "upper_pd": [0.05, 1.0], "pd": [0.02, 0.2]})
+    MasterScale(grades=('A', 'B'), upper_pd=(0.05, 1.0), pd=(0.02, 0.2))
+    """
 
     grades: tuple[str, ...]
     upper_pd: tuple[float, ...]

@@ -150,6 +150,14 @@ def reference_points(spec: Spec, data: dict[str, Any]) -> npt.NDArray[np.float64
 
     ``data`` is a dict of 1-D columns. Numeric: ``searchsorted(splits, x, "right")``, then
     NaN/None -> missing, then exact special codes; categorical: canonical string -> dict.
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> spec = Spec.from_dict(seal(example_spec_dict()))
+    >>> reference_points(spec, {"age": [25.0, None], "purpose": [2, "rent"]})
+    array([[65., 35.],
+           [45., 38.]])
     """
     cols = []
     specials: dict[str | None, float]
@@ -189,7 +197,15 @@ def reference_points(spec: Spec, data: dict[str, Any]) -> npt.NDArray[np.float64
 
 
 def reference_score(spec: Spec, data: dict[str, Any]) -> npt.NDArray[np.float64]:
-    """``intercept_points`` plus the reference points, added in spec order (float64)."""
+    """``intercept_points`` plus the reference points, added in spec order (float64).
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> spec = Spec.from_dict(seal(example_spec_dict()))
+    >>> reference_score(spec, {"age": [25.0], "purpose": ["rent"]})
+    array([103.])
+    """
     pts = reference_points(spec, data)
     total = np.full(pts.shape[0], spec.intercept_points)
     for j in range(pts.shape[1]):

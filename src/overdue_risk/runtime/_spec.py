@@ -188,7 +188,14 @@ class Spec:
         return cls.from_dict(doc, verify_checksum=verify_checksum)
 
     def to_dict(self) -> dict[str, Any]:
-        """A deep copy of the spec document (checksum included)."""
+        """A deep copy of the spec document (checksum included).
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> Spec.from_dict(seal(example_spec_dict())).to_dict()["schema_version"]
+        1
+        """
         return copy.deepcopy(self._doc)
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -274,7 +281,14 @@ class Spec:
         return self.pd_from_points(self.score(data))
 
     def pd_from_points(self, points: npt.ArrayLike) -> FloatArray:
-        """Apply the spec's calibration to total points (see docs/spec_format.md)."""
+        """Apply the spec's calibration to total points (see docs/spec_format.md).
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> Spec.from_dict(seal(example_spec_dict())).pd_from_points([60.0, 120.0]).round(3)
+        array([0.525, 0.016])
+        """
         cal = self.calibration
         if cal is None:
             raise SpecError(
@@ -304,7 +318,14 @@ class Spec:
         return self.grade_from_pd(self.predict_pd(data))
 
     def grade_from_pd(self, pd: npt.ArrayLike) -> npt.NDArray[np.str_]:
-        """Grades of PDs: ``grades[searchsorted(upper_pd, pd, side="left")]``."""
+        """Grades of PDs: ``grades[searchsorted(upper_pd, pd, side="left")]``.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> Spec.from_dict(seal(example_spec_dict())).grade_from_pd([0.02, 0.021, 0.9])
+        array(['A', 'B', 'D'], dtype='<U1')
+        """
         ms = self.master_scale
         if ms is None:
             raise SpecError(
