@@ -2,7 +2,7 @@
 
 Peer: optbinning ``BinningProcess`` + ``Scorecard`` with ``LogisticRegression()`` (its
 tutorial's settings), no sign check. Comparable setting of ours: ``sign_check="report"``.
-Both get at most 20 quantile pre-bins, 5% minimum bin share, automatic monotonic trend.
+Both bin from at most 20 CART / Gini-tree pre-bins, 5% minimum share, automatic trend.
 Mean over two stratified 70/30 splits (seeds 0 and 1); benchmarks/bench_scorecard.py runs
 five and also reports our default, sign-checked card.
 """
