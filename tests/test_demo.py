@@ -88,7 +88,9 @@ def test_printed_numbers_are_the_public_api(model_run: _demo.DemoResult) -> None
     assert r["ks"] == ks_statistic(y, -score).statistic
     assert r["psi"] == psi(spec.score(dev), score).statistic
     n, d = scale.grade_counts(spec.predict_pd(hold), y)
-    assert r["backtests"]["Jeffreys"][1] == jeffreys_test(n, d, scale.pd).pvalue
+    jeffreys = jeffreys_test(n, d, scale.pd)
+    assert r["backtests"]["Jeffreys"]["pvalue"] == jeffreys.pvalue
+    assert tuple(r["backtests"]["Jeffreys"]["grades"].values()) == jeffreys.traffic_light()
     assert r["top_iv"][0][1] == max(a["binner"].iv_.values())
     assert r["roll_rates"][0] == ("M0->M1", float(a["roll_rates"].pooled_forward[0]))
     assert r["ecl"]["ecl"] == a["ecl"].total

@@ -136,6 +136,10 @@ def _pct(x: float, digits: int = 1) -> str:
     return "nan" if not np.isfinite(x) else f"{100.0 * x:.{digits}f}%"
 
 
+def _p(pvalue: float) -> str:
+    return f"{pvalue:.3f}" if pvalue >= 0.001 else f"{pvalue:.1e}"
+
+
 def _month(value: Any) -> str:
     return str(value)[:7]
 
@@ -497,9 +501,15 @@ def step_validate(ctx: DemoContext) -> list[str]:
         "binomial": binomial_test(n, d, scale.pd, labels=scale.grades),
         "Hosmer-Lemeshow": hosmer_lemeshow_test(n, d, scale.pd, labels=scale.grades),
     }
-    jeffreys = tests["Jeffreys"]
-    lights = dict(zip(scale.grades, jeffreys.traffic_light(), strict=True))
-    lights["portfolio"] = str(traffic_light(jeffreys.pvalue)[0])
+    verdicts: dict[str, dict[str, Any]] = {}
+    for name, t in tests.items():
+        v: dict[str, Any] = {"statistic": t.statistic, "pvalue": t.pvalue}
+        if t.alternative == "greater":  # one-sided: traffic lights (Tasche 2003)
+            v["portfolio"] = str(traffic_light(t.pvalue)[0])
+            v["grades"] = dict(zip(scale.grades, t.traffic_light(), strict=True))
+        else:  # Hosmer-Lemeshow: all grades jointly, two-sided
+            v["portfolio"] = "rejected at 5%" if t.pvalue < 0.05 else "not rejected at 5%"
+        verdicts[name] = v
     ctx.artifacts["backtests"] = tests
     ctx.results.update(
         gini_dev=g_dev.statistic,
@@ -509,8 +519,7 @@ def step_validate(ctx: DemoContext) -> list[str]:
         psi=stability.statistic,
         psi_verdict=stability.rule_of_thumb,
         psi_critical=stability.critical_value,
-        backtests={k: (t.statistic, t.pvalue) for k, t in tests.items()},
-        traffic_lights=lights,
+        backtests=verdicts,
     )
     return [
         f"Gini {g.statistic:.3f} (development {g_dev.statistic:.3f}), KS {ks.statistic:.3f}, "
@@ -910,18 +919,15 @@ class DemoResult(Result):
                     f"{r['psi']:.4f} ({r['psi_verdict']}; critical value {r['psi_critical']:.4f})",
                 ),
             ]
-            lights = r["traffic_lights"]
-            grades = [g for g in lights if g != "portfolio"]
-            tally = {c: sum(lights[g] == c for g in grades) for c in ("green", "yellow", "red")}
-            for name, (stat, p) in r["backtests"].items():
-                text = f"p = {p:.3f}"
-                if name == "Jeffreys":
-                    text += (
-                        f", portfolio {lights.get('portfolio', '?')}; grades "
-                        f"{tally['green']} green, {tally['yellow']} yellow, {tally['red']} red"
+            for name, v in r["backtests"].items():
+                text = f"{v['portfolio']} (p = {_p(v['pvalue'])})"
+                if "grades" in v:
+                    lights = list(v["grades"].values())
+                    text += "; grades " + ", ".join(
+                        f"{lights.count(c)} {c}" for c in ("green", "yellow", "red")
                     )
-                elif name == "Hosmer-Lemeshow":
-                    text = f"chi2 {stat:.2f}, " + text
+                else:
+                    text += f", chi2 {v['statistic']:.2f} over {len(r['grades'])} grades"
                 rows.append((f"backtest {name}", text))
         if "best_cutoff" in r:
             c, a, b, profit = r["best_cutoff"]
