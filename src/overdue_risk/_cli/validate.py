@@ -14,8 +14,10 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("spec", nargs="?", help="scoring spec (JSON) to validate")
-    parser.add_argument("data", nargs="?", help="validation sample (.csv, .tsv or .parquet)")
+    parser.add_argument("spec", nargs="?", metavar="SPEC", help="scoring spec (JSON) to validate")
+    parser.add_argument(
+        "data", nargs="?", metavar="DATA", help="validation sample (.csv, .tsv or .parquet)"
+    )
     parser.add_argument("--target", help="name of the 0/1 default-flag column")
     parser.add_argument(
         "--baseline", help="development (or last accepted) sample, for PSI/CSI and AUC drift"
