@@ -288,8 +288,10 @@ def test_cli_report_from_files(full: dict[str, Any], tmp_path: Path) -> None:
     out = d / "report.html"
     args = [str(d / "card.json"), str(d / "val.csv"), "--target", "bad"]
     more = ["--baseline", str(d / "dev.parquet"), "--performance", str(d / "perf.parquet")]
-    assert main(["report", *args, *more, "-o", str(out)]) == 0
+    assert main(["report", *args, *more, "-o", str(out), "--lgd", "0.5"]) == 0
     html = out.read_text(encoding="utf-8")
+    assert "LGD 50%" in html
+    assert main(["report", *args, "--lgd", "1.5"]) == 2
     assert_self_contained(html)
     for title in ("Discrimination: ROC, KS and gains", "Vintage curves", "Validation gate"):
         assert title in html

@@ -19,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--performance", help="loan-month panel (.csv, .parquet), for roll rates, vintages, ECL"
     )
     parser.add_argument("--config", help="gate thresholds TOML file")
+    parser.add_argument(
+        "--lgd", type=float, default=0.8, help="loss given default for ECL and profit (0.8)"
+    )
     parser.add_argument("--title", default="Credit risk report", help="page title")
     parser.add_argument(
         "-o", "--output", default="report.html", help="HTML file to write (default: report.html)"
@@ -38,6 +41,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not 0.0 <= args.lgd <= 1.0:
+        print(
+            f"overdue-risk report: error: --lgd must lie in [0, 1]; got {args.lgd}", file=sys.stderr
+        )
+        return 2
     report = build_report(
         args.output,
         spec=args.spec,
@@ -47,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         performance=args.performance,
         thresholds=args.config,
         title=args.title,
+        lgd=args.lgd,
     )
     print(f"wrote {report.path} ({len(report.html) / 1e6:.1f} MB, self-contained)")
     print("sections: " + ", ".join(report.included))
