@@ -103,7 +103,7 @@ def test_report_and_gate_files(demo_run: Run) -> None:
     assert "<script" not in html
     assert "http://" not in html
     assert "https://" not in html
-    for title in ("Validation gate verdict", "Expected credit loss", "Strategy: cut-offs"):
+    for title in ("Validation gate verdict", "Expected credit loss", "Strategy: decision table"):
         assert title in html
     gate = json.loads((demo_run.folder / "gate.json").read_text())
     assert gate["spec_name"] == "microloan_application_demo"

@@ -780,14 +780,25 @@ def _extra_sections(ctx: DemoContext) -> list[Any]:
             "(declined or referred)",
         )
         return (
-            "<p>Cut-off analysis on the hold-out with the calibrated PDs (LGD "
-            f"{LGD:.0%}, funding {FUNDING_RATE:.0%}, operating cost {OPERATING_COST:.0%}):</p>"
-            + str(cutoffs._repr_html_())
-            + decided
+            "<p>An example decision table applied to the hold-out, with the grades and PDs "
+            "of the exported spec.</p>" + decided
         )
 
-    sections = [s if s.key != "ecl" else Section("ecl", s.title, ecl_book) for s in SECTIONS]
-    return [*sections, Section("strategy", "Strategy: cut-offs and decisions", strategy)]
+    def cutoff_table() -> str:
+        return (
+            "<p>Cut-off analysis on the hold-out with the calibrated PDs (LGD "
+            f"{LGD:.0%}, funding {FUNDING_RATE:.0%}, operating cost {OPERATING_COST:.0%} a "
+            "year; each loan's APR, term and amount): the numbers of the demo's summary.</p>"
+            + str(cutoffs._repr_html_())
+        )
+
+    # the demo's own ECL (whole open book, not only the hold-out loans) and cut-off table
+    # (with the cost assumptions of its summary) replace the generic sections of that name
+    own = {"ecl": ecl_book, "cutoffs": cutoff_table}
+    sections = [Section(s.key, s.title, own[s.key]) if s.key in own else s for s in SECTIONS]
+    decision = Section("decisions", "Strategy: decision table", strategy)
+    at = next((i + 1 for i, s in enumerate(sections) if s.key == "cutoffs"), len(sections))
+    return [*sections[:at], decision, *sections[at:]]
 
 
 def step_report(ctx: DemoContext) -> list[str]:
