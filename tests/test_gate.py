@@ -297,32 +297,64 @@ def test_calibration_without_master_scale_is_skipped(rng: np.random.Generator) -
 
 
 def test_stability_psi_and_csi(rng: np.random.Generator) -> None:
+    from overdue_risk.metrics import psi_from_counts
+
     th = load_thresholds()
     n = 5000
-    base_age = rng.integers(18, 70, n).astype(float)
+    labels = ("young", "middle", "older", "Missing", "Unseen")
+    base_slots = rng.choice(3, n, p=[0.3, 0.4, 0.3]).astype(np.intp)
     base = GateInputs(
         y=np.zeros(n, dtype=np.int64),
         score=rng.normal(600, 40, n),
         baseline_score=rng.normal(600, 40, n),
-        features={"age": rng.integers(18, 70, n).astype(float)},
-        baseline_features={"age": base_age},
-        feature_edges={"age": (25.0, 35.0, 50.0)},
+        feature_slots={"age": rng.choice(3, n, p=[0.3, 0.4, 0.3]).astype(np.intp)},
+        baseline_feature_slots={"age": base_slots},
+        slot_labels={"age": labels},
     )
     res = check_stability(base, th)
     assert _by_status(res) == {"psi score": "pass", "csi age": "pass"}
-    assert res[1].message.endswith("over 4 bins")  # the card's own bins (3 splits)
+    assert res[1].message.endswith("over 3 card bins")  # empty Missing / Unseen slots dropped
+    older_slots = rng.choice(4, n, p=[0.1, 0.3, 0.5, 0.1]).astype(np.intp)  # and missing ages
     older = GateInputs(
         y=base.y,
         score=rng.normal(640, 40, n),
         baseline_score=base.baseline_score,
-        features={"age": base_age + 15.0},
-        baseline_features={"age": base_age},
-        feature_edges={"age": (25.0, 35.0, 50.0)},
+        feature_slots={"age": older_slots},
+        baseline_feature_slots={"age": base_slots},
+        slot_labels={"age": labels},
     )
-    assert _by_status(check_stability(older, th)) == {"psi score": "fail", "csi age": "fail"}
+    res = check_stability(older, th)
+    assert _by_status(res) == {"psi score": "fail", "csi age": "fail"}
+    ref = psi_from_counts(
+        np.bincount(base_slots, minlength=4), np.bincount(older_slots, minlength=4)
+    )
+    assert res[1].value == pytest.approx(ref.statistic)
     assert _by_status(check_stability(GateInputs(y=base.y, score=base.score), th)) == {
         "psi score": "skip"
     }
+
+
+def test_card_slots_follow_the_spec_layout() -> None:
+    """Slots [bins, missing, specials, unseen] as in docs/spec_format.md."""
+    from overdue_risk.gate import card_slots, slot_labels
+    from overdue_risk.runtime import Spec, example_spec_dict, seal
+
+    spec = Spec.from_dict(seal(example_spec_dict()))
+    frame = pd.DataFrame(
+        {
+            "age": [18.0, 25.0, 39.9, 55.0, -1.0, np.nan, float("inf")],
+            "purpose": ["cash", "travel", "education", "medical", None, "yacht", "rent"],
+        }
+    )
+    slots = card_slots(spec, frame)
+    assert slots["age"].tolist() == [0, 1, 1, 3, 5, 4, 3]
+    assert slots["purpose"].tolist() == [0, 0, 1, 2, 3, 4, 2]
+    labels = slot_labels(spec)
+    assert labels["purpose"] == ("cash, travel", "education", "medical, rent", "Missing", "Unseen")
+    # the slots reproduce the runtime's points, feature by feature
+    points = spec.feature_points(frame.iloc[:6])
+    for j, feat in enumerate(spec.features):
+        np.testing.assert_allclose(np.asarray(feat.slot_points)[slots[feat.name][:6]], points[:, j])
 
 
 # --------------------------------------------------------------------------------------

@@ -9,14 +9,23 @@ metrics is ``-score``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from overdue_risk.gate import CheckFunction, CheckResult, GateInputs, Status
 
-__all__ = ["CHECKS", "check_calibration", "check_discrimination", "check_stability"]
+if TYPE_CHECKING:  # pragma: no cover
+    from overdue_risk.metrics import PSIResult
+
+__all__ = [
+    "CHECKS",
+    "check_calibration",
+    "check_discrimination",
+    "check_stability",
+    "csi_on_card_bins",
+]
 
 Thresholds = Mapping[str, Mapping[str, Any]]
 
@@ -288,7 +297,7 @@ def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckRes
     >>> [(c.name, c.status) for c in check_stability(inputs, load_thresholds())]
     [('psi score', 'fail')]
     """
-    from overdue_risk.metrics import csi, psi
+    from overdue_risk.metrics import psi
 
     th = thresholds["stability"]
     if inputs.baseline_score is None:
@@ -315,15 +324,11 @@ def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckRes
             {"pvalue": p.pvalue, "critical_value": p.critical_value},
         )
     ]
-    names = [n for n in inputs.features if n in inputs.baseline_features]
-    if not names:
-        return out
-    result = csi(
-        {n: inputs.baseline_features[n] for n in names},
-        {n: inputs.features[n] for n in names},
-        bins={n: list(e) for n, e in inputs.feature_edges.items() if n in names},
-    )
-    for name, r in zip(result.names, result.results, strict=True):
+    for name, slots in inputs.feature_slots.items():
+        base = inputs.baseline_feature_slots.get(name)
+        if base is None:
+            continue
+        r = csi_on_card_bins(base, slots, inputs.slot_labels.get(name), name)
         out.append(
             CheckResult(
                 "stability",
@@ -331,11 +336,39 @@ def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckRes
                 _at_most(r.statistic, th["max_csi"], th["warn_csi"]),
                 r.statistic,
                 f"<= {th['max_csi']:.2f}",
-                f"CSI {r.statistic:.4f} ({r.rule_of_thumb}) over {len(r.labels)} bins",
+                f"CSI {r.statistic:.4f} ({r.rule_of_thumb}) over {len(r.labels)} card bins",
                 {"pvalue": r.pvalue},
             )
         )
     return out
+
+
+def csi_on_card_bins(
+    baseline_slots: npt.NDArray[np.intp],
+    slots: npt.NDArray[np.intp],
+    labels: tuple[str, ...] | None,
+    name: str,
+) -> PSIResult:
+    """CSI of one feature from the card-bin slots of the baseline and current samples.
+
+    Slots empty in both samples (e.g. an unused special code) are dropped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = csi_on_card_bins(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 2]), None, "x")
+    >>> round(r.statistic, 4)
+    0.3466
+    """
+    from overdue_risk.metrics import psi_from_counts
+
+    k = max(int(slots.max(initial=0)), int(baseline_slots.max(initial=0))) + 1
+    k = max(k, len(labels) if labels else 0)
+    expected = np.bincount(baseline_slots, minlength=k).astype(np.float64)
+    actual = np.bincount(slots, minlength=k).astype(np.float64)
+    used = (expected + actual) > 0
+    kept = [labels[i] for i in np.flatnonzero(used)] if labels else None
+    return psi_from_counts(expected[used], actual[used], labels=kept, name=name)
 
 
 #: The checks :func:`overdue_risk.gate.validate` runs, in order.

@@ -54,10 +54,12 @@ __all__ = [
     "GateInputs",
     "GateResult",
     "build_inputs",
+    "card_slots",
     "default_thresholds_toml",
     "load_thresholds",
     "read_table",
     "registered_checks",
+    "slot_labels",
     "validate",
 ]
 
@@ -444,11 +446,12 @@ class GateInputs:
         Master-scale grade, when the spec carries a master scale.
     grade_pd : dict or None
         Grade -> the master scale's PD of that grade, in master-scale order.
-    features : dict
-        Feature name -> raw values of the validation sample, for CSI.
-    feature_edges : dict
-        Numeric feature name -> the card's own bin edges (``splits``), for CSI.
-    baseline_y, baseline_score, baseline_features
+    feature_slots : dict
+        Feature name -> the card's bin of each row, in the spec's slot layout
+        ``[bins..., missing, specials..., unseen]``, for CSI.
+    slot_labels : dict
+        Feature name -> a label per slot.
+    baseline_y, baseline_score, baseline_feature_slots
         The same for the baseline sample (``None`` / empty without one; ``baseline_y`` is
         ``None`` also when the baseline lacks the target column).
 
@@ -465,11 +468,11 @@ class GateInputs:
     pd: npt.NDArray[np.float64] | None = None
     grade: npt.NDArray[np.object_] | None = None
     grade_pd: Mapping[str, float] | None = None
-    features: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)
-    feature_edges: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    feature_slots: Mapping[str, npt.NDArray[np.intp]] = field(default_factory=dict)
+    slot_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     baseline_y: npt.NDArray[np.int64] | None = None
     baseline_score: npt.NDArray[np.float64] | None = None
-    baseline_features: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)
+    baseline_feature_slots: Mapping[str, npt.NDArray[np.intp]] = field(default_factory=dict)
 
     @property
     def has_baseline(self) -> bool:
@@ -591,11 +594,6 @@ def build_inputs(
     names = list(sp.feature_names)
     check_columns(map(str, frame.columns), names, what="the validation data")
     doc = sp.to_dict()
-    edges = {
-        str(f["name"]): tuple(float(v) for v in f["splits"])
-        for f in doc.get("features", [])
-        if f.get("kind") == "numeric"
-    }
     pd_, grade, grade_pd = _calibration_outputs(sp, doc, frame)
     kwargs: dict[str, Any] = {}
     n_base: int | None = None
@@ -604,7 +602,7 @@ def build_inputs(
         check_columns(map(str, bframe.columns), names, what="the baseline data")
         n_base = len(bframe)
         kwargs["baseline_score"] = np.asarray(sp.score(bframe), dtype=np.float64)
-        kwargs["baseline_features"] = {n: bframe[n].to_numpy() for n in names}
+        kwargs["baseline_feature_slots"] = card_slots(sp, bframe)
         if target in bframe.columns:
             kwargs["baseline_y"] = _target(bframe, target, "the baseline data")
     inputs = GateInputs(
@@ -613,8 +611,8 @@ def build_inputs(
         pd=pd_,
         grade=grade,
         grade_pd=grade_pd,
-        features={n: frame[n].to_numpy() for n in names},
-        feature_edges=edges,
+        feature_slots=card_slots(sp, frame),
+        slot_labels=slot_labels(sp),
         **kwargs,
     )
     return inputs, sp, len(frame), n_base
@@ -632,6 +630,73 @@ def _calibration_outputs(
     grade = np.asarray(sp.grade(frame), dtype=object)
     grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
     return pd_, grade, grade_pd
+
+
+def card_slots(spec: Spec, frame: pd.DataFrame) -> dict[str, npt.NDArray[np.intp]]:
+    """The card's bin of every row for every feature, in the spec's slot layout.
+
+    Slots are ``[regular bins..., missing, special codes..., unseen]`` as in
+    docs/spec_format.md: numeric ``searchsorted(splits, x, "right")`` after the special
+    codes; categorical through the canonical category strings; missing values under the
+    library's one missing-value policy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> spec = Spec.from_dict(seal(example_spec_dict()))
+    >>> frame = pd.DataFrame({"age": [20, 30, None], "purpose": ["rent", "yacht", None]})
+    >>> {k: v.tolist() for k, v in card_slots(spec, frame).items()}
+    {'age': [0, 1, 4], 'purpose': [2, 4, 3]}
+    """
+    import pandas as pd
+
+    from overdue_risk._missing import canonical_category
+
+    out: dict[str, npt.NDArray[np.intp]] = {}
+    for feat in spec.features:
+        col = frame[feat.name]
+        n_bins = len(feat.points)
+        if feat.kind == "numeric":
+            x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            slots = np.searchsorted(np.asarray(feat.splits), x, side="right").astype(np.intp)
+            for j, code in enumerate(feat.special_codes):
+                slots[x == code] = n_bins + 1 + j
+            slots[np.isnan(x)] = n_bins
+        else:
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
+            unseen = n_bins + 1 + len(feat.special_codes)
+            table = np.array(
+                [feat.lookup.get(str(canonical_category(u)), unseen) for u in uniques] + [n_bins],
+                dtype=np.intp,
+            )
+            slots = table[codes]  # code -1 (missing) takes the last entry: the missing slot
+        out[feat.name] = slots
+    return out
+
+
+def slot_labels(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """A label per slot of every feature (bins, Missing, Special codes, Unseen).
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> slot_labels(Spec.from_dict(seal(example_spec_dict())))["age"]
+    ('(-inf, 25)', '[25, 40)', '[40, 55)', '[55, inf)', 'Missing', 'Special -1', 'Unseen')
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for feat in spec.features:
+        if feat.kind == "numeric":
+            edges = ["-inf", *(f"{v:g}" for v in feat.splits), "inf"]
+            bins = [
+                f"{'(' if i == 0 else '['}{edges[i]}, {edges[i + 1]})"
+                for i in range(len(edges) - 1)
+            ]
+        else:
+            bins = [", ".join(c)[:40] for c in feat.categories]
+        specials = [f"Special {c:g}" for c in feat.special_codes]
+        out[feat.name] = (*bins, "Missing", *specials, "Unseen")
+    return out
 
 
 def validate(

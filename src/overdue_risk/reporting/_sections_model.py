@@ -246,7 +246,7 @@ def stability_section(
     baseline: pd.DataFrame | None = None,
 ) -> str:
     """PSI of the score against the baseline, and CSI of each feature on the card's bins."""
-    from overdue_risk.metrics import csi, psi
+    from overdue_risk.metrics import psi
     from overdue_risk.plotting import plot_psi, plot_score_distribution
 
     p = psi(baseline_score, score, bins=10, name="score")
@@ -263,14 +263,14 @@ def stability_section(
         _grid(*charts),
     ]
     if spec is not None and data is not None and baseline is not None:
-        doc = spec.to_dict()
-        names = [f["name"] for f in doc["features"] if f["name"] in baseline.columns]
-        edges = {f["name"]: list(f["splits"]) for f in doc["features"] if f["kind"] == "numeric"}
-        result = csi(baseline[names], data[names], columns=names, bins=edges)
-        rows = [
-            [n, r.statistic, r.rule_of_thumb, len(r.labels)]
-            for n, r in zip(result.names, result.results, strict=True)
-        ]
+        from overdue_risk._gate_checks import csi_on_card_bins
+        from overdue_risk.gate import card_slots, slot_labels
+
+        now, then, labels = card_slots(spec, data), card_slots(spec, baseline), slot_labels(spec)
+        rows = []
+        for name in now:
+            r = csi_on_card_bins(then[name], now[name], labels[name], name)
+            rows.append([name, r.statistic, r.rule_of_thumb, len(r.labels)])
         rows.sort(key=lambda r: -float(r[1]))  # type: ignore[arg-type]
         parts.append(
             "<h3>Characteristic stability (CSI), on the card's bins</h3>"
