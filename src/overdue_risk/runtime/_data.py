@@ -29,7 +29,12 @@ def _show(values: Sequence[Any], limit: int = 5) -> str:
     return f"[{shown}{more}]"
 
 
+_PLAIN_SCALARS = frozenset({float, int, str, bool, type(None), np.float64, np.int64})
+
+
 def _is_scalar(value: Any) -> bool:
+    if type(value) in _PLAIN_SCALARS:  # the common case of one record, checked first
+        return True
     if isinstance(value, str | bytes):
         return True
     if isinstance(value, np.ndarray):

@@ -292,7 +292,17 @@ class CompiledCard:
         return result
 
 
+_FAST_NUMBERS = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+
+
 def _record_numeric(feat: NumericFeature, value: Any) -> float:
+    if type(value) in _FAST_NUMBERS:  # fast path: plain numbers
+        x = float(value)
+        if x != x:
+            return feat.missing_points
+        if feat.special_codes and x in feat.special_codes:
+            return feat.special_points[feat.special_codes.index(x)]
+        return feat.points[bisect.bisect_right(feat.splits, x)]
     if is_missing_scalar(value):
         return feat.missing_points
     if isinstance(value, str):
