@@ -195,7 +195,7 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
                 "skip",
                 None,
                 rule,
-                "the spec has no calibration and master scale",
+                "the spec has no master scale (Scorecard.to_spec(master_scale=...))",
             )
         )
     else:
