@@ -11,6 +11,7 @@ optbinning best of 2):
   the same splits and points, so both score the same card (agreement is checked). Timed:
   one ``np.nansum(X, axis=0)`` pass over the float64 matrix (the floor named by the issue;
   it copies the matrix to replace NaN) and one plain ``np.sum`` pass, ``spec.score`` on
+  the DataFrame optbinning scores (the like-for-like speed-up),
   the 2-D matrix and on a dict of columns, ``spec.reason_codes(k=4)``, and
   ``optbinning.Scorecard.score`` on the DataFrame.
 - ``numeric100``: a 100-feature card (same generator); ours against the floor.
@@ -19,6 +20,10 @@ optbinning best of 2):
   equality pass over every object column.
 - ``single_row``: one applicant given as a dict (ours) or a one-row DataFrame (optbinning).
 
+With ``--stream-gb G`` it also writes a CSV of about G GB (30 numeric features, one
+categorical, an id) into a temporary directory, scores it with ``overdue-risk score``
+under ``/usr/bin/time -v`` and reports the peak resident memory, then deletes the file.
+
 Writes ``benchmarks/results/runtime.json``.
 """
 
@@ -26,6 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -184,15 +194,18 @@ def case_numeric(n: int, p: int, n_fit: int, repeat: int, peer: bool) -> dict[st
             "sum": lambda: np.sum(x, axis=0),
             "matrix": lambda: spec.score(x),
             "cols": lambda: spec.score(cols),
+            "frame": lambda: spec.score(frame),
         },
         repeat,
     )
     t_floor, t_matrix, t_cols = times["floor"], times["matrix"], times["cols"]
+    t_frame = times["frame"]
     out.update(floor_sum_s=times["sum"], ratio_matrix_vs_sum=t_matrix / times["sum"])
     out.update(
         floor_nansum_s=t_floor,
         ours_matrix_s=t_matrix,
         ours_columns_s=t_cols,
+        ours_frame_s=t_frame,
         ours_rows_per_s=n / t_matrix,
         ratio_matrix_vs_nansum=t_matrix / t_floor,
         ratio_columns_vs_nansum=t_cols / t_floor,
@@ -205,7 +218,8 @@ def case_numeric(n: int, p: int, n_fit: int, repeat: int, peer: bool) -> dict[st
             ratio_reason_codes_vs_nansum=t_rc / t_floor,
             optbinning_s=t_peer,
             optbinning_rows_per_s=n / t_peer,
-            speedup_vs_optbinning=t_peer / t_matrix,
+            speedup_vs_optbinning=t_peer / t_frame,  # both score the same DataFrame
+            speedup_matrix_vs_optbinning=t_peer / t_matrix,
             ratio_optbinning_vs_nansum=t_peer / t_floor,
         )
         out["single_row"] = single_row(spec, card, frame)
@@ -271,10 +285,94 @@ def case_categorical(n: int, p: int, n_fit: int, repeat: int) -> dict[str, Any]:
     }
 
 
+def case_streaming(gigabytes: float, block_mb: int) -> dict[str, Any]:
+    """Peak RSS of ``overdue-risk score`` on a generated CSV of ``gigabytes`` GB."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path, spec_path = os.path.join(tmp, "book.csv"), os.path.join(tmp, "card.json")
+        x, _ = numeric_data(20_000, 30, seed=1)
+        spec = random_spec(x, seed=1)
+        doc = spec.to_dict()
+        example = example_spec_dict()  # its calibration and master scale, for --grade
+        doc.update(calibration=example["calibration"], master_scale=example["master_scale"])
+        doc["features"].append(
+            {
+                "name": "purpose",
+                "kind": "categorical",
+                "missing_points": 10,
+                "categories": [["cash", "travel"], ["education"], ["medical", "rent"]],
+                "points": [14, 30, 22],
+                "unseen_points": 10,
+            }
+        )
+        with open(spec_path, "w", encoding="utf-8") as fh:
+            fh.write(Spec.from_dict(seal(doc)).to_json())
+        cats = np.array(["cash", "travel", "education", "medical", "rent", "yacht"], dtype=object)
+        rows, chunk = 0, 200_000
+        with open(csv_path, "wb") as fh:
+            while rows == 0 or fh.tell() < gigabytes * 1e9:
+                block, _ = numeric_data(chunk, 30, seed=rows + 7)
+                cols: dict[str, Any] = {"loan_id": np.arange(rows, rows + chunk)}
+                cols.update({f"f{j:03d}": np.round(block[:, j], 4) for j in range(30)})
+                cols["purpose"] = cats[rng.integers(0, 6, chunk)]
+                options = pcsv.WriteOptions(include_header=rows == 0)
+                pcsv.write_csv(pa.RecordBatch.from_pydict(cols), fh, write_options=options)
+                rows += chunk
+        size = os.path.getsize(csv_path)
+        cmd = [
+            "/usr/bin/time",
+            "-v",
+            sys.executable,
+            "-m",
+            "overdue_risk.cli",
+            "score",
+            spec_path,
+            csv_path,
+            "--out",
+            os.path.join(tmp, "scored.parquet"),
+            "--id-column",
+            "loan_id",
+            "--grade",
+            "--reason-codes",
+            "4",
+            "--no-progress",
+            "--block-mb",
+            str(block_mb),
+        ]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"streaming run failed: {proc.stderr[-2000:]}")
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    ok = f"rows read {rows:,}, rows written {rows:,}: OK" in proc.stderr
+    return {
+        "name": "streaming",
+        "csv_bytes": size,
+        "n_rows": rows,
+        "block_mb": block_mb,
+        "peak_rss_mb": int(rss.group(1)) / 1024 if rss else None,
+        "row_count_ok": ok,
+        "seconds": elapsed,
+        "rows_per_s": rows / elapsed,
+        "ratio_peak_rss_vs_file_size": (int(rss.group(1)) * 1024 / size) if rss else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smallest size (smoke test)")
     parser.add_argument("--out", default=str(HERE / "results" / "runtime.json"))
+    parser.add_argument(
+        "--stream-gb",
+        type=float,
+        default=0.0,
+        help="also measure overdue-risk score's peak memory on a CSV this big",
+    )
+    parser.add_argument("--block-mb", type=int, default=4, help="--block-mb of that run")
     args = parser.parse_args()
     if args.quick:
         n, p_main, p_big, p_cat, n_fit, repeat = 20_000, 5, 10, 3, 20_000, 2
@@ -286,9 +384,19 @@ def main() -> None:
         case_categorical(n, p_cat, n_fit, repeat),
     ]
     results.append(results[0].pop("single_row"))
+    if args.stream_gb > 0:
+        results.append(case_streaming(args.stream_gb, args.block_mb))
     print("x floor: our time / one np.nansum pass (numeric) or one equality pass (categorical)")
     print(f"{'case':<16}{'rows/s':>14}{'x floor':>10}{'x faster than optbinning':>27}")
     for r in results:
+        if r["name"] == "streaming":
+            print(
+                f"streaming: {r['csv_bytes'] / 1e9:.2f} GB CSV, {r['n_rows']:,} rows, "
+                f"--block-mb {r['block_mb']}: peak RSS {r['peak_rss_mb']:.0f} MB, "
+                f"row count {'OK' if r['row_count_ok'] else 'MISMATCH'}, "
+                f"{r['rows_per_s']:,.0f} rows/s"
+            )
+            continue
         if r["name"] == "single_row":
             print(
                 f"{'single_row':<16}{r['ours_us']:>11.1f} us{'':>10}"
@@ -296,7 +404,7 @@ def main() -> None:
             )
             continue
         floor = r.get("ratio_matrix_vs_nansum", r.get("ratio_vs_equality_pass"))
-        speed = r.get("speedup_vs_optbinning")
+        speed = r.get("speedup_matrix_vs_optbinning", r.get("speedup_vs_optbinning"))
         print(
             f"{r['name']:<16}{r['ours_rows_per_s']:>14,.0f}{floor:>10.2f}"
             f"{'' if speed is None else f'{speed:.1f}':>27}"
@@ -304,6 +412,11 @@ def main() -> None:
         if "ratio_columns_vs_nansum" in r:
             print(f"{'  (columns)':<16}{'':>14}{r['ratio_columns_vs_nansum']:>10.2f}")
             print(f"{'  (vs np.sum)':<16}{'':>14}{r['ratio_matrix_vs_sum']:>10.2f}")
+        if "speedup_matrix_vs_optbinning" in r:
+            print(
+                f"{'  (DataFrame)':<16}{'':>14}{r['ours_frame_s'] / r['floor_nansum_s']:>10.2f}"
+                f"{r['speedup_vs_optbinning']:>27.1f}"
+            )
         if "ratio_object_arrays_vs_equality_pass" in r:
             print(
                 f"{'  (object arrays)':<16}{'':>14}"
