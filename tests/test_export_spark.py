@@ -55,6 +55,7 @@ def spark():
         .appName("overdue_risk-export-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.adaptive.enabled", "false")  # tiny data: skip re-planning
         .config("spark.default.parallelism", "2")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         # several Arrow batches per partition, so batch boundaries are exercised
