@@ -179,6 +179,17 @@ def test_prebin_counts_spark_quantile_splits(spark, rng):
     np.testing.assert_array_equal(t.nonevent, want.nonevent)
 
 
+def test_count_tables_take_column_names_literally(spark):
+    # dots and spaces in names are not struct paths
+    df = spark.createDataFrame(
+        [(1.5, "a", 1), (3.0, "b", 0), (None, "a", 0)],
+        "`age.years` double, `the purpose` string, `is bad` long",
+    )
+    tables = prebin_counts_spark(df, "is bad", splits={"age.years": [2.0]})
+    assert tables["age.years"].event.tolist() == [1.0, 0.0, 0.0]
+    assert tables["the purpose"].categories == ("a", "b")
+
+
 def test_prebin_counts_spark_refuses_a_non_binary_target(spark):
     df = spark.createDataFrame([(1.0, 2), (2.0, 0)], "x double, bad long")
     with pytest.raises(DataError, match="bad"):

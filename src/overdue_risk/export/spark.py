@@ -64,6 +64,13 @@ def _check_columns(df: Any, columns: Sequence[str], what: str) -> None:
         )
 
 
+def _col(name: str) -> Any:
+    """A column by its exact name (backtick-quoted: dots and spaces are not paths)."""
+    from pyspark.sql import functions as F
+
+    return F.col(quote_identifier(name, "spark"))
+
+
 def _outputs(view: Any, pd: bool, grade: bool) -> tuple[bool, bool]:
     has_pd = pd and view.calibration is not None
     has_grade = grade and has_pd and view.master_scale is not None
@@ -234,7 +241,7 @@ def _numeric_splits(
     probs = [i / n_prebins for i in range(1, n_prebins)]
     aggs = []
     for c in columns:
-        x = F.col(c).cast("double")
+        x = _col(c).cast("double")
         valid = x.isNotNull() & ~F.isnan(x)
         for code in specials.get(c, ()):
             valid = valid & (x != F.lit(code))
@@ -292,7 +299,7 @@ def prebin_counts_spark(
     specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     numeric = [c for c in names if _is_numeric(dtypes[c])]
-    y = F.col(target).cast("double")
+    y = _col(target).cast("double")
     bad = df.where(y.isNull() | F.isnan(y) | ~y.isin(0.0, 1.0)).limit(1).collect()
     if bad:
         raise DataError(
@@ -309,8 +316,8 @@ def prebin_counts_spark(
         if c in numeric:
             keys.append(F.expr(_slot_expression(c, cuts[c], specials.get(c, ()))).cast("string"))
         else:
-            keys.append(F.col(c).cast("string"))
-    w = F.col(weight).cast("double") if weight else F.lit(1.0)
+            keys.append(_col(c).cast("string"))
+    w = _col(weight).cast("double") if weight else F.lit(1.0)
     stacked = df.select(
         F.array(*[F.struct(F.lit(i).alias("f"), k.alias("k")) for i, k in enumerate(keys)]).alias(
             "cells"
@@ -409,7 +416,7 @@ def _period_column(df: Any, time_col: str) -> Any:
     from pyspark.sql.types import DateType, IntegralType, TimestampNTZType, TimestampType
 
     dtype = df.schema[time_col].dataType
-    col = F.col(time_col)
+    col = _col(time_col)
     if isinstance(dtype, DateType | TimestampType | TimestampNTZType):
         return (F.year(col) - 1970) * 12 + F.month(col) - 1
     if isinstance(dtype, IntegralType):
@@ -466,9 +473,9 @@ def transition_counts_spark(
     if int(step) != step or step < 1:
         raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
     base = df.select(
-        F.col(id_col).alias("id"),
+        _col(id_col).alias("id"),
         _period_column(df, time_col).alias("t"),
-        F.col(state_col).cast("string").alias("s"),
+        _col(state_col).cast("string").alias("s"),
     )
     later = base.select("id", (F.col("t") - int(step)).alias("t"), F.col("s").alias("s2"))
     exact = base.join(later, ["id", "t"]).select("s", "s2")
