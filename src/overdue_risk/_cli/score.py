@@ -287,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
         f"rows read {rows_in:,}, rows written {sink.rows:,}"
         f"{'' if not source.is_parquet else f', rows in file {expected:,}'}: "
         f"{'OK' if ok else 'MISMATCH'} ({rows_in / max(elapsed, 1e-9):,.0f} rows/s) -> {out_path}",
-        file=sys.stderr if ok else sys.stdout,
+        file=sys.stderr,
     )
     return 0 if ok else 1
 
