@@ -200,6 +200,14 @@ def markdown_table(
     return "\n".join(lines) + "\n"
 
 
+def _short(text: str, width: int) -> str:
+    """Ellipsis in the middle: the start names the area, the end tells cases apart."""
+    if len(text) <= width:
+        return text
+    head = width // 2 - 2
+    return text[:head] + "..." + text[-(width - head - 3) :]
+
+
 def plot_ratios(ratios: Sequence[Ratio], path: Path) -> bool:
     """Horizontal bar chart of the ratios (log scale, a line at 1); False when none."""
     if not ratios:
@@ -211,9 +219,9 @@ def plot_ratios(ratios: Sequence[Ratio], path: Path) -> bool:
 
     positive = [r for r in ratios if r.value > 0]
     height = max(2.5, 0.28 * len(positive) + 1.2)
-    fig = Figure(figsize=(9, height), layout="constrained")
+    fig = Figure(figsize=(11, height), layout="constrained")
     ax = fig.add_subplot()
-    labels = [f"{r.area}: {r.label} [{r.metric}]" for r in positive]
+    labels = [_short(f"{r.area}: {r.label}", 58) + f" [{r.metric}]" for r in positive]
     y = range(len(positive))
     ax.barh(list(y), [r.value for r in positive], color="#486581")
     ax.set_yticks(list(y), labels, fontsize=7)
@@ -221,7 +229,7 @@ def plot_ratios(ratios: Sequence[Ratio], path: Path) -> bool:
     ax.set_xscale("log")
     ax.axvline(1.0, color="#b42318", lw=1)
     ax.set_xlabel("ratio (log scale; see each benchmark for its direction)")
-    ax.set_title("overdue_risk benchmarks: ratios measured within each run")
+    ax.set_title("Ratios measured within each run", loc="left")
     fig.savefig(path, dpi=110)
     return True
 
