@@ -37,7 +37,7 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.runtime._data import Columns, categorical_codes, numeric_column
 from overdue_risk.runtime._features import CategoricalFeature, Feature, NumericFeature
 
-__all__ = ["CompiledCard"]
+__all__ = ["CompiledCard", "record_points"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -279,17 +279,17 @@ class CompiledCard:
                         self._numeric_into(j, x, target, scratch)
                     sink(j, r0, r1, target)
 
-    # ---------------------------------------------------------------- one record
-    def record_points(self, record: Mapping[str, Any]) -> list[float]:
-        """Pure-Python points of one record (no NumPy calls: microseconds)."""
-        result: list[float] = []
-        for feat in self.features:
-            value = record[feat.name]
-            if isinstance(feat, NumericFeature):
-                result.append(_record_numeric(feat, value))
-            else:
-                result.append(_record_categorical(feat, value))
-        return result
+
+def record_points(features: Sequence[Feature], record: Mapping[str, Any]) -> list[float]:
+    """Pure-Python points of one record (no NumPy calls, no compilation: microseconds)."""
+    result: list[float] = []
+    for feat in features:
+        value = record[feat.name]
+        if isinstance(feat, NumericFeature):
+            result.append(_record_numeric(feat, value))
+        else:
+            result.append(_record_categorical(feat, value))
+    return result
 
 
 _FAST_NUMBERS = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})

@@ -25,7 +25,7 @@ from overdue_risk.runtime._features import (
     parse_feature,
     parse_master_scale,
 )
-from overdue_risk.runtime._kernels import CompiledCard
+from overdue_risk.runtime._kernels import CompiledCard, record_points
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "load_spec"]
 
@@ -244,13 +244,12 @@ class Spec:
         array([ 92., 101.])
         """
         cols = self._columns(data)
-        card = self._card
         if cols.record is not None:
             total = self.intercept_points
-            for p in card.record_points(cols.record):
+            for p in record_points(self.features, cols.record):
                 total += p
             return np.array([total])
-        return card.score(cols, self.intercept_points)
+        return self._card.score(cols, self.intercept_points)
 
     def feature_points(self, data: Any) -> FloatArray:
         """Points of every feature, shape ``(n_rows, n_features)`` in spec order.
@@ -265,7 +264,7 @@ class Spec:
         """
         cols = self._columns(data)
         if cols.record is not None:
-            return np.array([self._card.record_points(cols.record)])
+            return np.array([record_points(self.features, cols.record)])
         return self._card.points_matrix(cols).T
 
     def predict_pd(self, data: Any) -> FloatArray:
@@ -358,11 +357,10 @@ class Spec:
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             raise SpecError(f"k must be a positive integer; got {k!r}.")
         cols = self._columns(data)
-        card = self._card
         if cols.record is not None:
-            pts = np.array([card.record_points(cols.record)]).T
+            pts = np.array([record_points(self.features, cols.record)]).T
         else:
-            pts = card.points_matrix(cols)
+            pts = self._card.points_matrix(cols)
         return reason_codes_from_points(self, pts, int(k))
 
     def score_frame(
@@ -403,13 +401,12 @@ class Spec:
         """
         cols = self._columns(data)
         cols.row_offset = int(row_offset)
-        card = self._card
         out: dict[str, npt.NDArray[Any]] = {}
         if reason_codes:
             if cols.record is not None:
-                pts = np.array([card.record_points(cols.record)]).T
+                pts = np.array([record_points(self.features, cols.record)]).T
             else:
-                pts = card.points_matrix(cols)  # (features, rows)
+                pts = self._card.points_matrix(cols)  # (features, rows)
             total = np.full(pts.shape[1], self.intercept_points)
             for row in pts:  # spec order, as score() adds
                 total += row
@@ -418,7 +415,7 @@ class Spec:
             out["score"] = (
                 self.score(data)
                 if cols.record is not None
-                else card.score(cols, self.intercept_points)
+                else self._card.score(cols, self.intercept_points)
             )
         if pd or grade:
             out["pd"] = self.pd_from_points(out["score"])
