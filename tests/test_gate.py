@@ -446,7 +446,11 @@ def test_cli_exit_codes_on_the_portfolio(
     assert main([*args, "--json", str(good_json), "--junit", "-"]) == 0
     assert json.loads(good_json.read_text())["passed"] is True
     args = ["validate", str(d / "bad.json"), str(d / "val.csv"), *common]
-    assert main([*args, "--json", "-", "--junit", str(bad_junit)]) == 1
+    html = tmp_path / "gate.html"
+    assert main([*args, "--json", "-", "--junit", str(bad_junit), "--report", str(html)]) == 1
+    page = html.read_text(encoding="utf-8")
+    assert '<p class="verdict status-fail">FAIL</p>' in page
+    assert "Discrimination: ROC, KS and gains" in page
     root = ET.parse(bad_junit).getroot()
     assert int(root.get("failures", "0")) >= 2
     out = capsys.readouterr().out

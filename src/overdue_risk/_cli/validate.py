@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write the verdict as JUnit XML here (default: gate-junit.xml; '-' to skip)",
     )
     parser.add_argument(
+        "--report",
+        metavar="PATH",
+        help="also write the self-contained HTML report (gate verdict, ROC, calibration ...)",
+    )
+    parser.add_argument(
         "--print-config",
         action="store_true",
         help="print the default thresholds (TOML, documented) and exit",
@@ -68,4 +73,18 @@ def run(args: argparse.Namespace) -> int:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             write(path)
             print(f"wrote {path}")
+    if args.report:
+        from overdue_risk.reporting import build_report
+
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        build_report(
+            args.report,
+            spec=args.spec,
+            data=args.data,
+            target=args.target,
+            baseline=args.baseline,
+            gate=result,
+            title=f"Validation of {result.spec_name}",
+        )
+        print(f"wrote {args.report}")
     return result.exit_code
