@@ -440,8 +440,9 @@ def step_spec(ctx: DemoContext) -> list[str]:
 def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any) -> int:
     """Raise unless the runtime spec scores ``X`` exactly as the fitted objects do.
 
-    Points must be equal bit for bit (the spec contract); PDs equal up to rounding of the
-    logistic function (relative 1e-12); grades equal. Returns the number of rows checked.
+    Points, PDs and grades must all be equal bit for bit (the spec contract; the runtime
+    and ``PDCalibrator`` share one implementation of each calibration formula). Returns
+    the number of rows checked.
 
     Examples
     --------
@@ -467,7 +468,7 @@ def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any
             "Scorecard.predict_points; the spec export or the runtime is broken."
         )
     pd_card = calibrator.predict_pd(points)
-    if not np.allclose(spec.predict_pd(X), pd_card, rtol=1e-12, atol=0.0):
+    if not np.array_equal(spec.predict_pd(X), pd_card):
         raise SpecError("the spec's PDs differ from PDCalibrator.predict_pd on the same points.")
     if not np.array_equal(np.asarray(spec.grade(X)), np.asarray(scale.assign(pd_card))):
         raise SpecError("the spec's grades differ from MasterScale.assign on the same PDs.")

@@ -558,7 +558,10 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _predict_from(self, x: FloatArray, shift: float) -> FloatArray:
         """PDs of the UNshifted fitted mapping, shifted by ``shift`` in log-odds."""
         if self.method == "logistic":
-            return _expit(self.intercept_ + self.slope_ * x + shift)
+            # the runtime's formula, so spec PDs equal these bit for bit
+            from overdue_risk.runtime._spec import logistic_pd
+
+            return logistic_pd(self.intercept_ + shift, self.slope_, x)
         if self.method == "isotonic":
             ys = _expit(_logit(self.y_thresholds_) + shift) if shift else self.y_thresholds_
             return np.interp(x, self.x_thresholds_, ys)

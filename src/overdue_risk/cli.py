@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,7 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OverdueRiskError as exc:
         print(f"overdue-risk {command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (e.g. `overdue-risk demo | head`): stop quietly, as Unix tools do
+        _silence_stdout()
+        return 0
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout already closed or not a real file
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

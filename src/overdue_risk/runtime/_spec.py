@@ -35,6 +35,22 @@ SCHEMA_VERSION = 1
 FloatArray = npt.NDArray[np.float64]
 
 
+def logistic_pd(intercept: float, slope: float, points: npt.ArrayLike) -> FloatArray:
+    """PD of the logistic calibration: ``1 / (1 + exp(-(intercept + slope * points)))``.
+
+    The one implementation of this formula: ``PDCalibrator`` (method "logistic") calls it
+    too, so the runtime's PDs equal the estimator's to the last bit.
+
+    Examples
+    --------
+    >>> logistic_pd(0.0, 1.0, [0.0]).tolist()
+    [0.5]
+    """
+    z = intercept + slope * np.asarray(points, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
 def _check_header(doc: Mapping[str, Any]) -> int:
     fmt = doc.get("format")
     if fmt != FORMAT:
@@ -296,9 +312,7 @@ class Spec:
             )
         pts = np.asarray(points, dtype=np.float64)
         if cal.method == "logistic":
-            z = cal.intercept + cal.slope * pts
-            with np.errstate(over="ignore"):
-                return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+            return logistic_pd(cal.intercept, cal.slope, pts)
         if cal.method == "isotonic":
             return np.asarray(np.interp(pts, np.asarray(cal.x), np.asarray(cal.y)))
         table = np.asarray(cal.y, dtype=np.float64)
