@@ -26,8 +26,7 @@ ESTIMATORS: list[Any] = [
 ]
 
 # estimator class name -> {check name: reason}
-EXPECTED_FAILED: dict[str, dict[str, str]] = {
-}
+EXPECTED_FAILED: dict[str, dict[str, str]] = {}
 
 
 def _expected_failed(estimator: Any) -> dict[str, str]:
