@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overdue_risk._gate_checks import check_calibration, check_discrimination, check_stability
 from overdue_risk.cli import main
@@ -478,3 +480,48 @@ def test_recorded_initial_auc_gives_the_ecb_test(rng: np.random.Generator) -> No
     assert check.value == pytest.approx(ref.pvalue)
     assert check.status == ("fail" if ref.pvalue < 0.05 else "pass")
     assert check.status == "fail"  # separation 40 on sd 40: AUC about 0.76, well below 0.85
+
+
+_statuses = st.sampled_from(["pass", "warn", "fail", "skip"])
+_checks = st.lists(
+    st.builds(
+        CheckResult,
+        group=st.sampled_from(["discrimination", "calibration", "stability"]),
+        name=st.text("abc <&>\"'", min_size=1, max_size=8),
+        status=_statuses,
+        value=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+        threshold=st.just(">= 0.2"),
+        message=st.text(max_size=20),
+    ),
+    max_size=12,
+)
+
+
+@given(checks=_checks)
+@settings(max_examples=60, deadline=None)
+def test_json_junit_and_exit_code_agree(checks: list[CheckResult]) -> None:
+    """Property: the JSON, the JUnit XML and the exit code tell the same verdict."""
+    result = GateResult(checks=tuple(checks), n_rows=1, n_baseline=None, spec_name="p")
+    doc = json.loads(result.to_json())
+    root = ET.fromstring(result.to_junit_xml().split("?>", 1)[1])
+    n_fail = sum(c.status == "fail" for c in checks)
+    assert doc["counts"]["fail"] == n_fail == int(root.get("failures", "-1"))
+    assert doc["counts"]["skip"] == int(root.get("skipped", "-1"))
+    assert len(list(root.iter("testcase"))) == len(checks)
+    assert result.exit_code == doc["exit_code"] == (1 if n_fail else 0)
+
+
+@given(
+    gini_floor=st.floats(0.0, 0.9),
+    separation=st.floats(0.0, 120.0),
+)
+@settings(max_examples=25, deadline=None)
+def test_gini_check_fails_exactly_below_its_threshold(gini_floor: float, separation: float) -> None:
+    rng = np.random.default_rng(1)
+    y, s = _scores(rng, 600, separation)
+    th = load_thresholds(
+        overrides={"discrimination": {"min_gini": gini_floor, "warn_gini": gini_floor}}
+    )
+    (g, *_rest) = check_discrimination(GateInputs(y=y, score=s), th)
+    assert g.value is not None
+    assert (g.status == "fail") == (g.value < gini_floor)

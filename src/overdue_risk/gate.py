@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
@@ -347,7 +348,7 @@ class GateResult(Result):
         counts = self.counts()
         root = ET.Element(
             "testsuites",
-            name=f"overdue-risk validate {self.spec_name}",
+            name=_xml(f"overdue-risk validate {self.spec_name}"),
             tests=str(len(self.checks)),
             failures=str(counts["fail"]),
             skipped=str(counts["skip"]),
@@ -360,7 +361,7 @@ class GateResult(Result):
             suite = ET.SubElement(
                 root,
                 "testsuite",
-                name=group,
+                name=_xml(group),
                 tests=str(len(checks)),
                 failures=str(sum(c.status == "fail" for c in checks)),
                 skipped=str(sum(c.status == "skip" for c in checks)),
@@ -368,15 +369,18 @@ class GateResult(Result):
             )
             for c in checks:
                 case = ET.SubElement(
-                    suite, "testcase", classname=f"overdue_risk.gate.{group}", name=c.name
+                    suite,
+                    "testcase",
+                    classname=_xml(f"overdue_risk.gate.{group}"),
+                    name=_xml(c.name),
                 )
-                text = f"value={_fmt(c.value)} threshold {c.threshold}: {c.message}"
+                text = _xml(f"value={_fmt(c.value)} threshold {c.threshold}: {c.message}")
                 if c.status == "fail":
                     ET.SubElement(
-                        case, "failure", message=c.message, type="GateCheckFailed"
+                        case, "failure", message=_xml(c.message), type="GateCheckFailed"
                     ).text = text
                 elif c.status == "skip":
-                    ET.SubElement(case, "skipped", message=c.message)
+                    ET.SubElement(case, "skipped", message=_xml(c.message))
                 out = ET.SubElement(case, "system-out")
                 out.text = f"{c.status.upper()} {text}"
         ET.indent(root)
@@ -395,6 +399,14 @@ class GateResult(Result):
                 for c in self.checks
             ]
         ).drop(columns=["id"])
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (control characters, lone surrogates)."""
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _fmt(value: float | None) -> str:
