@@ -598,7 +598,25 @@ def build_inputs(
 ) -> tuple[GateInputs, Spec, int, int | None]:
     """Score the validation (and baseline) sample with ``spec``: the inputs of the checks.
 
-    Returns the inputs, the loaded spec, and the row counts of data and baseline.
+    Parameters
+    ----------
+    spec, data, target, baseline
+        As in :func:`validate`.
+
+    Returns
+    -------
+    (GateInputs, Spec, int, int or None)
+        The inputs, the loaded spec, and the row counts of data and baseline.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from overdue_risk.runtime import example_spec_dict, seal
+    >>> data = pd.DataFrame({"age": [22, 45, 61], "purpose": ["cash", "rent", None],
+    ...                      "bad": [1, 0, 0]})
+    >>> inputs, spec, n, n_base = build_inputs(seal(example_spec_dict()), data, target="bad")
+    >>> inputs.score.tolist(), inputs.grade.tolist(), n, n_base
+    ([92.0, 108.0, 95.0], ['C', 'B', 'C'], 3, None)
     """
     sp = _as_spec(spec)
     frame = _as_frame(data, "the validation data")
