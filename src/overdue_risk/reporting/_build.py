@@ -46,12 +46,23 @@ class Report:
     >>> r = build_report(data=pd.DataFrame({"x": [1, 2, 3]}))
     >>> r.included
     ('Data summary',)
+    >>> r._repr_html_().startswith("<iframe srcdoc=")
+    True
     """
 
     html: str
     included: tuple[str, ...]
     skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     path: Path | None = None
+
+    def _repr_html_(self) -> str:
+        """The report inside an iframe, so that notebooks show it without mixing styles."""
+        import html as _html
+
+        return (
+            f'<iframe srcdoc="{_html.escape(self.html, quote=True)}" '
+            'style="width: 100%; height: 640px; border: 1px solid #d9e2ec"></iframe>'
+        )
 
     def write(self, path: str | Path) -> Path:
         """Write the HTML document to ``path`` (UTF-8) and return the path."""
