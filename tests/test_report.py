@@ -324,3 +324,9 @@ def test_portfolio_report_uses_every_open_loan_for_ecl() -> None:
     assert f"{n_open:,} open loans at" in report.html
     observed = int(pf.applications["bad_observed"].sum())
     assert f"<p>{observed:,} rows," in report.html  # the data summary: observed loans only
+    from overdue_risk.collection import prioritise
+    from overdue_risk.transitions import cohort_matrix
+
+    plan = prioritise(last[~last["bucket"].isin(["CO", "PO"])], cohort_matrix(perf), lgd=0.8)
+    assert f"{plan.account_id.size:,} delinquent loans at" in report.html
+    assert plan._repr_html_() in report.html

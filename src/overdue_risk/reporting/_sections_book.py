@@ -165,3 +165,41 @@ def ecl_section(
         "(an assumption: pass <code>lgd=</code> to build_report); discounting at each "
         "loan's APR.</p>" + result._repr_html_()
     )
+
+
+@register_section("collections", "Collections: who to call first")
+def collections_section(*, performance: pd.DataFrame, lgd: float = 0.8) -> str:
+    """Delinquent loans at the last month ranked by expected loss avoided, with treatments."""
+    from overdue_risk._results import render_html_table
+    from overdue_risk.collection import prioritise
+
+    _check_panel(performance, (*_PANEL_COLUMNS, "balance"))
+    tm = _pooled_matrix(performance)
+    last = performance[performance["month"] == performance["month"].max()]
+    book = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
+    plan = prioritise(book, tm, lgd=lgd)
+    if plan.account_id.size == 0:
+        return '<p class="note">No delinquent loans at the last month of the panel.</p>'
+    k = min(15, plan.account_id.size)
+    rows = [
+        [
+            str(plan.account_id[i]),
+            str(plan.bucket[i]),
+            str(plan.treatment[i]),
+            float(plan.roll_probability[i]),
+            float(plan.balance[i]),
+            float(plan.expected_loss_avoided[i]),
+        ]
+        for i in range(k)
+    ]
+    top = render_html_table(
+        "The first 15 accounts of the queue",
+        ["loan", "bucket", "treatment", "roll probability", "balance", "loss avoided"],
+        rows,
+    )
+    return (
+        f"<p>{plan.account_id.size:,} delinquent loans at "
+        f"{esc(_month(last['month'].iloc[0]))}, ranked by the loss a treatment avoids: the "
+        "balance times the probability of rolling one bucket worse next month under the "
+        f"pooled transition matrix, times LGD {lgd:.0%}.</p>" + plan._repr_html_() + top
+    )
