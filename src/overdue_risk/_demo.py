@@ -806,11 +806,21 @@ def step_report(ctx: DemoContext) -> list[str]:
     """The self-contained HTML report (skipped with ``--no-report``)."""
     if not ctx.report:
         return ["skipped (--no-report)"]
+    from overdue_risk.exceptions import MissingDependencyError
     from overdue_risk.reporting import build_report
 
     pf = ctx.require_portfolio()
     split = ctx.need("split")
-    report = build_report(
+    try:
+        report = _build_demo_report(ctx, build_report, pf, split)
+    except MissingDependencyError as exc:  # a base install without the plots extra
+        return [f"skipped: {exc}"]
+    ctx.results["report_sections"] = len(report.included)
+    return [f"{len(report.included)} sections, {len(report.html) / 1e6:.1f} MB"]
+
+
+def _build_demo_report(ctx: DemoContext, build_report: Any, pf: Any, split: Any) -> Any:
+    return build_report(
         ctx.write("report.html"),
         data=split.holdout,
         target=pf.target_name,
@@ -823,8 +833,6 @@ def step_report(ctx: DemoContext) -> list[str]:
         title="overdue-risk demo: micro-loan application scorecard",
         sections=_extra_sections(ctx),
     )
-    ctx.results["report_sections"] = len(report.included)
-    return [f"{len(report.included)} sections, {len(report.html) / 1e6:.1f} MB"]
 
 
 #: The demo, in order. Insert new steps where they belong.

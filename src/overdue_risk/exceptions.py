@@ -21,6 +21,7 @@ from __future__ import annotations
 __all__ = [
     "ConstraintError",
     "DataError",
+    "MissingDependencyError",
     "NotFittedError",
     "OverdueRiskError",
     "OverdueRiskWarning",
@@ -47,6 +48,13 @@ class SpecError(OverdueRiskError, ValueError):
 
 class SpecVersionError(SpecError):
     """A scoring spec was written by a newer schema version than this runtime reads."""
+
+
+class MissingDependencyError(OverdueRiskError, ImportError):
+    """An optional dependency needed for this feature is not installed.
+
+    The message names the extra that installs it, e.g. ``pip install "overdue_risk[plots]"``.
+    """
 
 
 class NotFittedError(OverdueRiskError, ValueError, AttributeError):

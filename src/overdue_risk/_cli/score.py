@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from overdue_risk._optional import require
 from overdue_risk.exceptions import DataError
 
 __all__ = ["add_arguments", "run"]
@@ -98,7 +99,7 @@ class _Input:
         self.unit = "rows" if self.is_parquet else "B"
 
     def _types(self, as_text: set[str] | None = None) -> dict[str, Any]:
-        import pyarrow as pa
+        pa = require("pyarrow", extra="io", purpose="overdue-risk score")
 
         types: dict[str, Any] = {c: pa.string() for c in self.passthrough}
         for f in self.spec.features:
@@ -114,7 +115,7 @@ class _Input:
             yield from self._csv()
 
     def _parquet(self) -> Iterator[tuple[Any, int]]:
-        import pyarrow.parquet as pq
+        pq = require("pyarrow.parquet", extra="io", purpose="overdue-risk score")
 
         try:
             pf = pq.ParquetFile(self.path)
@@ -127,7 +128,7 @@ class _Input:
             yield batch, batch.num_rows
 
     def _open_csv(self, include: list[str], as_text: set[str] | None = None) -> Any:
-        import pyarrow.csv as pcsv
+        pcsv = require("pyarrow.csv", extra="io", purpose="overdue-risk score")
 
         read = pcsv.ReadOptions(block_size=self.args.block_mb << 20, use_threads=False)
         parse = pcsv.ParseOptions(delimiter=self.args.delimiter)
@@ -142,14 +143,14 @@ class _Input:
         )
 
     def _stream(self) -> Any:
-        import pyarrow as pa
+        pa = require("pyarrow", extra="io", purpose="overdue-risk score")
 
         compression = "gzip" if self.path.suffix == ".gz" else None
         self._raw = open(self.path, "rb")  # noqa: SIM115 - closed in _csv
         return pa.CompressedInputStream(self._raw, compression) if compression else self._raw
 
     def _csv(self) -> Iterator[tuple[Any, int]]:
-        import pyarrow as pa
+        pa = require("pyarrow", extra="io", purpose="overdue-risk score")
 
         header = _read_header(self.path, self.args.delimiter)
         _check_columns(self.needed, header, self.path)
@@ -213,7 +214,7 @@ class _Output:
         self.rows = 0
 
     def write(self, columns: dict[str, Any]) -> None:
-        import pyarrow as pa
+        pa = require("pyarrow", extra="io", purpose="overdue-risk score")
 
         arrays = {}
         for name, values in columns.items():
@@ -229,10 +230,10 @@ class _Output:
 
     def _open(self, schema: Any) -> Any:
         if self.path.suffix.lower() in PARQUET_EXT:
-            import pyarrow.parquet as pq
+            pq = require("pyarrow.parquet", extra="io", purpose="overdue-risk score")
 
             return pq.ParquetWriter(self.path, schema)
-        import pyarrow.csv as pcsv
+        pcsv = require("pyarrow.csv", extra="io", purpose="overdue-risk score")
 
         return pcsv.CSVWriter(self.path, schema)
 
@@ -293,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _progress(args: argparse.Namespace, source: _Input) -> Any:
-    from tqdm import tqdm
+    tqdm = require("tqdm", extra="io", purpose="the progress bar of overdue-risk score").tqdm
 
     return tqdm(
         total=None,

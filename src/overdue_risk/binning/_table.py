@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._optional import require
 from overdue_risk._results import Result
 from overdue_risk.binning._feature import FeatureBinning
 from overdue_risk.binning._solver import woe_iv
@@ -196,7 +197,7 @@ class BinningTable(Result):
         >>> ax.get_title()
         'age (IV 0.4332)'
         """
-        import matplotlib.pyplot as plt
+        plt = require("matplotlib.pyplot", extra="plots", purpose="BinningTable.plot")
 
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 3.5))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._optional import require
 from overdue_risk._validation import check_binary_target, check_consistent_length
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,9 +37,9 @@ __all__ = [
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
 
-    _, new_ax = plt.subplots()
+    new_ax: Axes = plt.subplots()[1]
     return new_ax
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._optional import require
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -54,7 +56,7 @@ def plot_gains(
     >>> ax.get_xlabel()
     'score band (riskiest first)'
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
 
     from overdue_risk.metrics import GainsTable, gains_table
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from overdue_risk._optional import require
 from overdue_risk._results import format_cell
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,7 +117,9 @@ def figure(
     width: float = 6.4, height: float = 4.0, *, ncols: int = 1
 ) -> Iterator[tuple[Figure, list[Axes]]]:
     """A matplotlib Figure (Agg canvas, no pyplot state) and its axes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg = require(
+        "matplotlib.backends.backend_agg", extra="plots", purpose="the HTML report"
+    ).FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), layout="constrained")

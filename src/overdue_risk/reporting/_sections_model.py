@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._optional import require
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 
@@ -52,7 +53,9 @@ def binning_section(*, binner: Any) -> str:
 
 def _woe_grid(tables: list[Any], ncols: int = 3) -> str:
     """One figure with a WOE chart per feature (one PNG: far cheaper than one each)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg = require(
+        "matplotlib.backends.backend_agg", extra="plots", purpose="the HTML report"
+    ).FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from overdue_risk.plotting import plot_woe
