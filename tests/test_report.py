@@ -330,3 +330,21 @@ def test_portfolio_report_uses_every_open_loan_for_ecl() -> None:
     plan = prioritise(last[~last["bucket"].isin(["CO", "PO"])], cohort_matrix(perf), lgd=0.8)
     assert f"{plan.account_id.size:,} delinquent loans at" in report.html
     assert plan._repr_html_() in report.html
+
+
+@pytest.mark.slow
+def test_cli_report_from_a_panel_csv_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Months read back from CSV are strings: the book sections still work."""
+    from overdue_risk.datasets import make_microloan_portfolio
+
+    pf = make_microloan_portfolio(n_loans=800, n_months=12, random_state=5)
+    pf.performance.to_csv(tmp_path / "panel.csv", index=False)
+    out = tmp_path / "book.html"
+    assert main(["report", "--performance", str(tmp_path / "panel.csv"), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert_self_contained(html)
+    printed = capsys.readouterr().out
+    assert "sections: Delinquency: roll rates and the five-tier classification, Vintage" in printed
+    assert "not included: The scorecard (needs spec)" in printed
