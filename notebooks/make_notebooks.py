@@ -16,14 +16,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-SETUP = """\
-import matplotlib
-matplotlib.use("Agg")  # the test runs headless; in Jupyter charts still show inline
-%matplotlib inline
-import numpy as np
-import pandas as pd
-from overdue_risk.datasets import make_microloan_portfolio
-"""
+
+def setup(*imports: str) -> str:
+    """The first code cell: inline charts, then this notebook's imports (sorted)."""
+    ours = sorted(i for i in imports if "overdue_risk" in i)
+    theirs = sorted(i for i in imports if "overdue_risk" not in i)
+    blocks = ["\n".join(b) for b in (theirs, ours) if b]
+    return "%matplotlib inline\n" + "\n\n".join(blocks)
+
 
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "01_scorecard.ipynb": [
@@ -32,7 +32,12 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "# 1. A scorecard from application data\n\nBin, fit, scale to points, "
             "explain, export. Small sizes: the notebook runs in seconds.",
         ),
-        ("code", SETUP),
+        (
+            "code",
+            setup(
+                "import numpy as np", "from overdue_risk.datasets import make_microloan_portfolio"
+            ),
+        ),
         (
             "code",
             """\
@@ -92,6 +97,7 @@ reasons.codes""",
             "code",
             """\
 import json
+
 from overdue_risk.runtime import Spec
 
 doc = card.to_spec(name="microloan_v1")
@@ -106,7 +112,7 @@ print(json.dumps(doc["features"][0], indent=1)[:600])""",
             "# 2. Calibration and validation\n\nPD calibration, a master scale, "
             "backtests, the CI gate, and the HTML report.",
         ),
-        ("code", SETUP),
+        ("code", setup("from overdue_risk.datasets import make_microloan_portfolio")),
         (
             "code",
             """\
@@ -128,8 +134,8 @@ from overdue_risk.calibration import MasterScale, PDCalibrator
 
 points = card.predict_points(dev[features]).reshape(-1, 1)
 calibrator = PDCalibrator().fit(points, dev["bad"])
-scale = MasterScale.geometric(5, floor=0.005, cap=0.4).calibrate(
-    calibrator.predict_pd(points), dev["bad"])
+scale = MasterScale.geometric(5, floor=0.005, cap=0.4)
+scale = scale.calibrate(calibrator.predict_pd(points), dev["bad"])
 scale""",
         ),
         ("md", "## Backtests on new loans"),
@@ -172,11 +178,19 @@ result.exit_code""",
             """\
 import tempfile
 from pathlib import Path
+
 from overdue_risk.reporting import build_report
 
 out = Path(tempfile.mkdtemp()) / "review.html"
-report = build_report(out, spec=spec_doc, data=new, target="bad", baseline=base,
-                      gate=result, title="Micro-loan scorecard review")
+report = build_report(
+    out,
+    spec=spec_doc,
+    data=new,
+    target="bad",
+    baseline=base,
+    gate=result,
+    title="Micro-loan scorecard review",
+)
 report.included""",
         ),
     ],
@@ -186,7 +200,14 @@ report.included""",
             "# 3. Delinquency dynamics and expected credit loss\n\nBuckets, "
             "transition matrices, roll rates, vintages, the five tiers, lifetime PD, ECL.",
         ),
-        ("code", SETUP),
+        (
+            "code",
+            setup(
+                "import numpy as np",
+                "import pandas as pd",
+                "from overdue_risk.datasets import make_microloan_portfolio",
+            ),
+        ),
         (
             "code",
             """\
@@ -253,7 +274,14 @@ print(ecl.summary())""",
             "# 4. Scoring at scale\n\nOne JSON spec; the NumPy runtime, SQL in DuckDB, "
             "and the same scores everywhere.",
         ),
-        ("code", SETUP),
+        (
+            "code",
+            setup(
+                "import numpy as np",
+                "import pandas as pd",
+                "from overdue_risk.datasets import make_microloan_portfolio",
+            ),
+        ),
         (
             "code",
             """\
