@@ -321,7 +321,65 @@ class TestMasterScale:
         assert out.pd == pytest.approx((0.0003, 0.5, 0.6))  # floor; empty grade keeps PD
         with pytest.warns(OverdueRiskWarning, match="non-decreasing"):
             bad = ms.calibrate([0.01, 0.01, 0.05, 0.05, 0.5], [1, 1, 0, 0, 0])
-        assert bad.pd == pytest.approx((1.0, 0.0003, 0.0003))
+        # grade A: 2 defaults out of 2. Before the cap this gave PD 1.0, which
+        # hosmer_lemeshow_test refuses; a performing grade is capped at 1 - pd_floor.
+        assert bad.pd == pytest.approx((0.9997, 0.0003, 0.0003))
+
+    @pytest.mark.parametrize("estimator", ["rate", "jeffreys"])
+    @pytest.mark.parametrize("with_periods", [False, True])
+    def test_small_sample_scale_passes_the_backtests(
+        self, estimator: str, with_periods: bool
+    ) -> None:
+        from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
+
+        ms = MasterScale.from_boundaries([0.02, 0.1], pd=[0.01, 0.05, 0.3])
+        pd = np.array([0.01, 0.01, 0.01, 0.05, 0.05, 0.5, 0.5])
+        y = np.array([0, 0, 0, 0, 1, 1, 1])  # grade A: no default; grade C: all default
+        periods = np.array([1, 2, 2, 1, 2, 1, 2]) if with_periods else None
+        out = ms.calibrate(pd, y, periods=periods, estimator=estimator)
+        p = np.asarray(out.pd)
+        assert (p > 0).all()
+        assert (p < 1).all()
+        n, d = out.grade_counts(pd, y)
+        hl = hosmer_lemeshow_test(n, d, out.pd, labels=out.grades)
+        jt = jeffreys_test(n, d, out.pd, labels=out.grades)
+        bt = binomial_test(n, d, out.pd, labels=out.grades)
+        for res in (hl, jt, bt):
+            assert 0.0 <= res.pvalue <= 1.0
+            assert np.isfinite(res.statistic)
+
+    def test_jeffreys_estimator_is_the_posterior_mean(self) -> None:
+        # Jeffreys prior Beta(1/2, 1/2): posterior mean (D + 1/2) / (N + 1)
+        # (Brown, Cai & DasGupta 2001; the prior of the ECB 2019 Jeffreys test).
+        ms = MasterScale.from_boundaries([0.02, 0.1])
+        pd = np.array([0.01] * 4 + [0.05] * 4 + [0.2] * 4)
+        y = np.array([0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1])
+        out = ms.calibrate(pd, y, estimator="jeffreys")
+        assert out.pd == pytest.approx((0.5 / 5, 2.5 / 5, 4.5 / 5))
+        # per period: mean of the per-period posterior means (Basel II para. 447)
+        year = np.array([1, 1, 2, 2] * 3)
+        lr = ms.calibrate(pd, y, periods=year, estimator="jeffreys")
+        assert lr.pd[1] == pytest.approx((1.5 / 3 + 1.5 / 3) / 2)
+        assert lr.pd[0] == pytest.approx(0.5 / 3)
+        # large grades: the estimators agree to O(1/N)
+        big_pd = np.repeat([0.01, 0.05], 10_000)
+        big_y = np.zeros(20_000, dtype=int)
+        big_y[:150] = 1
+        big_y[10_000:10_600] = 1
+        a = ms.calibrate(big_pd, big_y).pd
+        b = ms.calibrate(big_pd, big_y, estimator="jeffreys").pd
+        assert np.asarray(b[:2]) == pytest.approx(np.asarray(a[:2]), abs=0.5 / 10_001)
+
+    def test_floor_cap_parameters(self) -> None:
+        ms = MasterScale.from_boundaries([0.02])
+        out = ms.calibrate([0.01, 0.3], [0, 1], pd_floor=0.0005, pd_cap=0.5)
+        assert out.pd == pytest.approx((0.0005, 0.5))
+        with pytest.raises(DataError, match="pd_cap must be above pd_floor"):
+            ms.calibrate([0.01, 0.3], [0, 1], pd_floor=0.2, pd_cap=0.1)
+        with pytest.raises(DataError, match="pd_cap must lie in"):
+            ms.calibrate([0.01, 0.3], [0, 1], pd_cap=1.0)
+        with pytest.raises(DataError, match="estimator must be"):
+            ms.calibrate([0.01, 0.3], [0, 1], estimator="laplace")
 
     def test_grade_counts_feed_backtests(self) -> None:
         from overdue_risk.backtest import jeffreys_test

@@ -1033,6 +1033,8 @@ class MasterScale(Result):
         periods: npt.ArrayLike | None = None,
         sample_weight: npt.ArrayLike | None = None,
         pd_floor: float = 0.0003,
+        pd_cap: float | None = None,
+        estimator: str = "rate",
     ) -> MasterScale:
         """Grade-level calibration: each grade's PD becomes its long-run default rate.
 
@@ -1050,27 +1052,69 @@ class MasterScale(Result):
         sample_weight : array-like of shape (n,), optional
             Weights.
         pd_floor : float, default=0.0003
-            Floor on a grade PD (a grade without defaults would otherwise get 0).
+            Floor on a grade PD: a grade without defaults would otherwise get 0. The
+            default is the 0.03 % floor of the Capital Requirements Regulation (CRR,
+            Regulation (EU) No 575/2013, Art. 160(1) for corporates and Art. 163(1) for
+            retail); the Basel III final reform (BCBS 2017, CRE32.3 and CRE36.3) raises it
+            to 0.05 % -- pass ``pd_floor=0.0005`` to follow it.
+        pd_cap : float, optional
+            Cap on a grade PD, below 1: a small grade in which every obligor defaulted
+            would otherwise get 1. A PD of 100 % is reserved for defaulted exposures (CRR
+            Art. 160(3)); a grade of performing obligors never carries it. Default None
+            means ``1 - pd_floor``, which keeps the scale symmetric in log-odds.
+        estimator : {"rate", "jeffreys"}, default="rate"
+            How a grade's one-period default rate is estimated from its D defaults among
+            N obligors. ``"rate"`` is the observed rate D / N. ``"jeffreys"`` is the
+            posterior mean (D + 1/2) / (N + 1) under the Jeffreys prior Beta(1/2, 1/2) --
+            the prior behind the ECB (2019) Jeffreys backtest -- which is never 0 or 1 and
+            shrinks small grades towards 1/2 by half an obligor; on large grades it equals
+            the observed rate. The floor and cap apply after either estimator.
 
         Returns
         -------
         MasterScale
-            Same grades and boundaries, new ``pd``. A grade without obligors keeps its
-            PD. An OverdueRiskWarning is issued when the calibrated PDs are not
+            Same grades and boundaries, new ``pd``, every grade PD inside
+            ``[pd_floor, pd_cap]`` (so the scale passes straight into
+            :func:`~overdue_risk.backtest.hosmer_lemeshow_test`, ``jeffreys_test`` and
+            ``binomial_test``). A grade without obligors keeps its PD (clipped to the same
+            range). An OverdueRiskWarning is issued when the calibrated PDs are not
             non-decreasing over the grades.
+
+        References
+        ----------
+        .. [1] Regulation (EU) No 575/2013 (CRR), Articles 160(1), 160(3) and 163(1).
+        .. [2] European Central Bank (2019). Instructions for reporting the validation
+           results of internal models, section 2.5.3.1 (Jeffreys test).
+        .. [3] Brown, L. D., Cai, T. T., DasGupta, A. (2001). Interval estimation for a
+           binomial proportion. Statistical Science 16(2), 101-133 (the Jeffreys prior).
 
         Examples
         --------
         >>> ms = MasterScale.from_boundaries([0.02])
         >>> ms.calibrate([0.01, 0.01, 0.01, 0.01, 0.3, 0.3], [0, 0, 0, 1, 1, 0]).pd
         (0.25, 0.5)
+        >>> ms.calibrate([0.01, 0.01, 0.3, 0.3], [0, 0, 1, 1]).pd  # floor and cap
+        (0.0003, 0.9997)
+        >>> ms.calibrate([0.01, 0.01, 0.3, 0.3], [0, 0, 1, 1], estimator="jeffreys").pd
+        (0.16666666666666666, 0.8333333333333334)
         """
         floor = _check_rate(pd_floor, "pd_floor")
+        cap = 1.0 - floor if pd_cap is None else _check_rate(pd_cap, "pd_cap")
+        if cap <= floor:
+            raise DataError(
+                f"pd_cap must be above pd_floor; got pd_floor={pd_floor!r}, pd_cap={pd_cap!r}."
+            )
+        if estimator not in ("rate", "jeffreys"):
+            raise DataError(
+                f"estimator must be 'rate' or 'jeffreys'; got {estimator!r}. Use 'jeffreys' "
+                "to shrink small grades away from 0 and 1."
+            )
+        prior = 0.5 if estimator == "jeffreys" else 0.0
         p = np.asarray(pd, dtype=np.float64).reshape(-1)
         if periods is None:
             n, d = self.grade_counts(p, y, sample_weight=sample_weight)
             with np.errstate(invalid="ignore", divide="ignore"):
-                rate = np.where(n > 0, d / np.where(n > 0, n, 1.0), np.nan)
+                rate = np.where(n > 0, (d + prior) / np.where(n > 0, n + 2 * prior, 1.0), np.nan)
         else:
             per = np.asarray(periods).reshape(-1)
             if per.size != p.size:
@@ -1083,11 +1127,13 @@ class MasterScale(Result):
                 m = per == value
                 n, d = self.grade_counts(p[m], np.asarray(y).reshape(-1)[m], sample_weight=w_all[m])
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    rates.append(np.where(n > 0, d / np.where(n > 0, n, 1.0), np.nan))
+                    rates.append(
+                        np.where(n > 0, (d + prior) / np.where(n > 0, n + 2 * prior, 1.0), np.nan)
+                    )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 rate = np.nanmean(np.vstack(rates), axis=0)
-        new = np.where(np.isnan(rate), np.asarray(self.pd), np.maximum(rate, floor))
+        new = np.clip(np.where(np.isnan(rate), np.asarray(self.pd), rate), floor, cap)
         if np.any(np.diff(new) < 0):
             warnings.warn(
                 f"calibrated grade PDs are not non-decreasing over the grades: "
