@@ -14,19 +14,14 @@ and the total IV of both binners side by side. Writes ``benchmarks/results/binni
 
 from __future__ import annotations
 
-import argparse
-import json
-import time
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _common import bench_parser, print_table, time_best, write_json
 from overdue_risk.binning import WOEBinner
-
-HERE = Path(__file__).resolve().parent
 
 
 def make_data(n_rows: int, n_features: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -50,15 +45,6 @@ def make_data(n_rows: int, n_features: int, seed: int = 0) -> tuple[pd.DataFrame
     return pd.DataFrame(x, columns=[f"f{j:02d}" for j in range(n_features)]), y
 
 
-def time_it(fn: Any, repeat: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
     from optbinning import BinningProcess
 
@@ -66,7 +52,7 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
     names = list(X.columns)
     arr = X.to_numpy()
 
-    floor_s, _ = time_it(lambda: [np.sort(arr[:, j]) for j in range(n_features)], repeat)
+    floor_s, _ = time_best(lambda: [np.sort(arr[:, j]) for j in range(n_features)], repeat)
     ours = {}
     for method in ("quantile", "tree"):
         binner = WOEBinner(
@@ -77,7 +63,7 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
             min_event_count=0,
             min_nonevent_count=0,
         )
-        secs, fitted = time_it(lambda b=binner: b.fit(X, y), repeat)
+        secs, fitted = time_best(lambda b=binner: b.fit(X, y), repeat)
         ours[method] = (secs, float(sum(fitted.iv_.values())))
 
     def fit_peer() -> Any:
@@ -85,7 +71,7 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
             warnings.simplefilter("ignore")
             return BinningProcess(names, max_n_prebins=20, min_prebin_size=0.05).fit(X, y)
 
-    peer_s, peer = time_it(fit_peer, repeat)  # same number of repeats as ours: fair
+    peer_s, peer = time_best(fit_peer, repeat)  # same number of repeats as ours: fair
     peer_iv = float(sum(peer.get_binned_variable(n).binning_table.iv for n in names))
     rows = []
     for method, (secs, iv) in ours.items():
@@ -108,29 +94,32 @@ def run(n_rows: int, n_features: int, repeat: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size (smoke test)")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "binning.json")
+    parser = bench_parser(__doc__, "binning")
     args = parser.parse_args(argv)
     n_rows, n_features, repeat = (5_000, 5, 1) if args.quick else (100_000, 30, 2)
     report = run(n_rows, n_features, repeat)
-    header = (
-        f"{'case':<62} {'ours s':>8} {'peer s':>8} {'speedup':>8} {'IV ours':>8} {'IV peer':>8}"
+    columns = [
+        ("case", "<62"),
+        ("ours s", "8.3f"),
+        ("peer s", "8.3f"),
+        ("speedup", "8.1f"),
+        ("IV ours", "8.4f"),
+        ("IV peer", "8.4f"),
+    ]
+    keys = (
+        "name",
+        "ours_seconds",
+        "peer_seconds",
+        "speedup_vs_optbinning",
+        "ours_total_iv",
+        "optbinning_total_iv",
     )
-    print(header)
-    print("-" * len(header))
-    for r in report["results"]:
-        print(
-            f"{r['name']:<62} {r['ours_seconds']:8.3f} {r['peer_seconds']:8.3f} "
-            f"{r['speedup_vs_optbinning']:8.1f} {r['ours_total_iv']:8.4f} "
-            f"{r['optbinning_total_iv']:8.4f}"
-        )
+    print_table(columns, [[r[k] for k in keys] for r in report["results"]])
     print(
         f"({n_rows:,} rows x {n_features} features; floor = np.sort of every column: "
         f"{report['results'][0]['floor_seconds']:.4f} s)"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    write_json(args.out, report)
     return 0
 
 

@@ -13,28 +13,13 @@ loop over loans would be thousands of times the floor. Writes ``benchmarks/resul
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from _common import bench_parser, best_of, print_table, write_json
 from overdue_risk.datasets import make_microloan_portfolio
-
-HERE = Path(__file__).resolve().parent
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def bench(n_loans: int, n_months: int, repeat: int) -> dict[str, Any]:
@@ -58,23 +43,21 @@ def bench(n_loans: int, n_months: int, repeat: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size only")
-    parser.add_argument("--out", default=str(HERE / "results" / "datasets.json"))
+    parser = bench_parser(__doc__, "datasets", quick_help="smallest size only")
     args = parser.parse_args(argv)
     sizes = [(2_000, 12)] if args.quick else [(10_000, 24), (100_000, 24)]
     repeat = 1 if args.quick else 3
     rows = [bench(n, m, repeat) for n, m in sizes]
-    header = (
-        f"{'loans':>8} {'months':>6} {'rows':>9} {'ours (s)':>9} {'floor (s)':>10} {'ratio':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        print(
-            f"{r['n_loans']:>8,} {r['n_months']:>6} {r['n_loan_months']:>9,} "
-            f"{r['seconds']:>9.3f} {r['floor_seconds']:>10.4f} {r['ratio_vs_floor']:>7.1f}"
-        )
+    columns = [
+        ("loans", ">8,"),
+        ("months", ">6"),
+        ("rows", ">9,"),
+        ("ours (s)", ">9.3f"),
+        ("floor (s)", ">10.4f"),
+        ("ratio", ">7.1f"),
+    ]
+    keys = ("n_loans", "n_months", "n_loan_months", "seconds", "floor_seconds", "ratio_vs_floor")
+    print_table(columns, [[r[k] for k in keys] for r in rows])
     doc = {
         "benchmark": "datasets",
         "floor": "one np.random.Generator.random draw of n_loans * n_months cells",
@@ -83,10 +66,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "numpy": np.__version__,
         "rows": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    print(f"wrote {out}")
+    write_json(args.out, doc)
     return doc
 
 

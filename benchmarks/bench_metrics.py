@@ -21,27 +21,13 @@ Agreement with each peer is checked before timing. Writes
 
 from __future__ import annotations
 
-import argparse
-import json
-import time
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from _common import bench_parser, best_of, floor_argsort, floor_bincount, print_table, write_json
 from overdue_risk.metrics import ks_statistic, psi, roc_auc, roc_auc_compare
-
-HERE = Path(__file__).resolve().parent
-
-
-def best_of(fn: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -61,7 +47,7 @@ def case_auc(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
         raise AssertionError(f"AUC disagrees with sklearn: {ours.statistic} vs {ref}")
     t_ours = best_of(lambda: roc_auc(y, s), repeat)
     t_peer = best_of(lambda: roc_auc_score(y, s), repeat)
-    t_floor = best_of(lambda: np.argsort(s), repeat)
+    t_floor = floor_argsort(s, repeat)
     return {
         "name": "roc_auc (AUC + DeLong SE)",
         "n": int(y.size),
@@ -95,7 +81,7 @@ def case_ks(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
         raise AssertionError(f"KS disagrees with scipy: {ours.statistic} vs {ref.statistic}")
     t_ours = best_of(lambda: ks_statistic(y, s), repeat)
     t_peer = best_of(lambda: ks_2samp(s[y == 1], s[y == 0], method="asymp"), repeat)
-    t_floor = best_of(lambda: np.argsort(s), repeat)
+    t_floor = floor_argsort(s, repeat)
     return {
         "name": "ks_statistic",
         "n": int(y.size),
@@ -125,7 +111,7 @@ def case_psi(a: np.ndarray, b: np.ndarray, repeat: int) -> list[dict[str, Any]]:
             raise AssertionError(f"PSI disagrees with toad: {ours.statistic} vs {peer}")
         t_peer = best_of(lambda: toad_psi(s_cur, s_ref), repeat)
     t_ours = best_of(lambda: psi(ref_codes, cur_codes, bins=code_edges), repeat)
-    t_floor = best_of(lambda: np.bincount(cur_codes, minlength=10), repeat)
+    t_floor = floor_bincount(cur_codes, 10, repeat)
     t_raw = best_of(lambda: psi(a, b, bins=10), repeat)
     t_sort = best_of(lambda: np.sort(a), repeat)
     return [
@@ -150,27 +136,30 @@ def case_psi(a: np.ndarray, b: np.ndarray, repeat: int) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size (smoke test)")
-    parser.add_argument("--out", default=str(HERE / "results" / "metrics.json"))
+    parser = bench_parser(__doc__, "metrics")
     args = parser.parse_args()
     n, repeat = (20_000, 2) if args.quick else (1_000_000, 3)
     y, a, b = data(n)
     results = [case_auc(y, a, repeat), case_compare(y, a, b, repeat), case_ks(y, a, repeat)]
     results.extend(case_psi(a, b, repeat))
-    print(f"{'case':<44}{'ours (s)':>10}{'x sort/floor':>14}{'x faster than peer':>20}")
-    for r in results:
-        floor = r.get("ratio_vs_sort", r.get("ratio_vs_bincount"))
-        speed = r.get("speedup_vs_peer")
-        print(
-            f"{r['name']:<44}{r['ours_s']:>10.4f}{floor:>14.2f}"
-            f"{'' if speed is None else f'{speed:.2f}':>20}"
-        )
-    path = Path(args.out)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [
+        ("case", "<44"),
+        ("ours (s)", ">10.4f"),
+        ("x sort/floor", ">14.2f"),
+        ("x faster than peer", ">20.2f"),
+    ]
+    table = [
+        [
+            r["name"],
+            r["ours_s"],
+            r.get("ratio_vs_sort", r.get("ratio_vs_bincount")),
+            r.get("speedup_vs_peer"),
+        ]
+        for r in results
+    ]
+    print_table(columns, table, sep="", rule=False)
     payload = {"benchmark": "metrics", "quick": args.quick, "n": n, "results": results}
-    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    print(f"wrote {path}")
+    write_json(args.out, payload)
 
 
 if __name__ == "__main__":

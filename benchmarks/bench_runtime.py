@@ -29,8 +29,6 @@ Writes ``benchmarks/results/runtime.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import subprocess
@@ -38,15 +36,13 @@ import sys
 import tempfile
 import time
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _common import bench_parser, best_of, write_json
 from overdue_risk.runtime import Spec, example_spec_dict, seal
-
-HERE = Path(__file__).resolve().parent
 
 
 def interleaved(fns: dict[str, Any], repeat: int) -> dict[str, float]:
@@ -58,15 +54,6 @@ def interleaved(fns: dict[str, Any], repeat: int) -> dict[str, float]:
             t0 = time.perf_counter()
             fn()
             best[name] = min(best[name], time.perf_counter() - t0)
-    return best
-
-
-def best_of(fn: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
     return best
 
 
@@ -363,9 +350,7 @@ def case_streaming(gigabytes: float, block_mb: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size (smoke test)")
-    parser.add_argument("--out", default=str(HERE / "results" / "runtime.json"))
+    parser = bench_parser(__doc__, "runtime")
     parser.add_argument(
         "--stream-gb",
         type=float,
@@ -425,11 +410,8 @@ def main() -> None:
             )
         if "ratio_reason_codes_vs_nansum" in r:
             print(f"{'  (+reasons k=4)':<16}{'':>14}{r['ratio_reason_codes_vs_nansum']:>10.2f}")
-    path = Path(args.out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "runtime", "quick": args.quick, "results": results}
-    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    print(f"wrote {path}")
+    write_json(args.out, payload)
 
 
 if __name__ == "__main__":

@@ -28,21 +28,17 @@ rows of scoring one partition costs). Writes ``benchmarks/results/scale.json``.
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import os
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from _common import bench_parser, best_of, write_json
 from overdue_risk.runtime import Spec, seal
 
-HERE = Path(__file__).resolve().parent
 ENGINES = ("kernel", "duckdb", "dask", "spark")
 
 
@@ -122,13 +118,22 @@ def make_data(spec: Spec, n: int, seed: int = 1) -> dict[str, np.ndarray]:
     return cols
 
 
-def best_of(fn: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+def arrow_table(data: dict[str, np.ndarray]) -> Any:
+    """``data`` as a pyarrow Table: NaN -> null, object columns -> strings."""
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            k: (
+                pa.array(v, mask=np.isnan(v))
+                if v.dtype.kind == "f"
+                else pa.array(list(v), type=pa.string())
+                if v.dtype == object
+                else v
+            )
+            for k, v in data.items()
+        }
+    )
 
 
 def kernel_all(spec: Spec, data: dict[str, np.ndarray]) -> Any:
@@ -170,24 +175,12 @@ def bench_duckdb(
     spec: Spec, data: dict[str, np.ndarray], cores: int, repeat: int, want: np.ndarray
 ) -> dict[str, Any]:
     import duckdb
-    import pyarrow as pa
 
     from overdue_risk.export import to_sql
 
     con = duckdb.connect()
     con.execute(f"SET threads = {cores}")
-    arrow = pa.table(
-        {
-            k: (
-                pa.array(v, mask=np.isnan(v))
-                if v.dtype.kind == "f"
-                else pa.array(list(v), type=pa.string())
-                if v.dtype == object
-                else v
-            )
-            for k, v in data.items()
-        }
-    )
+    arrow = arrow_table(data)
     con.register("arrow_book", arrow)
     con.execute("CREATE TABLE book AS SELECT * FROM arrow_book")
     query = to_sql(spec, table="book", dialect="duckdb", keep=["row_id"])
@@ -259,7 +252,6 @@ def bench_spark(
 ) -> list[dict[str, Any]]:
     import warnings
 
-    import pyarrow as pa
     from pyspark.sql import SparkSession
 
     from overdue_risk.export import score_spark, score_spark_sql
@@ -275,18 +267,7 @@ def bench_spark(
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    arrow = pa.table(
-        {
-            k: (
-                pa.array(v, mask=np.isnan(v))
-                if v.dtype.kind == "f"
-                else pa.array(list(v), type=pa.string())
-                if v.dtype == object
-                else v
-            )
-            for k, v in data.items()
-        }
-    )
+    arrow = arrow_table(data)
     base = spark.createDataFrame(arrow)
     n = len(want)
     rows = []
@@ -314,12 +295,10 @@ def bench_spark(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="20,000 rows (smoke test)")
+    ap = bench_parser(__doc__, "scale", quick_help="20,000 rows (smoke test)")
     ap.add_argument("--rows", type=int, default=None)
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--engines", default=",".join(ENGINES))
-    ap.add_argument("--out", type=Path, default=HERE / "results" / "scale.json")
     args = ap.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = sorted(set(engines) - set(ENGINES))
@@ -367,7 +346,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['name']:<13}{r['rows_per_s']:>14,.0f}"
             f"{r['throughput_ratio_vs_kernel']:>10.2f}x{extra}"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "benchmark": "scale",
         "rows": n,
@@ -375,8 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "results": results,
     }
-    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_json(args.out, payload)
     return 0
 
 

@@ -23,10 +23,7 @@ Writes ``benchmarks/results/scorecard.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
+from _common import HERE, bench_parser, floor_sum, print_table, time_best, write_json
+
 DATA = Path(os.environ.get("OVERDUE_RISK_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
 UCI = "uci_default_credit_card_clients.csv"
 
@@ -44,12 +42,6 @@ def load_uci(path: Path | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     df = pd.read_csv(path or DATA / UCI)
     y = df.pop("next_payment").to_numpy(dtype=np.int64)
     return df.drop(columns="ID"), y
-
-
-def timed(fn: Any) -> tuple[float, Any]:
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
 
 
 def gini_ks(y: np.ndarray, risk: np.ndarray) -> tuple[float, float]:
@@ -85,16 +77,16 @@ def run_split(X: pd.DataFrame, y: np.ndarray, seed: int) -> dict[str, Any]:
     from sklearn.model_selection import train_test_split
 
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y)
-    ours_fit_s, ours = timed(lambda: fit_ours(Xtr, ytr))
+    ours_fit_s, ours = time_best(lambda: fit_ours(Xtr, ytr), 1)
     default = fit_ours(Xtr, ytr, sign_check="drop")
-    peer_fit_s, peer = timed(lambda: fit_peer(Xtr, ytr))
-    ours_score_s, _ = timed(lambda: ours.predict_points(Xte))
+    peer_fit_s, peer = time_best(lambda: fit_peer(Xtr, ytr), 1)
+    ours_score_s, _ = time_best(lambda: ours.predict_points(Xte), 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        peer_score_s, _ = timed(lambda: peer.score(Xte))
+        peer_score_s, _ = time_best(lambda: peer.score(Xte), 1)
         peer_pd = peer.predict_proba(Xte)[:, 1]
     arr = Xte.to_numpy(dtype=np.float64)
-    floor_s = min(timed(lambda: np.sum(arr))[0] for _ in range(5))
+    floor_s = floor_sum(arr, 5)
     ours_pd = ours.predict_proba(Xte)[:, 1]
     g_o, k_o = gini_ks(yte, ours_pd)
     g_p, k_p = gini_ks(yte, peer_pd)
@@ -151,39 +143,34 @@ def run(n_rows: int | None, seeds: list[int], path: Path | None = None) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size (smoke test)")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "scorecard.json")
+    parser = bench_parser(__doc__, "scorecard")
     parser.add_argument("--data", type=Path, default=None, help="path of the UCI CSV")
     args = parser.parse_args(argv)
     n_rows, seeds = (6_000, [0]) if args.quick else (None, [0, 1, 2, 3, 4])
     report = run(n_rows, seeds, args.data)
-    header = (
-        f"{'split':<30} {'Gini ours':>9} {'Gini peer':>9} {'Gini dflt':>9} {'KS ours':>8} "
-        f"{'KS peer':>8} {'KS dflt':>8} {'fit x':>6} {'score x':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in report["results"]:
-        print(
-            f"{r['name']:<30} {r['ours_gini']:9.4f} {r['peer_gini']:9.4f} "
-            f"{r['default_gini']:9.4f} {r['ours_ks']:8.4f} {r['peer_ks']:8.4f} "
-            f"{r['default_ks']:8.4f} {r['fit_speedup_vs_optbinning']:6.1f} "
-            f"{r['score_speedup_vs_optbinning']:7.1f}"
-        )
-    m = report["mean"]
-    print(
-        f"{'mean':<30} {m['ours_gini']:9.4f} {m['peer_gini']:9.4f} {m['default_gini']:9.4f} "
-        f"{m['ours_ks']:8.4f} {m['peer_ks']:8.4f} {m['default_ks']:8.4f}"
-    )
+    columns = [
+        ("split", "<30"),
+        ("Gini ours", "9.4f"),
+        ("Gini peer", "9.4f"),
+        ("Gini dflt", "9.4f"),
+        ("KS ours", "8.4f"),
+        ("KS peer", "8.4f"),
+        ("KS dflt", "8.4f"),
+        ("fit x", "6.1f"),
+        ("score x", "7.1f"),
+    ]
+    keys = ("ours_gini", "peer_gini", "default_gini", "ours_ks", "peer_ks", "default_ks")
+    speedups = ("fit_speedup_vs_optbinning", "score_speedup_vs_optbinning")
+    table = [[r["name"], *(r[k] for k in keys + speedups)] for r in report["results"]]
+    table.append(["mean", *(report["mean"][k] for k in keys), None, None])
+    print_table(columns, table)
     print(
         f"({report['n_rows']:,} rows; ours = sign_check='report' (comparable: optbinning checks "
         "no signs); dflt = our default sign_check='drop'; 'fit x' / 'score x' = optbinning "
         "time / our time in the same run; floor for scoring = one np.sum pass over the "
         "hold-out matrix)"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2))
+    write_json(args.out, report)
     return 0
 
 

@@ -16,17 +16,13 @@ Writes ``benchmarks/results/strategy.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _common import bench_parser, best_of, print_table, write_json
 from overdue_risk.strategy import (
     DecisionBand,
     DecisionTable,
@@ -34,17 +30,6 @@ from overdue_risk.strategy import (
     RiskBasedPricing,
     cutoff_analysis,
 )
-
-HERE = Path(__file__).resolve().parent
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def naive_cutoffs(score: np.ndarray, pd_: np.ndarray, y: np.ndarray, cuts: np.ndarray) -> None:
@@ -124,21 +109,24 @@ def bench(n: int, repeat: int) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smallest size only")
-    parser.add_argument("--out", default=str(HERE / "results" / "strategy.json"))
+    parser = bench_parser(__doc__, "strategy", quick_help="smallest size only")
     args = parser.parse_args(argv)
     sizes = [10_000] if args.quick else [100_000, 1_000_000]
     repeat = 1 if args.quick else 3
     rows = [row for n in sizes for row in bench(n, repeat)]
-    print(f"{'benchmark':<48} {'n':>10} {'seconds':>9} {'vs floor':>9} {'vs naive':>9}")
+    columns = [
+        ("benchmark", "<48"),
+        ("n", ">10,"),
+        ("seconds", ">9.4f"),
+        ("vs floor", ">9"),
+        ("vs naive", ">9"),
+    ]
+    table = []
     for r in rows:
         naive = r.get("speedup_vs_naive_loop")
-        naive_txt = f"{naive:>8.1f}x" if naive is not None else f"{'':>9}"
-        print(
-            f"{r['name']:<48} {r['n']:>10,} {r['seconds']:>9.4f} "
-            f"{r['ratio_vs_floor']:>8.1f}x {naive_txt}"
-        )
+        times_naive = None if naive is None else f"{naive:.1f}x"
+        table.append([r["name"], r["n"], r["seconds"], f"{r['ratio_vs_floor']:.1f}x", times_naive])
+    print_table(columns, table, rule=False)
     doc = {
         "benchmark": "strategy",
         "quick": args.quick,
@@ -146,10 +134,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "numpy": np.__version__,
         "rows": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    print(f"wrote {out}")
+    write_json(args.out, doc)
     return doc
 
 

@@ -17,22 +17,17 @@ is taken at that same size. Writes ``benchmarks/results/transitions.json``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
 import time
 import warnings
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _common import bench_parser, best_of, floor_bincount, print_table, write_json
 from overdue_risk.buckets import STATES
 from overdue_risk.transitions import cohort_matrix
-
-HERE = Path(__file__).resolve().parent
 
 P_MONTH = np.array(
     [
@@ -47,15 +42,6 @@ P_MONTH = np.array(
         [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 1.00],
     ]
 )
-
-
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def make_panel(n_rows: int, n_months: int = 20, seed: int = 0) -> pd.DataFrame:
@@ -108,7 +94,7 @@ def bench(n_rows: int, repeat: int) -> dict[str, Any]:
     panel = make_panel(n_rows)
     codes = panel["bucket"].cat.codes.to_numpy().astype(np.int64)
     k = len(STATES)
-    floor = best_of(lambda: np.bincount(codes, minlength=k), max(repeat, 5))
+    floor = floor_bincount(codes, k, max(repeat, 5))
     ours = best_of(lambda: cohort_matrix(panel, states=STATES), repeat)
     as_text = panel.assign(bucket=panel["bucket"].astype(str).astype(object))
     ours_text = best_of(lambda: cohort_matrix(as_text, states=STATES), repeat)
@@ -149,24 +135,31 @@ def bench_peer(n_rows: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100k rows only (smoke test)")
+    parser = bench_parser(__doc__, "transitions", quick_help="100k rows only (smoke test)")
     parser.add_argument("--peer-rows", type=int, default=None, help="rows for the peer run")
-    parser.add_argument("--out", default=str(HERE / "results" / "transitions.json"))
     args = parser.parse_args(argv)
     sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
     repeat = 3
     rows = [bench(n, repeat) for n in sizes]
     peer_rows = args.peer_rows or (20_000 if args.quick else 200_000)
     peer = bench_peer(peer_rows)
-    head = ("rows", "bincount s", "ours s", "ratio", "str ratio", "unsorted")
-    print("{:>12} {:>11} {:>9} {:>7} {:>10} {:>9}".format(*head))
-    for r in rows:
-        print(
-            f"{r['n_rows']:>12,} {r['floor_seconds (one np.bincount)']:>11.4f} "
-            f"{r['seconds_categorical']:>9.4f} {r['ratio_vs_floor']:>7.1f} "
-            f"{r['ratio_vs_floor_object_strings']:>10.1f} {r['ratio_vs_floor_unsorted']:>9.1f}"
-        )
+    columns = [
+        ("rows", ">12,"),
+        ("bincount s", ">11.4f"),
+        ("ours s", ">9.4f"),
+        ("ratio", ">7.1f"),
+        ("str ratio", ">10.1f"),
+        ("unsorted", ">9.1f"),
+    ]
+    keys = (
+        "n_rows",
+        "floor_seconds (one np.bincount)",
+        "seconds_categorical",
+        "ratio_vs_floor",
+        "ratio_vs_floor_object_strings",
+        "ratio_vs_floor_unsorted",
+    )
+    print_table(columns, [[r[k] for k in keys] for r in rows], rule=False)
     if "peer_seconds" in peer:
         print(
             f"peer transitionMatrix on {peer['n_rows']:,} rows: {peer['peer_seconds']:.2f} s vs "
@@ -182,9 +175,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "rows": rows,
         "peer": peer,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    write_json(args.out, doc)
     return doc
 
 

@@ -1,22 +1,16 @@
-"""Smoke test: the datasets benchmark runs in quick mode and writes its ratios."""
+"""Smoke test: the datasets benchmark runs in quick mode and writes its ratio."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_datasets.py"
+from bench_smoke import load_bench
 
 
 def test_quick_benchmark_writes_ratio(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench_datasets", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     out = tmp_path / "datasets.json"
-    module.main(["--quick", "--out", str(out)])
+    load_bench("datasets").main(["--quick", "--out", str(out)])
     doc = json.loads(out.read_text(encoding="utf-8"))
     (row,) = doc["rows"]
     assert row["n_loans"] == 2_000

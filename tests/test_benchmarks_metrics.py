@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_smoke import run_quick
 
 
 @pytest.mark.peer
 def test_bench_metrics_quick(tmp_path: Path) -> None:
-    out = tmp_path / "metrics.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "bench_metrics.py"),
-            "--quick",
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    report = json.loads(out.read_text())
+    report, _ = run_quick("metrics", tmp_path / "metrics.json")
     assert report["benchmark"] == "metrics"
     assert report["quick"] is True
     names = [r["name"] for r in report["results"]]

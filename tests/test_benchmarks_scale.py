@@ -6,38 +6,18 @@ tests/test_export_spark.py covers the Spark scorers themselves.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_scale.py"
+from bench_smoke import run_quick
 
 
 @pytest.mark.slow
 @pytest.mark.dask
 def test_bench_scale_quick(tmp_path: Path) -> None:
-    out = tmp_path / "scale.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--quick",
-            "--engines",
-            "kernel,duckdb,dask",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "vs kernel" in proc.stdout
-    payload = json.loads(out.read_text(encoding="utf-8"))
+    payload, stdout = run_quick("scale", tmp_path / "scale.json", "--engines", "kernel,duckdb,dask")
+    assert "vs kernel" in stdout
     results = {r["name"]: r for r in payload["results"]}
     assert set(results) == {"kernel", "duckdb_sql", "dask"}
     assert payload["rows"] == 20_000
