@@ -53,7 +53,12 @@ class FeatureBinning:
     woe, event_count, nonevent_count : ndarray of float64
         WOE (smoothed, finite) and weighted counts in the index layout (unseen counts 0).
     trend : str or None
-        Monotonic trend of the regular bins' event rates that was imposed.
+        Monotonic trend of the regular bins' event rates that was imposed (under
+        ``monotonic_trend="auto"``: the shape chosen).
+    trend_reason : str
+        Why that trend: for "auto", the IVs of the best monotone and the best peak/valley
+        binning, the relative gain and the likelihood-ratio test that decided; for a trend
+        given by the user, that it was imposed; empty for manual bins.
 
     Examples
     --------
@@ -77,6 +82,7 @@ class FeatureBinning:
     event_count: FloatArray
     nonevent_count: FloatArray
     trend: str | None
+    trend_reason: str = ""
 
     @classmethod
     def from_counts(
@@ -91,6 +97,7 @@ class FeatureBinning:
         special_codes: tuple[float, ...] = (),
         unseen_policy: str = "worst",
         trend: str | None = None,
+        trend_reason: str = "",
     ) -> FeatureBinning:
         """Build from counts in the layout ``[regular..., missing, specials...]`` (WOE computed)."""
         ev = np.asarray(event, dtype=np.float64)
@@ -120,6 +127,7 @@ class FeatureBinning:
             event_count=arrays[1],
             nonevent_count=arrays[2],
             trend=trend,
+            trend_reason=trend_reason,
         )
 
     @property

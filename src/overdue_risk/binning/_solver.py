@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SMOOTHING", "SolverResult", "solve_binning", "woe_iv"]
+__all__ = ["SMOOTHING", "SolverResult", "shape_lr_test", "solve_binning", "woe_iv"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -56,12 +56,14 @@ def woe_iv(
     nonevents: npt.ArrayLike,
     total_events: float,
     total_nonevents: float,
+    smoothing: float = SMOOTHING,
 ) -> tuple[FloatArray, FloatArray]:
     """WOE and IV contribution of bins with the given counts (smoothed, always finite).
 
     ``WOE = ln((nonevents / total_nonevents) / (events / total_events))``: higher WOE means
-    lower risk. A bin with no events or no non-events has 0.5 added to both counts; an empty
-    bin has WOE 0 and IV 0.
+    lower risk. A bin with no events or no non-events has ``smoothing`` (0.5 for unit
+    weights; :class:`WOEBinner` passes 0.5 x the mean sample weight) added to both counts;
+    an empty bin has WOE 0 and IV 0.
 
     Examples
     --------
@@ -73,8 +75,8 @@ def woe_iv(
     ne = np.asarray(nonevents, dtype=np.float64)
     nonempty = (ev + ne) > 0
     zero = nonempty & ((ev <= 0) | (ne <= 0))
-    ev_s = np.where(zero, ev + SMOOTHING, ev)
-    ne_s = np.where(zero, ne + SMOOTHING, ne)
+    ev_s = np.where(zero, ev + smoothing, ev)
+    ne_s = np.where(zero, ne + smoothing, ne)
     with np.errstate(divide="ignore", invalid="ignore"):
         pe = ev_s / total_events
         pn = ne_s / total_nonevents
@@ -85,12 +87,16 @@ def woe_iv(
 
 @dataclass(frozen=True)
 class SolverResult:
-    """The optimal merge of pre-bins: bin start indices, IV of the regular bins, trend."""
+    """The optimal merge of pre-bins: bin start indices, IV of the regular bins, trend.
+
+    ``reason`` says why ``trend="auto"`` chose the trend it did (empty otherwise).
+    """
 
     starts: tuple[int, ...]  # start pre-bin index of each bin (the first is 0)
     iv: float
     trend: str | None
     feasible: bool
+    reason: str = ""
 
 
 def _pair_sums(values: FloatArray) -> FloatArray:
@@ -112,6 +118,7 @@ def _bin_matrices(
     min_size: float,
     min_events: float,
     min_nonevents: float,
+    smoothing: float = SMOOTHING,
 ) -> tuple[FloatArray, FloatArray]:
     """IV (-inf where the bin breaks a constraint) and event rate of every bin [a, b)."""
     ev = _pair_sums(events)
@@ -120,7 +127,7 @@ def _bin_matrices(
     p1 = events.shape[0] + 1
     upper = np.triu(np.ones((p1, p1), dtype=bool), k=1)
     ok = upper & (tot >= min_size) & (ev >= min_events) & (ne >= min_nonevents) & (tot > 0)
-    _, iv = woe_iv(ev, ne, total_events, total_nonevents)
+    _, iv = woe_iv(ev, ne, total_events, total_nonevents, smoothing)
     iv = np.where(ok, iv, -np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(tot > 0, ev / np.where(tot > 0, tot, 1.0), np.nan)
@@ -196,20 +203,26 @@ def _forward_by_end(
     return [[f[s][k] for s in range(n_states)] for k in range(max_bins)]
 
 
-def _solve_trend(
-    iv: FloatArray, rate: FloatArray, trend: str | None, max_bins: int
-) -> tuple[float, tuple[int, ...]]:
-    """Best IV and bin starts for one trend; (-inf, ()) when nothing is feasible."""
-    if trend is None:
-        return _solve_unconstrained(iv, max_bins)
-    pieces = _PIECES[trend]
+def _forward(
+    iv: FloatArray, rate: FloatArray, pieces: tuple[str, ...], max_bins: int
+) -> list[list[FloatArray]]:
     p1 = iv.shape[0]
-    n_states = len(pieces)
     forward = _forward_layers if p1**3 <= CUBE_LIMIT else _forward_by_end
-    layers = forward(iv, rate, pieces, max_bins)
+    return forward(iv, rate, pieces, max_bins)
+
+
+def _best_path(
+    iv: FloatArray,
+    rate: FloatArray,
+    pieces: tuple[str, ...],
+    layers: list[list[FloatArray]],
+    end_states: tuple[int, ...],
+) -> tuple[float, tuple[int, ...]]:
+    """Best IV and bin starts over paths ending in ``end_states``; (-inf, ()) if none."""
+    p1 = iv.shape[0]
     best_val, best_k, best_s = -np.inf, 1, 0
     for k, layer in enumerate(layers, start=1):
-        for s in range(n_states):
+        for s in end_states:
             end = float(layer[s][p1 - 1].max())
             tol = 1e-12 * max(1.0, abs(best_val)) if np.isfinite(best_val) else 0.0
             if end > best_val + tol:
@@ -232,6 +245,17 @@ def _solve_trend(
         b, a, s = a, c, src
         starts.append(a)
     return best_val, tuple(reversed(starts))
+
+
+def _solve_trend(
+    iv: FloatArray, rate: FloatArray, trend: str | None, max_bins: int
+) -> tuple[float, tuple[int, ...]]:
+    """Best IV and bin starts for one trend; (-inf, ()) when nothing is feasible."""
+    if trend is None:
+        return _solve_unconstrained(iv, max_bins)
+    pieces = _PIECES[trend]
+    layers = _forward(iv, rate, pieces, max_bins)
+    return _best_path(iv, rate, pieces, layers, tuple(range(len(pieces))))
 
 
 def _solve_unconstrained(iv: FloatArray, max_bins: int) -> tuple[float, tuple[int, ...]]:
@@ -273,6 +297,115 @@ def _shape(rates: list[float]) -> str:
     return "peak" if (d[:peak_at] >= 0).all() and (d[peak_at:] <= 0).all() else "valley"
 
 
+def _log_lik(events: FloatArray, nonevents: FloatArray, bounds: list[int]) -> float:
+    """Binomial log-likelihood of the pre-bin counts under one event rate per bin."""
+    ce = np.r_[0.0, np.cumsum(events)]
+    cn = np.r_[0.0, np.cumsum(nonevents)]
+    b = np.asarray(bounds)
+    e = ce[b[1:]] - ce[b[:-1]]
+    n = cn[b[1:]] - cn[b[:-1]]
+    t = e + n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(e > 0, e * np.log(e / t), 0.0) + np.where(n > 0, n * np.log(n / t), 0.0)
+    return float(terms.sum())
+
+
+def shape_lr_test(
+    events: npt.ArrayLike,
+    nonevents: npt.ArrayLike,
+    monotone_starts: tuple[int, ...],
+    other_starts: tuple[int, ...],
+) -> tuple[float, int, float]:
+    """Likelihood-ratio test that ``other`` bins add information to ``monotone`` bins.
+
+    The two binnings are not nested, so the test compares the monotone binning with the
+    common refinement of both (all cut points of either): ``G = 2 (LL_refined -
+    LL_monotone)`` is asymptotically chi-square with one degree of freedom per extra cut
+    point (Wilks 1938). Counts are treated as frequencies (pass them in units of the mean
+    sample weight).
+
+    Returns
+    -------
+    tuple of (float, int, float)
+        The statistic G, its degrees of freedom and the p-value (1.0 when df = 0).
+
+    Examples
+    --------
+    >>> g, df, p = shape_lr_test([30, 10, 10, 30], [70, 90, 90, 70], (0, 2), (0, 1, 3))
+    >>> round(g, 2), df, p < 0.001
+    (25.94, 2, True)
+    """
+    from scipy.stats import chi2
+
+    ev = np.asarray(events, dtype=np.float64).reshape(-1)
+    ne = np.asarray(nonevents, dtype=np.float64).reshape(-1)
+    p = ev.shape[0]
+    mono = sorted({*monotone_starts, p})
+    refined = sorted({*monotone_starts, *other_starts, p})
+    df = len(refined) - len(mono)
+    if df == 0:
+        return 0.0, 0, 1.0
+    g = max(0.0, 2.0 * (_log_lik(ev, ne, refined) - _log_lik(ev, ne, mono)))
+    return g, df, float(chi2.sf(g, df))
+
+
+def _rates(rate: FloatArray, starts: tuple[int, ...], p: int) -> list[float]:
+    bounds = [*starts, p]
+    return [float(rate[bounds[i], bounds[i + 1]]) for i in range(len(starts))]
+
+
+def _solve_auto(
+    iv: FloatArray,
+    rate: FloatArray,
+    ev: FloatArray,
+    ne: FloatArray,
+    limit: int,
+    min_iv_gain: float,
+    alpha: float | None,
+    weight_unit: float,
+) -> SolverResult:
+    """Best monotone binning unless a peak/valley one beats it by a meaningful margin.
+
+    The peak DP's "still rising" state is the ascending problem and the valley DP's
+    "still falling" state the descending one, so one forward pass per shape gives both the
+    best monotone and the best non-monotone binning.
+    """
+    p = ev.shape[0]
+    mono: list[tuple[float, tuple[int, ...]]] = []
+    other: list[tuple[float, tuple[int, ...]]] = []
+    for t in ("peak", "valley"):
+        pieces = _PIECES[t]
+        layers = _forward(iv, rate, pieces, limit)
+        mono.append(_best_path(iv, rate, pieces, layers, (0,)))
+        other.append(_best_path(iv, rate, pieces, layers, (0, 1)))
+    m_iv, m_starts = max(mono, key=lambda c: c[0])  # ascending wins ties
+    o_iv, o_starts = max(other, key=lambda c: c[0])  # peak wins ties
+    m_shape = _shape(_rates(rate, m_starts, p))
+    o_shape = _shape(_rates(rate, o_starts, p))
+    tol = 1e-12 * max(1.0, abs(m_iv))
+    if o_shape in ("ascending", "descending") or o_iv <= m_iv + tol:
+        return SolverResult(
+            m_starts,
+            float(m_iv),
+            m_shape,
+            True,
+            "auto: monotone; no peak/valley binning has a higher IV",
+        )
+    gain = (o_iv - m_iv) / m_iv if m_iv > 0 else np.inf
+    g, df, pvalue = shape_lr_test(ev / weight_unit, ne / weight_unit, m_starts, o_starts)
+    facts = (
+        f"{o_shape} regular-bin IV {o_iv:.4f} vs best monotone ({m_shape}) {m_iv:.4f}: "
+        f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={pvalue:.3g}"
+    )
+    if gain <= min_iv_gain:
+        why = f"auto: {m_shape}; {facts} (gain <= auto_min_iv_gain {100 * min_iv_gain:g}%)"
+        return SolverResult(m_starts, float(m_iv), m_shape, True, why)
+    if alpha is not None and not pvalue < alpha:
+        why = f"auto: {m_shape}; {facts} (not significant at auto_alpha {alpha:g})"
+        return SolverResult(m_starts, float(m_iv), m_shape, True, why)
+    return SolverResult(o_starts, float(o_iv), o_shape, True, f"auto: {facts}")
+
+
 def solve_binning(
     events: npt.ArrayLike,
     nonevents: npt.ArrayLike,
@@ -284,6 +417,9 @@ def solve_binning(
     min_size: float = 0.0,
     min_events: float = 0.0,
     min_nonevents: float = 0.0,
+    auto_min_iv_gain: float = 0.0,
+    auto_alpha: float | None = None,
+    weight_unit: float = 1.0,
 ) -> SolverResult:
     """Merge ordered pre-bins into the bins of maximum IV under the constraints (exact).
 
@@ -295,13 +431,24 @@ def solve_binning(
         Totals of the whole feature (including missing and special bins), the WOE base.
     trend : {"ascending", "descending", "peak", "valley", "auto", None}, default="auto"
         Order imposed on the bins' event rates. "peak" rises then falls, "valley" falls then
-        rises (each includes the monotone cases). "auto" solves "peak" and "valley" and keeps
-        the higher IV (ties to the monotone shape); the trend reported is the shape of the
-        chosen bins.
+        rises (each includes the monotone cases). "auto" takes the best monotone binning
+        (ascending or descending) unless the best peak/valley binning beats its IV by more
+        than ``auto_min_iv_gain`` (relative) and, when ``auto_alpha`` is set, a
+        likelihood-ratio test (:func:`shape_lr_test`) rejects at level ``auto_alpha``;
+        the trend reported is the shape of the chosen bins and ``reason`` says why.
     max_n_bins : int or None, default=None
         Maximum number of bins.
     min_size, min_events, min_nonevents : float, default=0
         Minimum (weighted) count, events and non-events per bin.
+    auto_min_iv_gain : float, default=0.0
+        Relative IV gain a peak/valley binning needs over the best monotone one under
+        "auto" (0: pure maximum IV, monotone on ties).
+    auto_alpha : float or None, default=None
+        Significance level of the likelihood-ratio test under "auto" (None: no test).
+    weight_unit : float, default=1.0
+        Mean sample weight: the zero-count smoothing is ``0.5 * weight_unit`` and the
+        likelihood-ratio test counts in these units, so scaling all weights by a constant
+        changes nothing.
 
     Returns
     -------
@@ -322,20 +469,18 @@ def solve_binning(
     if min_size > 0:
         limit = max(1, min(limit, int(np.floor((ev.sum() + ne.sum()) / min_size + 1e-9))))
     iv, rate = _bin_matrices(
-        ev, ne, total_events, total_nonevents, min_size, min_events, min_nonevents
+        ev,
+        ne,
+        total_events,
+        total_nonevents,
+        min_size,
+        min_events,
+        min_nonevents,
+        SMOOTHING * weight_unit,
     )
     if p == 0 or not np.isfinite(iv[0, p]):
         return SolverResult((), float("-inf"), trend, False)
     if trend == "auto":
-        candidates = []
-        for t in ("peak", "valley"):
-            val, starts = _solve_trend(iv, rate, t, limit)
-            bounds = [*starts, p]
-            rates = [float(rate[bounds[i], bounds[i + 1]]) for i in range(len(starts))]
-            shape = _shape(rates)
-            monotone = shape in ("ascending", "descending")
-            candidates.append((val, monotone, shape, starts))
-        best = max(candidates, key=lambda c: (round(c[0], 12), c[1]))
-        return SolverResult(best[3], float(best[0]), best[2], True)
+        return _solve_auto(iv, rate, ev, ne, limit, auto_min_iv_gain, auto_alpha, weight_unit)
     val, starts = _solve_trend(iv, rate, trend, limit)
     return SolverResult(starts, float(val), trend, True)

@@ -96,6 +96,7 @@ class BinningTable(Result):
     woe: FloatArray
     iv: FloatArray
     trend: str | None
+    trend_reason: str = ""
 
     @classmethod
     def from_feature(cls, fb: FeatureBinning) -> BinningTable:
@@ -103,7 +104,7 @@ class BinningTable(Result):
         ev = fb.event_count[:-1]
         ne = fb.nonevent_count[:-1]
         _, iv = woe_iv(ev, ne, max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300))
-        return cls(fb.name, fb.labels[:-1], ev, ne, fb.woe[:-1], iv, fb.trend)
+        return cls(fb.name, fb.labels[:-1], ev, ne, fb.woe[:-1], iv, fb.trend, fb.trend_reason)
 
     @property
     def count(self) -> FloatArray:
@@ -172,6 +173,8 @@ class BinningTable(Result):
             f"KS {self.ks:.4f}; WOE = ln(%non-events / %events), 0.5 added to both "
             "counts of a bin without events or non-events"
         )
+        if self.trend_reason:
+            footer += f"\ntrend chosen: {self.trend_reason}"
         return f"Binning table: {self.name}", cols, rows, footer
 
     def to_frame(self) -> Any:
