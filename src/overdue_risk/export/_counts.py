@@ -14,12 +14,26 @@ array([2., 2., 2.])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["band_counts_numpy", "quantile_splits"]
+from overdue_risk.buckets import STATES
+from overdue_risk.exceptions import DataError
+
+__all__ = [
+    "band_counts_numpy",
+    "check_edges",
+    "check_engine_columns",
+    "check_step",
+    "feature_names",
+    "quantile_splits",
+    "target_error",
+    "transition_table",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,3 +58,104 @@ def quantile_splits(quantiles: npt.ArrayLike) -> tuple[float, ...]:
     q = np.asarray(quantiles, dtype=np.float64).reshape(-1)
     q = q[np.isfinite(q)]
     return tuple(float(v) for v in np.unique(q))
+
+
+def check_engine_columns(
+    have: Sequence[str], columns: Sequence[str], what: str, engine: str
+) -> None:
+    """Raise a DataError naming the ``columns`` that an ``engine`` DataFrame lacks.
+
+    Examples
+    --------
+    >>> check_engine_columns(["a", "b"], ["a"], "band_counts_dask", "Dask")
+    """
+    missing = [c for c in columns if c not in have]
+    if missing:
+        raise DataError(
+            f"{what} needs columns {missing} that the {engine} DataFrame does not have "
+            f"(it has {list(have)[:12]}). Rename or add them first."
+        )
+
+
+def feature_names(
+    have: Sequence[str],
+    target: str,
+    features: Sequence[str] | None,
+    weight: str | None,
+    what: str,
+    engine: str,
+) -> list[str]:
+    """Feature columns of a pre-bin count job (default: all but target and weight), checked.
+
+    Examples
+    --------
+    >>> feature_names(["x", "bad", "w"], "bad", None, "w", "prebin_counts_dask", "Dask")
+    ['x']
+    """
+    extra = [weight] if weight else []
+    exclude = {target, *extra}
+    names = [c for c in have if c not in exclude] if features is None else list(features)
+    check_engine_columns(have, [*names, target, *extra], what, engine)
+    if not names:
+        raise DataError(f"{what} needs at least one feature column.")
+    return names
+
+
+def target_error(target: str, bad: Any) -> DataError:
+    """The error for a target value that is not 0 or 1 (or is missing)."""
+    return DataError(
+        f"target column {target!r} must hold only 0 and 1 without missing values; found "
+        f"{bad!r}. Map the target to a binary default flag first."
+    )
+
+
+def check_edges(edges: Sequence[float]) -> list[float]:
+    """Band edges as floats, checked strictly increasing.
+
+    Examples
+    --------
+    >>> check_edges([550, 600])
+    [550.0, 600.0]
+    """
+    cuts = [float(e) for e in edges]
+    if any(b <= a for a, b in itertools.pairwise(cuts)):
+        raise DataError(f"edges must be strictly increasing; got {cuts}.")
+    return cuts
+
+
+def check_step(step: int) -> None:
+    """Raise a DataError unless ``step`` is a positive whole number of periods."""
+    if int(step) != step or step < 1:
+        raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
+
+
+def transition_table(
+    cells: Iterable[tuple[Any, Any, float]], states: Sequence[str] | None, state_col: str
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """Counted ``(from_state, to_state, loans)`` cells -> a (k, k) count matrix and its labels.
+
+    Labels are ``states`` when given, else the DPD buckets when every seen label is one,
+    else the sorted labels.
+
+    Examples
+    --------
+    >>> counts, labels = transition_table([("a", "b", 2), ("b", "b", 1)], None, "bucket")
+    >>> labels, counts.tolist()
+    (('a', 'b'), [[0.0, 2.0], [0.0, 1.0]])
+    """
+    cells = list(cells)
+    if states is None:
+        seen = {str(s) for a, b, _ in cells for s in (a, b)}
+        labels = STATES if seen <= set(STATES) else tuple(sorted(seen))
+    else:
+        labels = tuple(str(s) for s in states)
+    index = {s: i for i, s in enumerate(labels)}
+    counts = np.zeros((len(labels), len(labels)))
+    for a, b, n in cells:
+        if a not in index or b not in index:
+            raise DataError(
+                f"state {a if a not in index else b!r} of column {state_col!r} is not in states "
+                f"{list(labels)}. Pass every state."
+            )
+        counts[index[a], index[b]] += float(n)
+    return counts, labels

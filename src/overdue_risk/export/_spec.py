@@ -20,6 +20,7 @@ from overdue_risk.runtime import Spec
 
 __all__ = [
     "as_spec",
+    "output_flags",
     "output_names",
     "runtime_spec",
     "score_outputs",
@@ -65,6 +66,13 @@ def runtime_spec(text: str) -> Spec:
 def spec_json(spec: Spec) -> str:
     """The compact JSON text of a spec: what is shipped to Spark and Dask workers."""
     return spec.to_json(indent=None)
+
+
+def output_flags(view: Spec, pd: bool, grade: bool) -> tuple[bool, bool]:
+    """Whether ``pd`` and ``grade`` columns are written: asked for and the spec can."""
+    has_pd = pd and view.calibration is not None
+    has_grade = grade and has_pd and view.master_scale is not None
+    return has_pd, has_grade
 
 
 def output_names(prefix: str, has_pd: bool, has_grade: bool, reason_codes: int) -> list[str]:

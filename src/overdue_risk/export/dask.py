@@ -21,17 +21,30 @@ Examples
 from __future__ import annotations
 
 import importlib
-import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import band_counts_numpy, quantile_splits
-from overdue_risk.export._spec import as_spec, output_names, score_outputs, spec_json
+from overdue_risk.export._counts import (
+    band_counts_numpy,
+    check_edges,
+    check_engine_columns,
+    check_step,
+    feature_names,
+    quantile_splits,
+    target_error,
+    transition_table,
+)
+from overdue_risk.export._spec import (
+    as_spec,
+    output_flags,
+    output_names,
+    score_outputs,
+    spec_json,
+)
 
 if TYPE_CHECKING:
     from overdue_risk.binning import CountTable
@@ -49,12 +62,7 @@ DEFAULT_MAX_PREBINS = 20
 
 
 def _check_columns(ddf: Any, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in ddf.columns]
-    if missing:
-        raise DataError(
-            f"{what} needs columns {missing} that the Dask DataFrame does not have "
-            f"(it has {list(ddf.columns)[:12]}). Rename or add them first."
-        )
+    check_engine_columns(ddf.columns, columns, what, "Dask")
 
 
 def _score_partition(
@@ -133,8 +141,7 @@ def score_dask(
 
     view = as_spec(spec)
     _check_columns(ddf, view.feature_names, "score_dask")
-    has_pd = pd and view.calibration is not None
-    has_grade = grade and has_pd and view.master_scale is not None
+    has_pd, has_grade = output_flags(view, pd, grade)
     names = output_names(prefix, has_pd, has_grade, reason_codes)
     clash = [n for n in names if n in ddf.columns]
     if clash:
@@ -167,11 +174,7 @@ def _partition_tables(
 ) -> dict[str, CountTable]:
     y = part[target].to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
-        bad = y[np.isnan(y) | ~np.isin(y, (0.0, 1.0))][0]
-        raise DataError(
-            f"target column {target!r} must hold only 0 and 1 without missing values; found "
-            f"{bad!r}. Map the target to a binary default flag first."
-        )
+        raise target_error(target, y[np.isnan(y) | ~np.isin(y, (0.0, 1.0))][0])
     from overdue_risk.binning import CountTable
 
     w = None if weight is None else part[weight].to_numpy(dtype=np.float64)
@@ -244,11 +247,7 @@ def prebin_counts_dask(
     """
     dask: Any = importlib.import_module("dask")
 
-    exclude = {target, *([weight] if weight else [])}
-    names = [c for c in ddf.columns if c not in exclude] if features is None else list(features)
-    _check_columns(ddf, [*names, target, *([weight] if weight else [])], "prebin_counts_dask")
-    if not names:
-        raise DataError("prebin_counts_dask needs at least one feature column.")
+    names = feature_names(ddf.columns, target, features, weight, "prebin_counts_dask", "Dask")
     specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
     dtypes = ddf._meta.dtypes
     kinds = {c: "numeric" if dtypes[c].kind in "iuf" else "categorical" for c in names}
@@ -299,9 +298,7 @@ def band_counts_dask(
     dask: Any = importlib.import_module("dask")
 
     _check_columns(ddf, [score_col], "band_counts_dask")
-    cuts = [float(e) for e in edges]
-    if any(b <= a for a, b in itertools.pairwise(cuts)):
-        raise DataError(f"edges must be strictly increasing; got {cuts}.")
+    cuts = check_edges(edges)
     parts = [
         dask.delayed(band_counts_numpy)(
             p[score_col].to_numpy(dtype=np.float64, na_value=np.nan), cuts
@@ -380,8 +377,7 @@ def transition_counts_dask(
 
     dd: Any = importlib.import_module("dask.dataframe")
     _check_columns(ddf, [id_col, time_col, state_col], "transition_counts_dask")
-    if int(step) != step or step < 1:
-        raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
+    check_step(step)
     meta = pd.DataFrame(
         {
             "id": ddf._meta[id_col].to_numpy(),
@@ -406,18 +402,4 @@ def transition_counts_dask(
     )
     carried = joined[keep][["s", "s_last"]].rename(columns={"s_last": "s2"})
     table = dd.concat([exact, carried]).groupby(["s", "s2"]).size().compute()
-    if states is None:
-        seen = {str(s) for pair in table.index for s in pair}
-        labels = STATES if seen <= set(STATES) else tuple(sorted(seen))
-    else:
-        labels = tuple(str(s) for s in states)
-    index = {s: i for i, s in enumerate(labels)}
-    counts = np.zeros((len(labels), len(labels)))
-    for (a, b), n in table.items():
-        if a not in index or b not in index:
-            raise DataError(
-                f"state {a if a not in index else b!r} of column {state_col!r} is not in states "
-                f"{list(labels)}. Pass every state."
-            )
-        counts[index[a], index[b]] += float(n)
-    return counts, labels
+    return transition_table(((a, b, n) for (a, b), n in table.items()), states, state_col)

@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -33,10 +32,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import quantile_splits
-from overdue_risk.export._spec import as_spec, output_names, score_outputs, spec_json
+from overdue_risk.export._counts import (
+    check_edges,
+    check_engine_columns,
+    check_step,
+    feature_names,
+    quantile_splits,
+    target_error,
+    transition_table,
+)
+from overdue_risk.export._spec import (
+    as_spec,
+    output_flags,
+    output_names,
+    score_outputs,
+    spec_json,
+)
 from overdue_risk.export.sql import float_literal, quote_identifier, to_sql
 
 if TYPE_CHECKING:
@@ -56,12 +68,7 @@ DEFAULT_MAX_PREBINS = 20
 
 
 def _check_columns(df: Any, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"{what} needs columns {missing} that the Spark DataFrame does not have "
-            f"(it has {list(df.columns)[:12]}). Rename or add them first."
-        )
+    check_engine_columns(df.columns, columns, what, "Spark")
 
 
 def _col(name: str) -> Any:
@@ -69,12 +76,6 @@ def _col(name: str) -> Any:
     from pyspark.sql import functions as F
 
     return F.col(quote_identifier(name, "spark"))
-
-
-def _outputs(view: Any, pd: bool, grade: bool) -> tuple[bool, bool]:
-    has_pd = pd and view.calibration is not None
-    has_grade = grade and has_pd and view.master_scale is not None
-    return has_pd, has_grade
 
 
 def score_spark(
@@ -117,7 +118,7 @@ def score_spark(
 
     view = as_spec(spec)
     _check_columns(df, view.feature_names, "score_spark")
-    has_pd, has_grade = _outputs(view, pd, grade)
+    has_pd, has_grade = output_flags(view, pd, grade)
     names = output_names(prefix, has_pd, has_grade, reason_codes)
     clash = [n for n in names if n in df.columns]
     if clash:
@@ -291,21 +292,14 @@ def prebin_counts_spark(
     """
     from pyspark.sql import functions as F
 
-    exclude = {target, *([weight] if weight else [])}
-    names = [c for c in df.columns if c not in exclude] if features is None else list(features)
-    _check_columns(df, [*names, target, *([weight] if weight else [])], "prebin_counts_spark")
-    if not names:
-        raise DataError("prebin_counts_spark needs at least one feature column.")
+    names = feature_names(df.columns, target, features, weight, "prebin_counts_spark", "Spark")
     specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     numeric = [c for c in names if _is_numeric(dtypes[c])]
     y = _col(target).cast("double")
     bad = df.where(y.isNull() | F.isnan(y) | ~y.isin(0.0, 1.0)).limit(1).collect()
     if bad:
-        raise DataError(
-            f"target column {target!r} must hold only 0 and 1 without missing values; found "
-            f"{bad[0][target]!r}. Map the target to a binary default flag first."
-        )
+        raise target_error(target, bad[0][target])
     given = {k: tuple(float(s) for s in v) for k, v in (splits or {}).items()}
     cuts = {
         **_numeric_splits(df, [c for c in numeric if c not in given], specials, max_n_prebins),
@@ -396,9 +390,7 @@ def band_counts_spark(
     from pyspark.sql import functions as F
 
     _check_columns(df, [score_col], "band_counts_spark")
-    cuts = [float(e) for e in edges]
-    if any(b <= a for a, b in itertools.pairwise(cuts)):
-        raise DataError(f"edges must be strictly increasing; got {cuts}.")
+    cuts = check_edges(edges)
     x = f"CAST({quote_identifier(score_col, 'spark')} AS DOUBLE)"
     whens = [f"WHEN {x} IS NULL OR isnan({x}) THEN -1"]
     whens += [f"WHEN {x} < {float_literal(e, 'spark')} THEN {i}" for i, e in enumerate(cuts)]
@@ -470,8 +462,7 @@ def transition_counts_spark(
     from pyspark.sql import functions as F
 
     _check_columns(df, [id_col, time_col, state_col], "transition_counts_spark")
-    if int(step) != step or step < 1:
-        raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
+    check_step(step)
     base = df.select(
         _col(id_col).alias("id"),
         _period_column(df, time_col).alias("t"),
@@ -493,18 +484,4 @@ def transition_counts_spark(
         .select("s", F.col("s_last").alias("s2"))
     )
     rows = exact.unionByName(carried).groupBy("s", "s2").count().collect()
-    if states is None:
-        seen = {r["s"] for r in rows} | {r["s2"] for r in rows}
-        labels = STATES if seen <= set(STATES) else tuple(sorted(str(s) for s in seen))
-    else:
-        labels = tuple(str(s) for s in states)
-    index = {s: i for i, s in enumerate(labels)}
-    counts = np.zeros((len(labels), len(labels)))
-    for r in rows:
-        if r["s"] not in index or r["s2"] not in index:
-            raise DataError(
-                f"state {r['s'] if r['s'] not in index else r['s2']!r} of column "
-                f"{state_col!r} is not in states {list(labels)}. Pass every state."
-            )
-        counts[index[r["s"]], index[r["s2"]]] += float(r["count"])
-    return counts, labels
+    return transition_table(((r["s"], r["s2"], r["count"]) for r in rows), states, state_col)
