@@ -12,27 +12,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from overdue_risk._cli._common import positive_int
+
 __all__ = ["add_arguments", "run"]
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1; got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument(
-        "--n-loans", type=_positive_int, default=50_000, help="loans to simulate (default 50000)"
+        "--n-loans", type=positive_int, default=50_000, help="loans to simulate (default 50000)"
     )
     parser.add_argument(
         "--n-months",
-        type=_positive_int,
+        type=positive_int,
         default=24,
         help="calendar months of the panel (default 24; at least 14 for the out-of-time split)",
     )

@@ -18,22 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from overdue_risk._cli._common import positive_int
 from overdue_risk._optional import require
 from overdue_risk.exceptions import DataError
 
 __all__ = ["add_arguments", "run"]
 
 PARQUET_EXT = (".parquet", ".pq")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1; got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="output file: .csv or .parquet")
     parser.add_argument(
         "--reason-codes",
-        type=_positive_int,
+        type=positive_int,
         default=0,
         metavar="K",
         help="add K reason-code columns reason_1..reason_K",
@@ -56,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--block-mb",
-        type=_positive_int,
+        type=positive_int,
         default=4,
         help="CSV block size in MB, or Parquet rows per batch / 10000 (default 4)",
     )
