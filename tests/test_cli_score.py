@@ -35,9 +35,18 @@ def frame(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({"loan_id": np.arange(n), "age": age, "purpose": purpose, "x": "k"})
 
 
-def _expected(spec: Spec, frame: pd.DataFrame) -> np.ndarray:
+def _features(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     purpose = frame["purpose"].where(frame["purpose"] != "", None)  # "" is missing in CSV
-    return spec.score({"age": frame["age"].to_numpy(), "purpose": purpose.to_numpy()})
+    return {"age": frame["age"].to_numpy(), "purpose": purpose.to_numpy()}
+
+
+def _expected(spec: Spec, frame: pd.DataFrame) -> np.ndarray:
+    return spec.score(_features(frame))
+
+
+def _score(spec_path: Path, src: Path, out: Path | str, *options: str) -> int:
+    """``overdue-risk score SPEC SRC --out OUT [options]``; the exit code."""
+    return main(["score", str(spec_path), str(src), "--out", str(out), *options])
 
 
 def test_csv_in_csv_out_small_blocks(
@@ -49,22 +58,12 @@ def test_csv_in_csv_out_small_blocks(
 ) -> None:
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     frame.to_csv(src, index=False)
-    code = main(
-        [
-            "score",
-            str(spec_path),
-            str(src),
-            "--out",
-            str(out),
-            "--reason-codes",
-            "2",
-            "--grade",
-            "--id-column",
-            "loan_id",
-            "--block-mb",
-            "1",
-            "--no-progress",
-        ]
+    code = _score(
+        spec_path,
+        src,
+        out,
+        *("--reason-codes", "2", "--grade", "--id-column", "loan_id"),
+        *("--block-mb", "1", "--no-progress"),
     )
     assert code == 0
     err = capsys.readouterr().err
@@ -73,7 +72,7 @@ def test_csv_in_csv_out_small_blocks(
     assert list(got.columns) == ["loan_id", "score", "pd", "grade", "reason_1", "reason_2"]
     np.testing.assert_array_equal(got["loan_id"], frame["loan_id"])
     np.testing.assert_array_equal(got["score"], _expected(spec, frame))
-    data = {"age": frame["age"], "purpose": frame["purpose"].where(frame["purpose"] != "", None)}
+    data = _features(frame)
     assert got["grade"].tolist() == spec.grade(data).tolist()
     codes = spec.reason_codes(data, k=2)
     assert got["reason_1"].fillna("").tolist() == [c or "" for c in codes[:, 0]]
@@ -88,25 +87,8 @@ def test_parquet_and_gzip_inputs(
 ) -> None:
     pq_in, pq_out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     frame.assign(purpose=frame["purpose"].where(frame["purpose"] != "", None)).to_parquet(pq_in)
-    assert (
-        main(
-            [
-                "score",
-                str(spec_path),
-                str(pq_in),
-                "--out",
-                str(pq_out),
-                "--pd",
-                "--keep",
-                "x",
-                "loan_id",
-                "--block-mb",
-                "1",
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    options = ("--pd", "--keep", "x", "loan_id", "--block-mb", "1", "--no-progress")
+    assert _score(spec_path, pq_in, pq_out, *options) == 0
     assert "rows in file 30,000: OK" in capsys.readouterr().err
     got = pd.read_parquet(pq_out)
     assert list(got.columns) == ["x", "loan_id", "score", "pd"]
@@ -114,7 +96,7 @@ def test_parquet_and_gzip_inputs(
     gz, out = tmp_path / "in.csv.gz", tmp_path / "out.csv"
     with gzip.open(gz, "wt", encoding="utf-8") as fh:
         frame.to_csv(fh, index=False)
-    assert main(["score", str(spec_path), str(gz), "--out", str(out), "--no-progress"]) == 0
+    assert _score(spec_path, gz, out, "--no-progress") == 0
     np.testing.assert_array_equal(pd.read_csv(out)["score"], _expected(spec, frame))
 
 
@@ -125,18 +107,7 @@ def test_bad_value_is_named_with_its_row(
     bad.loc[25_000, "age"] = "thirty"
     src = tmp_path / "bad.csv"
     bad.to_csv(src, index=False)
-    code = main(
-        [
-            "score",
-            str(spec_path),
-            str(src),
-            "--out",
-            str(tmp_path / "o.csv"),
-            "--block-mb",
-            "1",
-            "--no-progress",
-        ]
-    )
+    code = _score(spec_path, src, tmp_path / "o.csv", "--block-mb", "1", "--no-progress")
     assert code == 2
     err = capsys.readouterr().err
     assert "'age' must be numeric" in err
@@ -164,17 +135,7 @@ def test_option_errors(
         spec_path.write_text(Spec.from_dict(seal(raw)).to_json(), encoding="utf-8")
     src = tmp_path / "in.csv"
     frame.to_csv(src, index=False)
-    code = main(
-        [
-            "score",
-            str(spec_path),
-            str(src),
-            "--out",
-            str(tmp_path / "o.csv"),
-            "--no-progress",
-            *argv,
-        ]
-    )
+    code = _score(spec_path, src, tmp_path / "o.csv", "--no-progress", *argv)
     assert code == 2
     assert message in capsys.readouterr().err
 
@@ -184,14 +145,14 @@ def test_missing_feature_column_and_unreadable_input(
 ) -> None:
     src = tmp_path / "in.csv"
     frame.drop(columns=["purpose"]).to_csv(src, index=False)
-    out = str(tmp_path / "o.csv")
-    assert main(["score", str(spec_path), str(src), "--out", out, "--no-progress"]) == 2
+    out = tmp_path / "o.csv"
+    assert _score(spec_path, src, out, "--no-progress") == 2
     assert "lacks column(s) ['purpose']" in capsys.readouterr().err
-    assert main(["score", str(spec_path), str(tmp_path / "no.csv"), "--out", out]) == 2
+    assert _score(spec_path, tmp_path / "no.csv", out) == 2
     assert "cannot read input file" in capsys.readouterr().err
     tampered = spec_path.read_text(encoding="utf-8").replace(
         '"points": [\n        52', '"points": [\n        53'
     )
     spec_path.write_text(tampered, encoding="utf-8")
-    assert main(["score", str(spec_path), str(src), "--out", out]) == 2
+    assert _score(spec_path, src, out) == 2
     assert "checksum mismatch" in capsys.readouterr().err
