@@ -61,6 +61,12 @@ def _read(source: Any, table: str) -> tuple[pd.DataFrame, bool]:
     )
 
 
+def _first_row(mask: npt.NDArray[np.bool_]) -> int | None:
+    """Position of the first True of ``mask`` (the row an error names), or None."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 def _where(table: str, column: str, row: int, from_csv: bool) -> str:
     line = f" (line {row + 2} of the CSV)" if from_csv else ""
     return f"{table} column {column!r}, row {row}{line}"
@@ -83,21 +89,18 @@ def _numeric(
     num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     was_missing = raw.isna().to_numpy()
     unparsable = np.isnan(num) & ~was_missing
-    if unparsable.any():
-        i = int(np.flatnonzero(unparsable)[0])
+    if (i := _first_row(unparsable)) is not None:
         raise DataError(
             f"{_where(table, column, i, from_csv)} holds {raw.iloc[i]!r}, which is not a "
             f"number ({int(unparsable.sum())} such rows). {column} must be numeric: remove "
             "text, units and thousands separators."
         )
-    if was_missing.any() and not allow_missing:
-        i = int(np.flatnonzero(was_missing)[0])
+    if not allow_missing and (i := _first_row(was_missing)) is not None:
         raise DataError(
             f"{_where(table, column, i, from_csv)} is missing ({int(was_missing.sum())} "
             f"missing rows). {column} must be known on every row: fill or drop those rows."
         )
-    if np.isinf(num).any():
-        i = int(np.flatnonzero(np.isinf(num))[0])
+    if (i := _first_row(np.isinf(num))) is not None:
         raise DataError(
             f"{_where(table, column, i, from_csv)} is {num[i]:g}. Replace infinities with "
             "real values."
@@ -105,16 +108,14 @@ def _numeric(
     known = ~np.isnan(num)
     if integer:
         frac = known & (num != np.round(num))
-        if frac.any():
-            i = int(np.flatnonzero(frac)[0])
+        if (i := _first_row(frac)) is not None:
             raise DataError(
                 f"{_where(table, column, i, from_csv)} is {num[i]:g}; {column} must be a "
                 "whole number. Round or recompute it."
             )
     if minimum is not None:
         low = known & (num < minimum)
-        if low.any():
-            i = int(np.flatnonzero(low)[0])
+        if (i := _first_row(low)) is not None:
             raise DataError(
                 f"{_where(table, column, i, from_csv)} is {num[i]:g}; {column} must be "
                 f">= {minimum:g} ({int(low.sum())} rows below). Fix the source data."
@@ -131,8 +132,7 @@ def _months(df: pd.DataFrame, column: str, table: str, from_csv: bool) -> pd.Ser
     raw = df[column]
     parsed = pd.to_datetime(raw, errors="coerce")
     bad = parsed.isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    if (i := _first_row(bad)) is not None:
         raise DataError(
             f"{_where(table, column, i, from_csv)} holds {raw.iloc[i]!r}, which is not a date. "
             f"Write {column} as YYYY-MM-DD (or YYYY-MM)."
@@ -146,8 +146,7 @@ def _labels(
 ) -> npt.NDArray[np.object_]:
     values = df[column].astype("str").to_numpy(dtype=object)
     bad = ~np.isin(values, np.asarray(allowed, dtype=object)) | df[column].isna().to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    if (i := _first_row(bad)) is not None:
         raise DataError(
             f"{_where(table, column, i, from_csv)} holds {df[column].iloc[i]!r}; allowed values "
             f"are {format_values(allowed, limit=len(allowed))}. Map your codes to these."
@@ -224,8 +223,7 @@ def load_portfolio(
     # -- applications -----------------------------------------------------------------------
     app_ids = _numeric(apps, "loan_id", "applications", apps_csv, integer=True, minimum=None)
     dup = pd.Series(app_ids).duplicated().to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    if (i := _first_row(dup)) is not None:
         raise DataError(
             f"{_where('applications', 'loan_id', i, apps_csv)} repeats loan_id {app_ids[i]}; "
             "applications needs one row per loan. Drop the duplicates."
@@ -234,8 +232,7 @@ def load_portfolio(
     apps["origination_month"] = _months(apps, "origination_month", "applications", apps_csv)
     if "bad" in apps.columns:
         given = _numeric(apps, "bad", "applications", apps_csv, integer=True, minimum=0)
-        if (given > 1).any():
-            i = int(np.flatnonzero(given > 1)[0])
+        if (i := _first_row(given > 1)) is not None:
             raise DataError(
                 f"{_where('applications', 'bad', i, apps_csv)} is {given[i]}; the target "
                 "must be 0 or 1. Map it to a binary default flag."
@@ -248,8 +245,7 @@ def load_portfolio(
     perf_ids = _numeric(perf, "loan_id", "performance", perf_csv, integer=True, minimum=None)
     pos = np.searchsorted(app_ids, perf_ids)
     unknown = (pos >= app_ids.size) | (app_ids[np.minimum(pos, app_ids.size - 1)] != perf_ids)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown)[0])
+    if (i := _first_row(unknown)) is not None:
         raise DataError(
             f"{_where('performance', 'loan_id', i, perf_csv)} is loan {perf_ids[i]}, which has "
             f"no application ({int(unknown.sum())} rows). Add its application or drop the rows."
@@ -275,8 +271,7 @@ def load_portfolio(
         perf["mob"] = _numeric(perf, "mob", "performance", perf_csv, integer=True, minimum=1)
     else:
         early = derived_mob < 1
-        if early.any():
-            i = int(np.flatnonzero(early)[0])
+        if (i := _first_row(early)) is not None:
             raise DataError(
                 f"{_where('performance', 'month', i, perf_csv)} is {perf['month'].iloc[i]:%Y-%m}, "
                 f"not after the loan's origination month {pd.Timestamp(orig[i]):%Y-%m}. "
@@ -290,8 +285,7 @@ def load_portfolio(
     if "bucket" in perf.columns:
         bucket = _labels(perf, "bucket", "performance", perf_csv, STATES)
         wrong = bucket != expected_bucket
-        if wrong.any():
-            i = int(np.flatnonzero(wrong)[0])
+        if (i := _first_row(wrong)) is not None:
             raise DataError(
                 f"{_where('performance', 'bucket', i, perf_csv)} is {bucket[i]!r} but dpd "
                 f"{perf['dpd'].iloc[i]} with status {status[i]!r} means {expected_bucket[i]!r}. "
@@ -347,8 +341,7 @@ def _check_panel(perf: pd.DataFrame, from_csv: bool) -> None:
     same_loan[1:] = ids[1:] == ids[:-1]
     dup = np.zeros(len(perf), dtype=bool)
     dup[1:] = same_loan[1:] & (months[1:] == months[:-1])
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    if (i := _first_row(dup)) is not None:
         raise DataError(
             f"performance has two rows for loan {ids[i]} in month "
             f"{str(months[i])[:7]}. Keep one row per loan and month (the month-end snapshot)."
@@ -356,8 +349,7 @@ def _check_panel(perf: pd.DataFrame, from_csv: bool) -> None:
     closed = perf["status"].to_numpy(dtype=object) != "active"
     after = np.zeros(len(perf), dtype=bool)
     after[1:] = same_loan[1:] & closed[:-1]
-    if after.any():
-        i = int(np.flatnonzero(after)[0])
+    if (i := _first_row(after)) is not None:
         raise DataError(
             f"performance has a row for loan {ids[i]} in {str(months[i])[:7]} after its "
             f"closing month ({perf['status'].iloc[i - 1]} in {str(months[i - 1])[:7]}). "
