@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
+from overdue_risk._missing import canonical_category
 from overdue_risk._validation import (
     check_consistent_length,
     check_finite,
@@ -77,8 +78,12 @@ default="auto"
         Numeric values that get their own bin (checked before the splits), for every
         numeric column (a list) or per column (a dict). A code that never occurs gets an
         empty bin with WOE 0. Categorical columns need none: each value is a category.
-    user_splits : dict of column -> sequence of float, default=None
-        Candidate split points that replace the pre-binning of that column.
+    user_splits : dict of column -> sequence, default=None
+        Numeric column: candidate split points that replace the pre-binning. Categorical
+        column: a list of category groups (a list of lists, every category seen in
+        training in exactly one group; categories listed but not seen get the group's
+        bin) that replaces the event-rate ordering and rare-category pooling; the solver
+        merges adjacent groups in the given order under ``monotonic_trend``.
     n_prebins : int, default=20
         Maximum number of pre-bins per numeric column.
     prebinning : {"tree", "quantile"}, default="tree"
@@ -160,7 +165,7 @@ default="auto"
         min_event_count: float = 1,
         min_nonevent_count: float = 1,
         special_codes: Sequence[float] | Mapping[str, Sequence[float]] | None = None,
-        user_splits: Mapping[str, Sequence[float]] | None = None,
+        user_splits: Mapping[str, Sequence[Any]] | None = None,
         n_prebins: int = 20,
         prebinning: str = "tree",
         categorical_features: str | Sequence[str | int] = "auto",
@@ -357,7 +362,20 @@ default="auto"
             us = (self.user_splits or {}).get(name) if self.user_splits is not None else None
             user = None
             if us is not None:
-                user = np.unique(check_finite(np.asarray(list(us), dtype=np.float64), name))
+                try:
+                    user_arr = np.asarray(list(us), dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise DataError(
+                        f"user_splits for numeric column {name!r} must be a list of numbers "
+                        f"(cut points); got {list(us)!r}. Category groups apply only to "
+                        "categorical columns (see categorical_features)."
+                    ) from None
+                if user_arr.ndim != 1:
+                    raise DataError(
+                        f"user_splits for numeric column {name!r} must be a flat list of "
+                        "cut points; category groups apply only to categorical columns."
+                    )
+                user = np.unique(check_finite(user_arr, name))
             yf = y.astype(np.float64)
             edges, ev, ne = numeric_prebin_counts(
                 x[regular],
@@ -523,10 +541,55 @@ default="auto"
         groups.sort(key=lambda g: (g[1] / (g[1] + g[2]) if g[1] + g[2] > 0 else 0.0, g[0]))
         return [g[0] for g in groups]
 
+    def _user_groups(self, table: CountTable) -> list[tuple[str, ...]] | None:
+        """The user's category groups of a categorical column, checked; None if not given."""
+        raw = (self.user_splits or {}).get(table.name) if self.user_splits is not None else None
+        if raw is None:
+            return None
+        name = table.name
+        how = (
+            f"user_splits for categorical column {name!r} must be a list of category groups "
+            '(a list of lists, e.g. [["a", "b"], ["c"]])'
+        )
+        if isinstance(raw, str | bytes) or not isinstance(raw, Sequence) or not len(raw):
+            raise DataError(f"{how}; got {raw!r}.")
+        groups: list[tuple[str, ...]] = []
+        seen: dict[str, int] = {}
+        for gi, g in enumerate(raw):
+            if isinstance(g, str | bytes) or not isinstance(g, Sequence) or not len(g):
+                raise DataError(f"{how}; group {gi} is {g!r}.")
+            canon = []
+            for v in g:
+                c = canonical_category(v)
+                if c is None:
+                    raise DataError(
+                        f"{how}; group {gi} holds a missing value, which has its own bin."
+                    )
+                if c in seen:
+                    raise DataError(
+                        f"{how}; category {c!r} is in groups {seen[c]} and {gi}. List each "
+                        "category once."
+                    )
+                seen[c] = gi
+                canon.append(c)
+            groups.append(tuple(sorted(canon)))
+        p = table.n_prebins
+        present = table.event[:p] + table.nonevent[:p] > 0
+        left = [c for c, ok in zip(table.categories, present, strict=True) if ok and c not in seen]
+        if left:
+            raise DataError(
+                f"user_splits for categorical column {name!r} leaves out categories seen in "
+                f"training: {format_values(left)}. Add them to a group."
+            )
+        return groups
+
     def _solve_categorical(
         self, table: CountTable, total_e: float, total_n: float
     ) -> FeatureBinning:
-        groups = self._category_groups(table)
+        user = self._user_groups(table)
+        groups = self._category_groups(table) if user is None else user
+        # event-rate order makes every merge ascending; a user order may carry a trend
+        trend = "ascending" if user is None else self.monotonic_trend
         ev, ne = self._group_counts(table, groups)
         if not groups:
             raise DataError(f"Column {table.name!r} has no non-missing category.")
@@ -535,11 +598,13 @@ default="auto"
             ne[: len(groups)],
             total_events=total_e,
             total_nonevents=total_n,
-            trend=None,
+            trend=None if user is None else trend,
             max_n_bins=self.max_n_bins,
             min_size=self.min_bin_frac * float(ev[: len(groups)].sum() + ne[: len(groups)].sum()),
             min_events=self.min_event_count,
             min_nonevents=self.min_nonevent_count,
+            auto_min_iv_gain=float(self.auto_min_iv_gain),
+            auto_alpha=self.auto_alpha,
         )
         if not res.feasible:
             raise self._constraint_error(
@@ -550,7 +615,10 @@ default="auto"
             tuple(sorted(c for g in groups[bounds[i] : bounds[i + 1]] for c in g))
             for i in range(len(res.starts))
         ]
-        return self._categorical_from_groups(table, cats, "ascending")
+        if user is None:
+            reason = "categories ordered by event rate: bins ascending by construction"
+            return self._categorical_from_groups(table, cats, "ascending", reason)
+        return self._categorical_from_groups(table, cats, res.trend, self._reason(res))
 
     @staticmethod
     def _group_counts(
@@ -568,7 +636,11 @@ default="auto"
         return ev, ne
 
     def _categorical_from_groups(
-        self, table: CountTable, cats: Sequence[tuple[str, ...]], trend: str | None
+        self,
+        table: CountTable,
+        cats: Sequence[tuple[str, ...]],
+        trend: str | None,
+        reason: str = "",
     ) -> FeatureBinning:
         ev, ne = self._group_counts(table, cats)
         return FeatureBinning.from_counts(
@@ -579,6 +651,7 @@ default="auto"
             categories=tuple(cats),
             unseen_policy=self.unseen_policy,
             trend=trend,
+            trend_reason=reason,
         )
 
     # ------------------------------------------------------------------ applying
