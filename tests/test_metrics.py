@@ -389,6 +389,176 @@ class TestCSIAndConcentration:
         assert "Herfindahl" in res.summary()
 
 
+# --------------------------------------------------------------------- sample weights
+# Rows of (default flag, score, whole-number weight); scores on a small grid so ties occur.
+_WEIGHTED_ROWS = st.lists(
+    st.tuples(st.integers(0, 1), st.integers(-5, 5), st.integers(0, 4)), min_size=2, max_size=60
+).filter(
+    lambda rows: (
+        any(y == 1 and w > 0 for y, _, w in rows) and any(y == 0 and w > 0 for y, _, w in rows)
+    )
+)
+
+
+def _unpack(rows: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arr = np.asarray(rows)
+    return arr[:, 0], arr[:, 1].astype(float), arr[:, 2]
+
+
+class TestSampleWeight:
+    """Whole-number weights must give exactly the result of the repeated rows."""
+
+    @settings(max_examples=80, deadline=None)
+    @given(_WEIGHTED_ROWS)
+    def test_auc_and_gini_equal_row_repetition(self, rows: list[tuple[int, int, int]]) -> None:
+        from sklearn.metrics import roc_auc_score
+
+        y, s, w = _unpack(rows)
+        yr, sr = np.repeat(y, w), np.repeat(s, w)
+        weighted = roc_auc(y, s, sample_weight=w)
+        assert weighted.statistic == pytest.approx(roc_auc(yr, sr).statistic, rel=1e-12, abs=1e-12)
+        assert weighted.statistic == pytest.approx(
+            roc_auc_score(y, s, sample_weight=w), rel=1e-12, abs=1e-12
+        )
+        assert gini(y, s, sample_weight=w).statistic == pytest.approx(
+            gini(yr, sr).statistic, rel=1e-12, abs=1e-12
+        )
+        # rows of zero weight are dropped
+        assert weighted.n_events == int(((y == 1) & (w > 0)).sum())
+
+    @settings(max_examples=80, deadline=None)
+    @given(_WEIGHTED_ROWS)
+    def test_ks_cap_gains_equal_row_repetition(self, rows: list[tuple[int, int, int]]) -> None:
+        y, s, w = _unpack(rows)
+        yr, sr = np.repeat(y, w), np.repeat(s, w)
+        k_w, k_r = ks_statistic(y, s, sample_weight=w), ks_statistic(yr, sr)
+        assert k_w.statistic == k_r.statistic
+        assert k_w.threshold == k_r.threshold
+        assert cap_curve(y, s, sample_weight=w) == cap_curve(yr, sr)
+        for n_bins in (1, 3, 10):
+            assert gains_table(y, s, n_bins=n_bins, sample_weight=w) == gains_table(
+                yr, sr, n_bins=n_bins
+            )
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 4)), min_size=1, max_size=80),
+        st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 4)), min_size=1, max_size=80),
+        st.integers(1, 12),
+    )
+    def test_psi_equals_row_repetition(
+        self, ref: list[tuple[int, int]], cur: list[tuple[int, int]], bins: int
+    ) -> None:
+        e, ew = (np.asarray(v) for v in zip(*ref, strict=True))
+        a, aw = (np.asarray(v) for v in zip(*cur, strict=True))
+        if ew.sum() == 0 or aw.sum() == 0:
+            return
+        e, a = e.astype(float), a.astype(float)
+        e[::7] = np.nan  # a Missing bin, weighted too
+        er, ar = np.repeat(e, ew), np.repeat(a, aw)
+        if np.isnan(er).all():
+            return
+        w_res = psi(e, a, bins=bins, expected_weight=ew, actual_weight=aw)
+        r_res = psi(er, ar, bins=bins)
+        assert w_res.labels == r_res.labels
+        assert w_res.expected_counts == r_res.expected_counts
+        assert w_res.actual_counts == r_res.actual_counts
+        assert w_res.statistic == r_res.statistic
+
+    def test_csi_categorical_weights_equal_repetition(self) -> None:
+        ref = {"region": np.array(["n", "s", "e", None], dtype=object), "x": np.arange(4.0)}
+        cur = {"region": np.array(["n", "s", "s", "e"], dtype=object), "x": np.arange(4.0) + 1}
+        ew, aw = np.array([3, 1, 2, 1]), np.array([1, 2, 0, 4])
+        rep_ref = {k: np.repeat(v, ew) for k, v in ref.items()}
+        rep_cur = {k: np.repeat(v, aw) for k, v in cur.items()}
+        got = csi(ref, cur, bins=2, expected_weight=ew, actual_weight=aw)
+        want = csi(rep_ref, rep_cur, bins=2)
+        assert got.statistic == want.statistic
+        assert got["region"].labels == ("e", "n", "s", "Missing")
+
+    def test_against_sklearn_with_fractional_weights(self, rng: np.random.Generator) -> None:
+        from sklearn.metrics import roc_auc_score
+
+        y = rng.integers(0, 2, 2000)
+        s = np.round(rng.normal(y * 0.8, 1.0), 1)  # rounded: many ties
+        w = rng.uniform(0.0, 5.0, 2000)
+        assert roc_auc(y, s, sample_weight=w).statistic == pytest.approx(
+            roc_auc_score(y, s, sample_weight=w), rel=1e-12
+        )
+        assert gini(y, s, sample_weight=w).statistic == pytest.approx(
+            2 * roc_auc_score(y, s, sample_weight=w) - 1, rel=1e-12
+        )
+
+    @pytest.mark.parametrize("method", ["delong", "hanley_mcneil"])
+    def test_standard_error_from_effective_sizes(
+        self, rng: np.random.Generator, method: str
+    ) -> None:
+        y = rng.integers(0, 2, 300)
+        s = rng.normal(y * 0.5, 1.0)
+        plain = roc_auc(y, s, method=method)
+        # equal weights (any constant): DeLong / Hanley-McNeil unchanged
+        for c in (1.0, 0.25, 7.0):
+            same = roc_auc(y, s, method=method, sample_weight=np.full(300, c))
+            assert same.standard_error == pytest.approx(plain.standard_error, rel=1e-12)
+        # scale invariance (sampling weights): multiplying all weights leaves the SE alone
+        w = rng.uniform(0.5, 3.0, 300)
+        a = roc_auc(y, s, method=method, sample_weight=w)
+        b = roc_auc(y, s, method=method, sample_weight=20.0 * w)
+        assert a.standard_error == pytest.approx(b.standard_error, rel=1e-10)
+        # frequency weights are NOT the repeated rows' SE (documented): repetition shrinks it
+        wi = np.full(300, 4)
+        rep = roc_auc(np.repeat(y, wi), np.repeat(s, wi), method=method)
+        got = roc_auc(y, s, method=method, sample_weight=wi)
+        assert rep.standard_error < 0.6 * got.standard_error
+
+    def test_delong_weighted_variance_matches_the_bruteforce_kernel(
+        self, rng: np.random.Generator
+    ) -> None:
+        # The weighted DeLong variance written out with the O(m n) kernel: weighted
+        # placements V10_i = sum_j w_j psi(x_i, y_j) / W0, reliability-weighted variances,
+        # Kish effective sizes.
+        y = rng.integers(0, 2, 120)
+        s = np.round(rng.normal(y * 0.7, 1.0), 1)
+        w = rng.uniform(0.1, 4.0, 120)
+        x, yy, wx, wy = s[y == 1], s[y == 0], w[y == 1], w[y == 0]
+        k = (x[:, None] > yy[None, :]) + 0.5 * (x[:, None] == yy[None, :])
+        auc = float(wx @ k @ wy / (wx.sum() * wy.sum()))
+        v10, v01 = k @ wy / wy.sum(), wx @ k / wx.sum()
+
+        def wvar(v: np.ndarray, ww: np.ndarray) -> float:
+            v1, v2 = ww.sum(), (ww**2).sum()
+            return float(ww @ (v - auc) ** 2 / (v1 - v2 / v1))
+
+        def kish(ww: np.ndarray) -> float:
+            return float(ww.sum() ** 2 / (ww**2).sum())
+
+        se = math.sqrt(wvar(v10, wx) / kish(wx) + wvar(v01, wy) / kish(wy))
+        res = roc_auc(y, s, sample_weight=w)
+        assert res.statistic == pytest.approx(auc, rel=1e-12)
+        assert res.standard_error == pytest.approx(se, rel=1e-10)
+
+    def test_psi_weights_use_effective_sample_sizes(self, rng: np.random.Generator) -> None:
+        x, z = rng.normal(size=1000), rng.normal(size=800)
+        plain = psi(x, z)
+        scaled = psi(x, z, expected_weight=np.full(1000, 5.0), actual_weight=np.full(800, 0.5))
+        assert scaled.statistic == pytest.approx(plain.statistic, rel=1e-12)
+        assert (scaled.n_expected, scaled.n_actual) == (1000, 800)
+        assert scaled.critical_value == pytest.approx(plain.critical_value, rel=1e-12)
+        w = np.r_[np.full(500, 1.0), np.full(500, 3.0)]  # Kish: 2000^2 / 5000 = 800
+        assert psi(x, z, expected_weight=w).n_expected == 800
+
+    def test_bad_weights(self) -> None:
+        y, s = [0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4]
+        with pytest.raises(DataError, match="zero on every one of the defaults"):
+            roc_auc(y, s, sample_weight=[1, 0, 1, 0])
+        with pytest.raises(DataError, match="non-negative"):
+            ks_statistic(y, s, sample_weight=[1, -1, 1, 1])
+        with pytest.raises(DataError, match="has 3 entries"):
+            gains_table(y, s, sample_weight=[1, 1, 1])
+        with pytest.raises(DataError, match="actual_weight"):
+            psi([1.0, 2.0], [1.0, 2.0], actual_weight=[1.0, np.nan])
+
+
 @pytest.mark.peer
 def test_real_data_against_peers(uci_path: object) -> None:
     # Real data (Yeh & Lien 2009, UCI default of credit card clients): AUC against sklearn,

@@ -42,6 +42,7 @@ from overdue_risk._validation import (
     check_consistent_length,
     check_in,
     check_positive,
+    check_sample_weight,
     format_values,
 )
 from overdue_risk.exceptions import DataError
@@ -168,6 +169,78 @@ def _delong_placements(
     return aucs, v10, v01
 
 
+def _kish(w: FloatArray) -> float:
+    """Kish's effective sample size (sum w)^2 / sum w^2 (n for equal weights)."""
+    total = float(w.sum())
+    sq = float(np.dot(w, w))
+    return total * total / sq if sq > 0 else 0.0
+
+
+def _weighted_var(v: FloatArray, w: FloatArray, mean: float) -> float:
+    """Unbiased variance with reliability weights: sum w (v - mean)^2 / (V1 - V2 / V1).
+
+    Equal weights give ``np.var(v, ddof=1)``; one effective observation gives 0.
+    """
+    v1 = float(w.sum())
+    v2 = float(np.dot(w, w))
+    denom = v1 - v2 / v1 if v1 > 0 else 0.0
+    if denom <= 1e-12 * v1:
+        return 0.0
+    return float(np.dot(w, (v - mean) ** 2)) / denom
+
+
+def _weighted_placements(
+    y: npt.NDArray[np.int64], s: FloatArray, w: FloatArray
+) -> tuple[float, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Weighted Mann-Whitney AUC and the DeLong placement values of both classes.
+
+    A default's placement is the weighted share of non-defaults scored below it (ties one
+    half); a non-default's, the weighted share of defaults scored above it. The AUC is the
+    default-weighted mean of the defaults' placements: with whole-number weights, exactly
+    the AUC of the data with every row repeated ``w`` times. Returns ``auc, v10, w10, v01,
+    w01`` (placements and weights of the defaults, then of the non-defaults).
+    """
+    order = np.argsort(s, kind="stable")
+    ss, ys, ws = s[order], y[order], w[order]
+    w1 = ws * ys
+    w0 = ws - w1
+    starts = np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
+    group = np.cumsum(np.r_[True, ss[1:] != ss[:-1]]) - 1
+    g1 = np.add.reduceat(w1, starts)
+    g0 = np.add.reduceat(w0, starts)
+    below0 = (np.cumsum(g0) - g0)[group]
+    above1 = (g1.sum() - np.cumsum(g1))[group]
+    tot0, tot1 = float(g0.sum()), float(g1.sum())
+    pos = ys == 1
+    v10 = (below0[pos] + 0.5 * g0[group][pos]) / tot0
+    v01 = (above1[~pos] + 0.5 * g1[group][~pos]) / tot1
+    auc = float(np.dot(ws[pos], v10) / tot1)
+    return auc, v10, ws[pos], v01, ws[~pos]
+
+
+def _positive_rows(
+    y: npt.NDArray[np.int64], s: FloatArray, w: FloatArray
+) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray]:
+    """Drop rows of zero weight: they are absent from the weighted (repeated) data."""
+    keep = w > 0
+    if keep.all():
+        return y, s, w
+    return y[keep], s[keep], w[keep]
+
+
+def _check_weights_both_classes(
+    y: npt.NDArray[np.int64], sample_weight: npt.ArrayLike | None
+) -> FloatArray:
+    w = check_sample_weight(sample_weight, y.size)
+    for cls, nm in ((1, "defaults (y = 1)"), (0, "non-defaults (y = 0)")):
+        if not (w[y == cls] > 0).any():
+            raise DataError(
+                f"sample_weight is zero on every one of the {nm}; a discrimination measure "
+                "needs positive weight in both classes. Check the weights of that class."
+            )
+    return w
+
+
 # ----------------------------------------------------------------------------- AUC
 @dataclass(frozen=True)
 class AUCResult(Result):
@@ -247,7 +320,13 @@ class AUCResult(Result):
         return pd.DataFrame(rows, columns=cols)
 
 
-def roc_auc(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "delong") -> AUCResult:
+def roc_auc(
+    y_true: npt.ArrayLike,
+    y_score: npt.ArrayLike,
+    *,
+    method: str = "delong",
+    sample_weight: npt.ArrayLike | None = None,
+) -> AUCResult:
     """Area under the ROC curve with a DeLong or Hanley-McNeil standard error.
 
     Parameters
@@ -261,6 +340,9 @@ def roc_auc(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "del
         the O(n log n) mid-rank algorithm of Sun & Xu (2014). ``"hanley_mcneil"``: the
         closed form of Hanley & McNeil (1982) with their exponential approximation of
         Q1 = A / (2 - A) and Q2 = 2 A^2 / (1 + A).
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weight per obligor (e.g. the inverse sampling rate of down-sampled
+        goods). See Notes for what it does to the standard error.
 
     Returns
     -------
@@ -274,6 +356,20 @@ def roc_auc(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "del
     non-default) + 0.5 P(tie). DeLong's variance is S10 / m + S01 / n, with S10 and S01 the
     sample variances of the placement values of the m defaults and n non-defaults.
 
+    With ``sample_weight`` the AUC is the weighted Mann-Whitney statistic
+    sum_ij w_i w_j psi(x_i, y_j) / (W_1 W_0) -- the area under the weighted ROC curve, as
+    ``sklearn.metrics.roc_auc_score(sample_weight=...)``; whole-number weights give
+    exactly the AUC of the rows repeated. A DeLong variance for weighted data is not
+    standard. Here the placement values get their weighted variances (reliability
+    weights, unbiased) and m, n become Kish's effective sample sizes
+    (sum w)^2 / sum w^2 of each class (Kish 1965); ``"hanley_mcneil"`` uses the same
+    effective sizes. This standard error does not change when all weights are multiplied
+    by a constant and equals DeLong's for equal weights, which is right for sampling
+    weights. It is NOT the standard error of the repeated rows: if your weights are
+    frequencies (a weight of 3 means three identical loans), repeat the rows
+    (``np.repeat``) to get that one. Rows of zero weight are dropped (``n_events`` and
+    ``n_nonevents`` count the rows of positive weight).
+
     References
     ----------
     .. [1] DeLong, E. R., DeLong, D. M., Clarke-Pearson, D. L. (1988). Comparing the areas
@@ -284,15 +380,32 @@ def roc_auc(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "del
        Processing Letters 21(11), 1389-1393.
     .. [3] Hanley, J. A., McNeil, B. J. (1982). The meaning and use of the area under a
        receiver operating characteristic (ROC) curve. Radiology 143(1), 29-36.
+    .. [4] Kish, L. (1965). Survey Sampling. Wiley, section 11.7 (effective sample size).
 
     Examples
     --------
     >>> res = roc_auc([0, 0, 0, 1, 1], [0.1, 0.2, 0.6, 0.5, 0.9])
     >>> round(res.statistic, 4), round(res.standard_error, 4)
     (0.8333, 0.2357)
+    >>> roc_auc([0, 0, 1, 1], [0.1, 0.6, 0.5, 0.9], sample_weight=[3, 1, 1, 1]).statistic
+    0.875
     """
     check_in(method, "method", ["delong", "hanley_mcneil"])
     y, s = _check_scores(y_true, y_score)
+    m_rows, n0_rows = int(y.sum()), int(y.size - y.sum())
+    if sample_weight is not None:
+        y, s, w = _positive_rows(y, s, _check_weights_both_classes(y, sample_weight))
+        m_rows, n0_rows = int(y.sum()), int(y.size - y.sum())
+        auc, v10w, w10, v01w, w01 = _weighted_placements(y, s, w)
+        m_eff, n0_eff = _kish(w10), _kish(w01)
+        if method == "delong":
+            # both placement means equal the AUC (DeLong et al. 1988, eq. 3)
+            var = _weighted_var(v10w, w10, auc) / m_eff + _weighted_var(v01w, w01, auc) / n0_eff
+        else:
+            var = _hanley_mcneil_var(auc, m_eff, n0_eff)
+        se = math.sqrt(max(var, 0.0))
+        pvalue = 2.0 * _norm_sf(abs(auc - 0.5) / se) if se > 0 else (1.0 if auc == 0.5 else 0.0)
+        return AUCResult(auc, se, m_rows, n0_rows, "AUC", method, pvalue)
     aucs, v10, v01 = _delong_placements(y, s[None, :])
     auc = float(aucs[0])
     m, n0 = v10.shape[1], v01.shape[1]
@@ -307,6 +420,12 @@ def roc_auc(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "del
     return AUCResult(auc, se, m, n0, "AUC", method, pvalue)
 
 
+def _hanley_mcneil_var(auc: float, m: float, n0: float) -> float:
+    q1 = auc / (2.0 - auc)
+    q2 = 2.0 * auc * auc / (1.0 + auc)
+    return (auc * (1 - auc) + (m - 1) * (q1 - auc**2) + (n0 - 1) * (q2 - auc**2)) / (m * n0)
+
+
 def _delong_var(v10: FloatArray, v01: FloatArray) -> float:
     m, n0 = v10.size, v01.size
     s10 = float(np.var(v10, ddof=1)) if m > 1 else 0.0
@@ -314,7 +433,13 @@ def _delong_var(v10: FloatArray, v01: FloatArray) -> float:
     return s10 / m + s01 / n0
 
 
-def gini(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "delong") -> AUCResult:
+def gini(
+    y_true: npt.ArrayLike,
+    y_score: npt.ArrayLike,
+    *,
+    method: str = "delong",
+    sample_weight: npt.ArrayLike | None = None,
+) -> AUCResult:
     """Gini coefficient (accuracy ratio) 2 AUC - 1 with its standard error (2 SE_AUC).
 
     Parameters
@@ -325,6 +450,9 @@ def gini(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "delong
         Risk score, higher = riskier.
     method : {"delong", "hanley_mcneil"}, default="delong"
         Standard-error method, as in :func:`roc_auc`.
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights, as in :func:`roc_auc` (weighted statistic; standard error from Kish's
+        effective sample sizes).
 
     Returns
     -------
@@ -346,7 +474,7 @@ def gini(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, method: str = "delong
     >>> gini([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).statistic
     0.5
     """
-    res = roc_auc(y_true, y_score, method=method)
+    res = roc_auc(y_true, y_score, method=method, sample_weight=sample_weight)
     return AUCResult(
         2.0 * res.statistic - 1.0,
         2.0 * res.standard_error,
@@ -613,7 +741,9 @@ class KSResult(Result):
         return pd.DataFrame(rows, columns=cols)
 
 
-def ks_statistic(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> KSResult:
+def ks_statistic(
+    y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None
+) -> KSResult:
     """Kolmogorov-Smirnov statistic between the score distributions of bads and goods.
 
     Parameters
@@ -622,6 +752,11 @@ def ks_statistic(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> KSResult:
         Default flag.
     y_score : array-like of shape (n_samples,)
         Score (either direction: KS is symmetric).
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights: the two distribution functions become weighted (whole-number weights
+        give exactly the KS of the repeated rows). The p-value then uses Kish's effective
+        sample size (sum w)^2 / sum w^2 of each class in place of m and n, as
+        :func:`roc_auc` does for its standard error.
 
     Returns
     -------
@@ -633,21 +768,34 @@ def ks_statistic(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> KSResult:
     --------
     >>> ks_statistic([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]).statistic
     1.0
+    >>> ks_statistic([0, 0, 1, 1], [0.1, 0.6, 0.5, 0.9], sample_weight=[1, 3, 1, 1]).statistic
+    0.5
     """
     from scipy.stats import kstwo
 
     y, s = _check_scores(y_true, y_score)
+    w = None
+    if sample_weight is not None:
+        y, s, w = _positive_rows(y, s, _check_weights_both_classes(y, sample_weight))
     order = np.argsort(s)
     ss, yy = s[order], y[order]
     m = int(yy.sum())
     n0 = yy.size - m
     last = np.r_[ss[1:] != ss[:-1], True]  # evaluate only after each run of ties
-    cb = np.cumsum(yy)[last] / m
-    cg = np.cumsum(1 - yy)[last] / n0
+    if w is None:
+        cb = np.cumsum(yy)[last] / m
+        cg = np.cumsum(1 - yy)[last] / n0
+        m_eff, n0_eff = float(m), float(n0)
+    else:
+        ws = w[order]
+        wb, wg = ws * yy, ws * (1 - yy)
+        cb = np.cumsum(wb)[last] / wb.sum()
+        cg = np.cumsum(wg)[last] / wg.sum()
+        m_eff, n0_eff = _kish(wb[yy == 1]), _kish(wg[yy == 0])
     diff = np.abs(cb - cg)
     i = int(np.argmax(diff))
     ks = float(diff[i])
-    en = m * n0 / (m + n0)  # effective sample size (Smirnov's asymptotic formula)
+    en = m_eff * n0_eff / (m_eff + n0_eff)  # effective size (Smirnov's asymptotic formula)
     pvalue = float(min(1.0, kstwo.sf(ks, max(round(en), 1))))
     return KSResult(ks, pvalue, float(ss[last][i]), m, n0)
 
@@ -708,7 +856,9 @@ class CAPResult(Result):
         )
 
 
-def cap_curve(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> CAPResult:
+def cap_curve(
+    y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None
+) -> CAPResult:
     """Cumulative accuracy profile and accuracy ratio.
 
     Obligors are sorted riskiest first (highest ``y_score``); tied scores form one step
@@ -720,6 +870,9 @@ def cap_curve(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> CAPResult:
         Default flag.
     y_score : array-like of shape (n_samples,)
         Risk score, higher = riskier.
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights: the population and default shares are weighted (whole-number weights
+        give exactly the curve of the repeated rows).
 
     Returns
     -------
@@ -737,13 +890,23 @@ def cap_curve(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> CAPResult:
     1.0
     """
     y, s = _check_scores(y_true, y_score)
+    w = None
+    if sample_weight is not None:
+        y, s, w = _positive_rows(y, s, _check_weights_both_classes(y, sample_weight))
     order = np.argsort(-s)
     ss, yy = s[order], y[order]
     last = np.r_[ss[1:] != ss[:-1], True]
-    n = yy.size
-    d = int(yy.sum())
-    x = np.r_[0.0, (np.flatnonzero(last) + 1) / n]
-    cy = np.r_[0.0, np.cumsum(yy)[last] / d]
+    if w is None:
+        n: float = yy.size
+        d: float = int(yy.sum())
+        x = np.r_[0.0, (np.flatnonzero(last) + 1) / n]
+        cy = np.r_[0.0, np.cumsum(yy)[last] / d]
+    else:
+        ws = w[order]
+        wd = ws * yy
+        n, d = float(ws.sum()), float(wd.sum())
+        x = np.r_[0.0, np.cumsum(ws)[last] / n]
+        cy = np.r_[0.0, np.cumsum(wd)[last] / d]
     area = float(np.sum((x[1:] - x[:-1]) * (cy[1:] + cy[:-1]) / 2.0))
     pd_ = d / n
     ar = (area - 0.5) / (0.5 * (1.0 - pd_))
@@ -841,7 +1004,13 @@ class GainsTable(Result):
         return pd.DataFrame(data)
 
 
-def gains_table(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, n_bins: int = 10) -> GainsTable:
+def gains_table(
+    y_true: npt.ArrayLike,
+    y_score: npt.ArrayLike,
+    *,
+    n_bins: int = 10,
+    sample_weight: npt.ArrayLike | None = None,
+) -> GainsTable:
     """Gains / lift table over ``n_bins`` equal-count score bands, riskiest first.
 
     Ties are never split: a band boundary falls between distinct scores, so bands can be
@@ -855,6 +1024,10 @@ def gains_table(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, n_bins: int = 
         Risk score, higher = riskier.
     n_bins : int, default=10
         Number of bands (deciles by default).
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights: bands hold equal shares of the total weight (still never splitting a
+        tie), and ``n`` / ``n_events`` are weighted sums. Whole-number weights give
+        exactly the table of the repeated rows.
 
     Returns
     -------
@@ -865,20 +1038,35 @@ def gains_table(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, n_bins: int = 
     >>> t = gains_table([0, 0, 1, 1, 0, 1], [1, 2, 6, 5, 3, 4], n_bins=3)
     >>> t.n_events
     (2, 1, 0)
+    >>> gains_table([0, 1, 0, 1], [1, 4, 2, 3], n_bins=2, sample_weight=[1, 2, 1, 2]).n
+    (4, 2)
     """
     if int(n_bins) != n_bins or n_bins < 1:
         raise DataError(f"n_bins must be a positive integer; got {n_bins!r}.")
     y, s = _check_scores(y_true, y_score)
+    w = None
+    if sample_weight is not None:
+        y, s, w = _positive_rows(y, s, check_sample_weight(sample_weight, y.size))
     order = np.argsort(-s)
     ss, yy = s[order], y[order]
     n = ss.size
-    # desired cut positions, moved to the end of their tie group
-    cuts = np.unique(np.ceil(np.arange(1, n_bins) * n / n_bins).astype(int))
-    run_end = np.searchsorted(-ss, -ss[np.clip(cuts - 1, 0, n - 1)], side="right")
+    if w is None:
+        # desired cut positions, moved to the end of their tie group
+        cuts = np.unique(np.ceil(np.arange(1, n_bins) * n / n_bins).astype(int))
+        cut_rows = np.clip(cuts - 1, 0, n - 1)
+        ws = np.ones(n)
+    else:
+        ws = w[order]
+        cum = np.cumsum(ws)
+        # row holding the cut-th unit of weight: as the row of a repeated data set
+        cut_rows = np.clip(
+            np.searchsorted(cum, np.arange(1, n_bins) * cum[-1] / n_bins, side="left"), 0, n - 1
+        )
+    run_end = np.searchsorted(-ss, -ss[cut_rows], side="right")
     bounds = np.unique(np.r_[0, run_end, n])
     bands: list[int] = []
-    cnt: list[int] = []
-    ev: list[int] = []
+    cnt: list[float] = []
+    ev: list[float] = []
     smin: list[float] = []
     smax: list[float] = []
     for i in range(bounds.size - 1):
@@ -888,9 +1076,13 @@ def gains_table(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, n_bins: int = 
         bands.append(len(bands) + 1)
         smin.append(float(ss[hi - 1]))
         smax.append(float(ss[lo]))
-        cnt.append(hi - lo)
-        ev.append(int(yy[lo:hi].sum()))
-    return GainsTable(tuple(bands), tuple(smin), tuple(smax), tuple(cnt), tuple(ev))
+        if w is None:
+            cnt.append(hi - lo)
+            ev.append(int(yy[lo:hi].sum()))
+        else:
+            cnt.append(_count(float(ws[lo:hi].sum())))
+            ev.append(_count(float(np.dot(ws[lo:hi], yy[lo:hi]))))
+    return GainsTable(tuple(bands), tuple(smin), tuple(smax), tuple(cnt), tuple(ev))  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- PSI
@@ -1047,6 +1239,7 @@ def psi_from_counts(
     epsilon: float = PSI_EPSILON,
     alpha: float = 0.05,
     name: str = "score",
+    sample_sizes: tuple[float, float] | None = None,
 ) -> PSIResult:
     """PSI from bin counts of the reference (expected) and current (actual) samples.
 
@@ -1066,6 +1259,9 @@ def psi_from_counts(
         Significance level of the statistical critical value.
     name : str, default="score"
         Name shown in the summary.
+    sample_sizes : (float, float), optional
+        Sample sizes (N, M) of the critical value and p-value. Default: the sums of the
+        counts. With weighted counts pass the effective sample sizes (see :func:`psi`).
 
     Returns
     -------
@@ -1112,8 +1308,11 @@ def psi_from_counts(
     pe = np.maximum(e / e.sum(), eps)
     pa = np.maximum(a / a.sum(), eps)
     value = float(np.sum((pa - pe) * np.log(pa / pe)))
-    n, m = float(e.sum()), float(a.sum())
-    n_int, m_int = int(np.rint(n)), int(np.rint(m))
+    if sample_sizes is None:
+        n, m = float(e.sum()), float(a.sum())
+    else:
+        n, m = (check_positive(v, "sample_sizes") for v in sample_sizes)
+    n_int, m_int = max(int(np.rint(n)), 1), max(int(np.rint(m)), 1)
     scale = 1.0 / n + 1.0 / m
     from scipy.stats import chi2
 
@@ -1150,13 +1349,32 @@ def _numeric_or_none(values: npt.ArrayLike) -> npt.NDArray[Any] | None:
     return None
 
 
-def _quantile_edges(ref: npt.NDArray[Any], bins: int) -> FloatArray:
-    """Unique inner quantile edges (numpy's default "linear" rule) from one sort."""
-    xs = np.sort(ref)
-    pos = np.linspace(0.0, 1.0, bins + 1)[1:-1] * (xs.size - 1)
-    lo = np.floor(pos).astype(np.intp)
-    hi = np.minimum(lo + 1, xs.size - 1)
-    qs = xs[lo] + (pos - lo) * (xs[hi] - xs[lo])
+def _quantile_edges(
+    ref: npt.NDArray[Any], bins: int, weight: FloatArray | None = None
+) -> FloatArray:
+    """Unique inner quantile edges (numpy's default "linear" rule) from one sort.
+
+    With weights, the quantiles of the sample with each row repeated ``weight`` times:
+    the j-th (0-based) value of the repeated sorted sample is the first row whose
+    cumulative weight exceeds j, so whole-number weights give exactly the edges of the
+    repeated rows (and fractional weights a consistent generalisation).
+    """
+    if weight is None:
+        xs = np.sort(ref)
+        pos = np.linspace(0.0, 1.0, bins + 1)[1:-1] * (xs.size - 1)
+        lo = np.floor(pos).astype(np.intp)
+        hi = np.minimum(lo + 1, xs.size - 1)
+        qs = xs[lo] + (pos - lo) * (xs[hi] - xs[lo])
+    else:
+        order = np.argsort(ref, kind="stable")
+        xs = np.asarray(ref, dtype=np.float64)[order]
+        cum = np.cumsum(weight[order])
+        pos = np.linspace(0.0, 1.0, bins + 1)[1:-1] * max(float(cum[-1]) - 1.0, 0.0)
+        lo_f = np.floor(pos)
+        last = xs.size - 1
+        x_lo = xs[np.minimum(np.searchsorted(cum, lo_f, side="right"), last)]
+        x_hi = xs[np.minimum(np.searchsorted(cum, lo_f + 1.0, side="right"), last)]
+        qs = x_lo + (pos - lo_f) * (x_hi - x_lo)
     out: FloatArray = np.unique(qs)
     return out
 
@@ -1189,6 +1407,8 @@ def psi(
     epsilon: float = PSI_EPSILON,
     alpha: float = 0.05,
     name: str = "score",
+    expected_weight: npt.ArrayLike | None = None,
+    actual_weight: npt.ArrayLike | None = None,
 ) -> PSIResult:
     """Population stability index between a reference and a current sample.
 
@@ -1210,6 +1430,14 @@ def psi(
         Significance level of the Yurdakul-Naranjo critical value.
     name : str, default="score"
         Name shown in the summary.
+    expected_weight, actual_weight : array-like, optional
+        Non-negative weight per row of ``expected`` / ``actual`` (e.g. inverse sampling
+        rates). The bin proportions become weighted, and so do the reference quantiles of
+        ``bins=int`` (whole-number weights give exactly the PSI of the repeated rows).
+        The critical value and p-value then use Kish's effective sample sizes
+        (sum w)^2 / sum w^2 in place of N and M: scaling all weights by a constant leaves
+        them unchanged, as sampling weights require. For frequency weights repeat the
+        rows instead. Rows of zero weight are dropped.
 
     Returns
     -------
@@ -1219,6 +1447,7 @@ def psi(
     ----------
     .. [1] Yurdakul, B., Naranjo, J. (2020). Statistical properties of the population
        stability index. Journal of Risk Model Validation 14(4), 89-100.
+    .. [2] Kish, L. (1965). Survey Sampling. Wiley, section 11.7 (effective sample size).
 
     Examples
     --------
@@ -1230,6 +1459,8 @@ def psi(
     >>> r = psi(x, rng.normal(0.2, 1, size=5000))
     >>> r.reject, r.rule_of_thumb
     (True, 'stable')
+    >>> round(psi([1, 2], [1, 2], bins=[1.5], actual_weight=[3, 1]).statistic, 4)
+    0.2747
     """
     ex = np.asarray(expected)
     ac = np.asarray(actual)
@@ -1240,6 +1471,31 @@ def psi(
         )
     if ex.size == 0 or ac.size == 0:
         raise DataError("psi needs non-empty expected and actual samples.")
+    ew: FloatArray | None = None
+    aw: FloatArray | None = None
+    sizes: tuple[float, float] | None = None
+    if expected_weight is not None or actual_weight is not None:
+        ew = check_sample_weight(expected_weight, ex.size, "expected_weight")
+        aw = check_sample_weight(actual_weight, ac.size, "actual_weight")
+        if not (ew > 0).all():
+            ex, ew = ex[ew > 0], ew[ew > 0]
+        if not (aw > 0).all():
+            ac, aw = ac[aw > 0], aw[aw > 0]
+        sizes = (_kish(ew), _kish(aw))
+    counts, labels = _psi_counts(ex, ac, bins, ew, aw)
+    return psi_from_counts(
+        *counts, labels=labels, epsilon=epsilon, alpha=alpha, name=name, sample_sizes=sizes
+    )
+
+
+def _psi_counts(
+    ex: npt.NDArray[Any],
+    ac: npt.NDArray[Any],
+    bins: int | npt.ArrayLike,
+    ew: FloatArray | None,
+    aw: FloatArray | None,
+) -> tuple[tuple[FloatArray, FloatArray], list[str]]:
+    """(Weighted) bin counts of both samples over the same bins, and the bin labels."""
     e_num, a_num = _numeric_or_none(ex), _numeric_or_none(ac)
     if e_num is not None and a_num is not None:
         for nm, arr in (("expected", e_num), ("actual", a_num)):
@@ -1256,7 +1512,8 @@ def psi(
             ref = e_num[~e_miss] if e_miss.any() else e_num
             if ref.size == 0:
                 raise DataError("expected holds only missing values; cannot place quantile bins.")
-            edges = _quantile_edges(ref, nb)
+            ref_w = None if ew is None else (ew[~e_miss] if e_miss.any() else ew)
+            edges = _quantile_edges(ref, nb, ref_w)
         else:
             edges = np.asarray(bins, dtype=np.float64).reshape(-1)
             if not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
@@ -1266,13 +1523,9 @@ def psi(
         k = edges.size + 1
         e_idx = _bin_codes(e_num[~e_miss] if e_miss.any() else e_num, edges)
         a_idx = _bin_codes(a_num[~a_miss] if a_miss.any() else a_num, edges)
-        e_cnt = np.bincount(e_idx, minlength=k).astype(float)
-        a_cnt = np.bincount(a_idx, minlength=k).astype(float)
+        e_cnt = _weighted_bincount(e_idx, k, ew, e_miss)
+        a_cnt = _weighted_bincount(a_idx, k, aw, a_miss)
         labels = _interval_labels(edges)
-        if e_miss.any() or a_miss.any():
-            e_cnt = np.r_[e_cnt, e_miss.sum()]
-            a_cnt = np.r_[a_cnt, a_miss.sum()]
-            labels.append("Missing")
     else:
         e_cat = canonical_categories(ex.astype(object))
         a_cat = canonical_categories(ac.astype(object))
@@ -1280,14 +1533,26 @@ def psi(
         cats = sorted(set(e_cat[~e_miss].tolist()) | set(a_cat[~a_miss].tolist()))
         pos = {c: i for i, c in enumerate(cats)}
         k = len(cats)
-        e_cnt = np.bincount([pos[c] for c in e_cat[~e_miss]], minlength=k).astype(float)
-        a_cnt = np.bincount([pos[c] for c in a_cat[~a_miss]], minlength=k).astype(float)
+        e_idx = np.fromiter((pos[c] for c in e_cat[~e_miss]), dtype=np.intp)
+        a_idx = np.fromiter((pos[c] for c in a_cat[~a_miss]), dtype=np.intp)
+        e_cnt = _weighted_bincount(e_idx, k, ew, e_miss)
+        a_cnt = _weighted_bincount(a_idx, k, aw, a_miss)
         labels = list(cats)
-        if e_miss.any() or a_miss.any():
-            e_cnt = np.r_[e_cnt, e_miss.sum()]
-            a_cnt = np.r_[a_cnt, a_miss.sum()]
-            labels.append("Missing")
-    return psi_from_counts(e_cnt, a_cnt, labels=labels, epsilon=epsilon, alpha=alpha, name=name)
+    if e_miss.any() or a_miss.any():
+        e_cnt = np.r_[e_cnt, e_miss.sum() if ew is None else ew[e_miss].sum()]
+        a_cnt = np.r_[a_cnt, a_miss.sum() if aw is None else aw[a_miss].sum()]
+        labels.append("Missing")
+    return (e_cnt, a_cnt), labels
+
+
+def _weighted_bincount(
+    idx: npt.NDArray[np.intp], k: int, w: FloatArray | None, miss: npt.NDArray[np.bool_]
+) -> FloatArray:
+    if w is None:
+        return np.bincount(idx, minlength=k).astype(float)
+    ww = w[~miss] if miss.any() else w
+    out: FloatArray = np.bincount(idx, weights=ww, minlength=k).astype(np.float64)
+    return out
 
 
 @dataclass(frozen=True)
@@ -1352,6 +1617,8 @@ def csi(
     bins: int | Mapping[str, npt.ArrayLike] = 10,
     epsilon: float = PSI_EPSILON,
     alpha: float = 0.05,
+    expected_weight: npt.ArrayLike | None = None,
+    actual_weight: npt.ArrayLike | None = None,
 ) -> CSIResult:
     """Characteristic stability index: PSI of every characteristic (column).
 
@@ -1366,6 +1633,9 @@ def csi(
         (columns not in the mapping use 10 quantile bins).
     epsilon, alpha : float
         As in :func:`psi`.
+    expected_weight, actual_weight : array-like, optional
+        One weight per row of ``expected`` / ``actual``, used for every column (weighted
+        proportions, quantiles and effective sample sizes, as in :func:`psi`).
 
     Returns
     -------
@@ -1401,6 +1671,8 @@ def csi(
                 epsilon=epsilon,
                 alpha=alpha,
                 name=c,
+                expected_weight=expected_weight,
+                actual_weight=actual_weight,
             )
         )
     return CSIResult(tuple(out), tuple(names))
