@@ -27,6 +27,7 @@ from overdue_risk.transitions._generator import (
     _quasi_optimisation,
     _weighted_adjustment,
 )
+from published_tables import CREDITMETRICS_61
 
 RATINGS = ["AAA", "AA+", "A+", "BBB+", "BB+", "B+", "CCC+", "D"]
 
@@ -213,18 +214,7 @@ def test_embeddable_matrix_recovers_its_generator(method: str) -> None:
 def test_non_embeddable_matrix_diagnostics_and_qo_is_closest_to_the_log() -> None:
     # the CreditMetrics (1997) Table 6.1 matrix is not embeddable: its logarithm has
     # negative off-diagonal entries (as IRW 2001 report for agency matrices)
-    p = np.array(
-        [
-            [90.81, 8.33, 0.68, 0.06, 0.12, 0.00, 0.00, 0.00],
-            [0.70, 90.65, 7.79, 0.64, 0.06, 0.14, 0.02, 0.00],
-            [0.09, 2.27, 91.05, 5.52, 0.74, 0.26, 0.01, 0.06],
-            [0.02, 0.33, 5.95, 86.93, 5.30, 1.17, 0.12, 0.18],
-            [0.03, 0.14, 0.67, 7.73, 80.53, 8.84, 1.00, 1.06],
-            [0.00, 0.11, 0.24, 0.43, 6.48, 83.46, 4.07, 5.20],
-            [0.22, 0.00, 0.22, 1.30, 2.38, 11.24, 64.86, 19.79],
-            [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0],
-        ]
-    )
+    p = np.array(CREDITMETRICS_61)
     p = p / p.sum(axis=1, keepdims=True)
     diag = embedding_diagnostics(p)
     assert diag.determinant == pytest.approx(0.2756, abs=1e-4)
