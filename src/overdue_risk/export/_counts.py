@@ -25,6 +25,7 @@ from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
 
 __all__ = [
+    "DEFAULT_MAX_PREBINS",
     "band_counts_numpy",
     "check_edges",
     "check_engine_columns",
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: Default number of quantile pre-bins per numeric feature (Spark and Dask alike).
+DEFAULT_MAX_PREBINS = 20
 
 
 def band_counts_numpy(scores: npt.ArrayLike, edges: Sequence[float]) -> FloatArray:

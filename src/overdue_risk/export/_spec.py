@@ -11,17 +11,18 @@ Spark and Dask workers receive the spec's JSON text and parse it once per proces
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from overdue_risk._missing import canonical_category
-from overdue_risk.exceptions import SpecError
+from overdue_risk.exceptions import DataError, SpecError
 from overdue_risk.runtime import Spec
 
 __all__ = [
     "as_spec",
-    "output_flags",
+    "is_float_output",
     "output_names",
+    "output_plan",
     "runtime_spec",
     "score_outputs",
     "spec_json",
@@ -68,11 +69,32 @@ def spec_json(spec: Spec) -> str:
     return spec.to_json(indent=None)
 
 
-def output_flags(view: Spec, pd: bool, grade: bool) -> tuple[bool, bool]:
-    """Whether ``pd`` and ``grade`` columns are written: asked for and the spec can."""
+def output_plan(
+    view: Spec,
+    columns: Sequence[str],
+    *,
+    pd: bool,
+    grade: bool,
+    reason_codes: int,
+    prefix: str,
+) -> tuple[bool, bool, list[str]]:
+    """What a DataFrame scorer appends to a frame with ``columns``: has_pd, has_grade, names.
+
+    ``pd`` and ``grade`` are written when asked for and the spec carries a calibration
+    (and a master scale); a name that is already a column is a DataError.
+    """
     has_pd = pd and view.calibration is not None
     has_grade = grade and has_pd and view.master_scale is not None
-    return has_pd, has_grade
+    names = output_names(prefix, has_pd, has_grade, reason_codes)
+    clash = [n for n in names if n in columns]
+    if clash:
+        raise DataError(f"output columns {clash} already exist in the DataFrame; pass prefix=.")
+    return has_pd, has_grade, names
+
+
+def is_float_output(name: str, prefix: str) -> bool:
+    """Whether output ``name`` is a float column (score, pd) rather than text."""
+    return name in {prefix + o for o in FLOAT_OUTPUTS}
 
 
 def output_names(prefix: str, has_pd: bool, has_grade: bool, reason_codes: int) -> list[str]:

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from overdue_risk.exceptions import DataError
 from overdue_risk.export._counts import (
+    DEFAULT_MAX_PREBINS,
     band_counts_numpy,
     check_edges,
     check_engine_columns,
@@ -40,8 +41,8 @@ from overdue_risk.export._counts import (
 )
 from overdue_risk.export._spec import (
     as_spec,
-    output_flags,
-    output_names,
+    is_float_output,
+    output_plan,
     score_outputs,
     spec_json,
 )
@@ -56,9 +57,6 @@ __all__ = [
     "score_dask",
     "transition_counts_dask",
 ]
-
-#: Default number of quantile pre-bins per numeric feature.
-DEFAULT_MAX_PREBINS = 20
 
 
 def _check_columns(ddf: Any, columns: Sequence[str], what: str) -> None:
@@ -79,10 +77,8 @@ def _score_partition(
     if len(part) == 0:
         out = part.copy()
         for n in names:
-            out[n] = np.zeros(0) if n in (prefix + "score", prefix + "pd") else []
-        return out.astype(
-            {n: "float64" if n in (prefix + "score", prefix + "pd") else object for n in names}
-        )
+            out[n] = np.zeros(0) if is_float_output(n, prefix) else []
+        return out.astype({n: "float64" if is_float_output(n, prefix) else object for n in names})
     data = part[list(features)]  # the runtime reads pandas columns itself (fastest path)
     scored = score_outputs(
         text, data, pd=pd_, grade=grade, reason_codes=reason_codes, prefix=prefix
@@ -92,7 +88,7 @@ def _score_partition(
         values = scored[n]
         out[n] = (
             np.asarray(values, dtype=np.float64)
-            if n in (prefix + "score", prefix + "pd")
+            if is_float_output(n, prefix)
             else np.asarray(values, dtype=object)
         )
     return out
@@ -141,16 +137,12 @@ def score_dask(
 
     view = as_spec(spec)
     _check_columns(ddf, view.feature_names, "score_dask")
-    has_pd, has_grade = output_flags(view, pd, grade)
-    names = output_names(prefix, has_pd, has_grade, reason_codes)
-    clash = [n for n in names if n in ddf.columns]
-    if clash:
-        raise DataError(f"output columns {clash} already exist in the DataFrame; pass prefix=.")
+    has_pd, has_grade, names = output_plan(
+        view, ddf.columns, pd=pd, grade=grade, reason_codes=reason_codes, prefix=prefix
+    )
     meta = ddf._meta.copy()
     for n in names:
-        meta[n] = pd_lib.Series(
-            [], dtype="float64" if n in (prefix + "score", prefix + "pd") else object
-        )
+        meta[n] = pd_lib.Series([], dtype="float64" if is_float_output(n, prefix) else object)
     return ddf.map_partitions(
         _score_partition,
         spec_json(view),

@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from overdue_risk.exceptions import DataError
 from overdue_risk.export._counts import (
+    DEFAULT_MAX_PREBINS,
     check_edges,
     check_engine_columns,
     check_step,
@@ -44,8 +45,8 @@ from overdue_risk.export._counts import (
 )
 from overdue_risk.export._spec import (
     as_spec,
-    output_flags,
-    output_names,
+    is_float_output,
+    output_plan,
     score_outputs,
     spec_json,
 )
@@ -62,9 +63,6 @@ __all__ = [
     "score_spark_sql",
     "transition_counts_spark",
 ]
-
-#: Default number of quantile pre-bins per numeric feature.
-DEFAULT_MAX_PREBINS = 20
 
 
 def _check_columns(df: Any, columns: Sequence[str], what: str) -> None:
@@ -118,14 +116,12 @@ def score_spark(
 
     view = as_spec(spec)
     _check_columns(df, view.feature_names, "score_spark")
-    has_pd, has_grade = output_flags(view, pd, grade)
-    names = output_names(prefix, has_pd, has_grade, reason_codes)
-    clash = [n for n in names if n in df.columns]
-    if clash:
-        raise DataError(f"output columns {clash} already exist in the DataFrame; pass prefix=.")
+    has_pd, has_grade, names = output_plan(
+        view, df.columns, pd=pd, grade=grade, reason_codes=reason_codes, prefix=prefix
+    )
     fields = list(df.schema.fields)
     for n in names:
-        dtype = DoubleType() if n in (prefix + "score", prefix + "pd") else StringType()
+        dtype = DoubleType() if is_float_output(n, prefix) else StringType()
         fields.append(StructField(n, dtype, True))
     schema = StructType(fields)
     text = spec_json(view)
@@ -144,7 +140,7 @@ def score_spark(
             arrays = list(batch.columns)
             for n in names:
                 values = out[n]
-                if n in (prefix + "score", prefix + "pd"):
+                if is_float_output(n, prefix):
                     arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
                 else:
                     # grades (str) and reason codes (str or None), vectorised
@@ -154,12 +150,7 @@ def score_spark(
                     [
                         *batch.schema,
                         *(
-                            pa.field(
-                                n,
-                                pa.float64()
-                                if n in (prefix + "score", prefix + "pd")
-                                else pa.string(),
-                            )
+                            pa.field(n, pa.float64() if is_float_output(n, prefix) else pa.string())
                             for n in names
                         ),
                     ]
