@@ -236,6 +236,22 @@ class TestHosmerLemeshow:
 
 
 class TestSpiegelhalterAndNormal:
+    @pytest.mark.parametrize(
+        ("p", "brier", "z"), [((0.2, 0.2), 0.34, 1.06), ((0.4, 0.5), 0.305, 1.22)]
+    )
+    def test_rufibach_2010_table1(self, p: tuple[float, float], brier: float, z: float) -> None:
+        # Rufibach, K. (2010). Use of Brier score to assess binary predictions. J. Clin.
+        # Epidemiol. 63(8), 938-939, Table 1: outcomes x = (1, 0); model 1 p = (0.2, 0.2) has
+        # Brier 0.34 and Spiegelhalter Z 1.06, model 2 p = (0.4, 0.5) has Brier "0.30" and
+        # Z 1.22 (the lower Brier score but the worse calibration: his point). Model 2's
+        # Brier score is exactly (0.6^2 + 0.5^2) / 2 = 0.305, which the table prints rounded
+        # down to 0.30 (round-half-even, or 0.305 held as 0.30499... in binary); 0.305 is the
+        # right value and is what we assert. Z is printed to 2 decimals: 1.0607 and 1.2247.
+        res = spiegelhalter_test([1, 1], [1, 0], list(p))
+        assert res.statistic == pytest.approx(z, abs=5e-3)
+        assert brier_score([1, 0], list(p)).statistic == pytest.approx(brier, abs=1e-12)
+        assert res.pvalue == pytest.approx(2 * stats.norm.sf(res.statistic), rel=1e-12)
+
     def test_spiegelhalter_formula(self, rng: np.random.Generator) -> None:
         # Spiegelhalter (1986), eq. for Z(B): sum (y - p)(1 - 2p) / sqrt(sum (1-2p)^2 p (1-p)).
         p = rng.uniform(0.01, 0.4, 300)

@@ -181,6 +181,106 @@ class TestCompareAndChange:
         assert "ECB" in res.summary()
 
 
+# pROC's aSAH data (Turck et al. 2010, Intensive Care Med 36:107-115; shipped with R pROC,
+# Robin et al. 2011): 113 patients with aneurysmal subarachnoid haemorrhage, outcome
+# "Poor" (y = 1, 41 patients) or "Good" (72), in pROC's row order. Columns: outcome, WFNS
+# grade (1-5), s100b, ndka. The first six rows equal pROC's printed head(aSAH); the AUCs
+# below reproduce pROC's documented 0.7314 (s100b), 0.8237 (wfns), 0.6120 (ndka).
+_ASAH = """
+G1 .13 3.01  G1 .14 8.54  G1 .10 8.09  G1 .04 10.42 P3 .13 17.40 P2 .10 12.75
+G5 .47 6.00  P4 .16 13.20 G1 .18 15.54 G2 .10 6.01  P5 .12 15.96 G2 .10 17.86
+P5 .44 5.18  P5 .71 8.90  G1 .04 13.41 G2 .08 20.75 P5 .49 11.60 G2 .04 16.11
+P2 .07 32.37 P5 .33 54.82 P2 .09 32.41 G1 .09 49.94 P1 .07 40.34 G1 .11 9.47
+G1 .07 6.29  G2 .17 12.53 G1 .07 6.54  G2 .11 6.30  G1 .13 80.30 G1 .19 12.80
+G3 .05 9.80  G4 .16 9.81  P2 .41 9.85  G1 .14 18.21 G4 .34 5.03  P5 .35 14.04
+P4 .48 21.93 G1 .09 8.02  P4 .96 7.42  P2 .25 8.38  G5 .50 6.59  G5 .46 9.63
+G1 .16 13.12 G1 .07 7.96  G2 .43 14.34 G4 .45 41.43 G1 .11 7.63  G1 .08 7.06
+G2 .09 12.59 P5 .86 13.56 P5 .52 3.87  G2 .08 9.44  G1 .06 7.66  G2 .13 12.98
+P5 2.07 419.19 G1 .10 27.19 G2 .14 22.27 G2 .15 9.95 P2 .07 21.22 G1 .06 11.73
+P5 .77 10.40 G1 .05 58.83 G1 .09 6.39  P2 .30 11.09 P5 .03 12.22 P2 .09 13.67
+G1 .04 17.21 P4 .23 22.63 P5 .70 12.90 G2 .09 9.70  P4 .27 21.57 P4 .71 8.23
+P1 .08 72.57 P4 .26 15.54 G1 .08 10.51 G2 .16 10.60 G1 .09 14.57 P4 .13 5.19
+P2 .10 9.63  G1 .08 4.61  P2 .11 21.48 G3 .33 17.30 G2 .11 12.71 G4 .28 9.44
+G2 .07 11.07 G1 .10 19.46 G4 .32 10.83 P5 .22 5.37  G1 .07 11.97 G1 .05 7.75
+G5 .24 9.83  G4 .38 10.55 G2 .10 28.49 G2 .15 8.53  G1 .08 12.57 G1 .14 12.90
+G1 .10 46.83 G3 .07 11.68 G1 .04 12.67 G2 .19 9.01  P5 .56 9.57  P2 .14 34.06
+P2 .58 11.72 P5 .32 14.26 P5 .82 47.61 P5 .74 11.67 G2 .15 24.58 G4 .47 10.33
+G4 .17 13.87 P5 .44 15.89 G1 .15 22.43 G1 .50 6.79  G1 .48 13.45
+"""
+
+
+def _asah() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    tok = _ASAH.split()
+    rows = [tok[i : i + 3] for i in range(0, len(tok), 3)]
+    y = np.array([r[0][0] == "P" for r in rows], dtype=int)
+    cols = {
+        "wfns": np.array([float(r[0][1]) for r in rows]),
+        "s100b": np.array([float(r[1]) for r in rows]),
+        "ndka": np.array([float(r[2]) for r in rows]),
+    }
+    return y, cols
+
+
+class TestPROCaSAH:
+    """DeLong's paired test against R pROC's own test suite on its aSAH data.
+
+    Source: pROC (Robin et al. 2011, BMC Bioinformatics 12:77), tests/testthat/test-roc.test.R,
+    "roc.test statistic and p are as expected with defaults" (roc.test(r.wfns, r.s100b) etc.,
+    method "DeLong's test for two correlated ROC curves"), and pROC's documented AUCs.
+    """
+
+    def test_data_is_aSAH(self) -> None:
+        y, cols = _asah()
+        assert y.size == 113
+        assert int(y.sum()) == 41  # 41 "Poor", 72 "Good" (pROC documentation)
+        # pROC's printed head(aSAH): rows 29-34 of the data frame
+        assert y[:6].tolist() == [0, 0, 0, 0, 1, 1]
+        assert cols["wfns"][:6].tolist() == [1, 1, 1, 1, 3, 2]
+        assert cols["s100b"][:6].tolist() == [0.13, 0.14, 0.10, 0.04, 0.13, 0.10]
+        assert cols["ndka"][:6].tolist() == [3.01, 8.54, 8.09, 10.42, 17.40, 12.75]
+
+    @pytest.mark.parametrize(
+        ("name", "auc"),
+        [("s100b", 0.7314), ("wfns", 0.8237), ("ndka", 0.6120)],  # pROC print(roc(...)), 4 dp
+    )
+    def test_aucs(self, name: str, auc: float) -> None:
+        y, cols = _asah()
+        assert roc_auc(y, cols[name]).statistic == pytest.approx(auc, abs=5e-5)
+
+    @pytest.mark.parametrize(
+        ("a", "b", "z", "p", "lo", "hi"),
+        [
+            ("wfns", "s100b", 2.20898359144091, 0.0271757822291882, 0.0104061769564846,
+             0.174214419249478),
+            ("wfns", "ndka", 2.79777591868904, 0.00514557970691098, 0.0634011709339876,
+             0.3600405634833566),
+            ("ndka", "s100b", -1.39077002573558, 0.164295175223054, -0.2876917446341914,
+             0.0488706064228094),
+        ],
+    )  # fmt: skip
+    def test_paired_delong_matches_proc(
+        self, a: str, b: str, z: float, p: float, lo: float, hi: float
+    ) -> None:
+        # pROC's expect_equal uses a relative tolerance of 1.5e-8; we hold 1e-9.
+        y, cols = _asah()
+        res = roc_auc_compare(y, cols[a], cols[b])
+        assert res.statistic == pytest.approx(z, rel=1e-9)
+        assert res.pvalue == pytest.approx(p, rel=1e-9)
+        assert res.confidence_interval(0.95) == pytest.approx((lo, hi), rel=1e-9)
+        # reversing the curves flips Z and keeps p (pROC: "identical p values when reversed")
+        rev = roc_auc_compare(y, cols[b], cols[a])
+        assert rev.statistic == pytest.approx(-z, rel=1e-9)
+        assert rev.pvalue == pytest.approx(p, rel=1e-9)
+
+    def test_one_sided_matches_proc(self) -> None:
+        # pROC test-roc.test.R, "one-sided roc.test work and produce expected results".
+        y, cols = _asah()
+        gt = roc_auc_compare(y, cols["wfns"], cols["s100b"], alternative="greater")
+        lt = roc_auc_compare(y, cols["wfns"], cols["s100b"], alternative="less")
+        assert gt.pvalue == pytest.approx(0.0135878911145941, rel=1e-9)
+        assert lt.pvalue == pytest.approx(0.986412108885406, rel=1e-9)
+
+
 class TestKSCapGains:
     def test_ks_matches_scipy(self, rng: np.random.Generator) -> None:
         y = rng.integers(0, 2, 500)
