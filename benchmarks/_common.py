@@ -9,7 +9,8 @@ imported as ``from _common import ...`` (the script's folder is first on ``sys.p
   are taken against (the cost of touching every value once).
 - :func:`bench_parser`: ``--quick`` (smallest size, smoke test) and ``--out`` (defaults to
   ``benchmarks/results/<area>.json``).
-- :func:`write_json`: writes the result document and says where.
+- :func:`write_json`: writes the result document and says where; :func:`versions`
+  for its header.
 - :func:`print_table`: a fixed-width table of result rows.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -60,6 +62,11 @@ def floor_argsort(x: np.ndarray, repeat: int) -> float:
 def floor_bincount(codes: np.ndarray, minlength: int, repeat: int) -> float:
     """Floor: one ``np.bincount`` pass over integer ``codes`` (the cost of any count table)."""
     return best_of(lambda: np.bincount(codes, minlength=minlength), repeat)
+
+
+def versions() -> dict[str, str]:
+    """The Python and NumPy versions a result was measured with."""
+    return {"python": platform.python_version(), "numpy": np.__version__}
 
 
 def bench_parser(

@@ -13,12 +13,11 @@ loop over loans would be thousands of times the floor. Writes ``benchmarks/resul
 
 from __future__ import annotations
 
-import platform
 from typing import Any
 
 import numpy as np
 
-from _common import bench_parser, best_of, print_table, write_json
+from _common import bench_parser, best_of, print_table, versions, write_json
 from overdue_risk.datasets import make_microloan_portfolio
 
 
@@ -62,8 +61,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "datasets",
         "floor": "one np.random.Generator.random draw of n_loans * n_months cells",
         "quick": args.quick,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
+        **versions(),
         "rows": rows,
     }
     write_json(args.out, doc)

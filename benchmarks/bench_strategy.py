@@ -16,13 +16,12 @@ Writes ``benchmarks/results/strategy.json``.
 
 from __future__ import annotations
 
-import platform
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from _common import bench_parser, best_of, print_table, write_json
+from _common import bench_parser, best_of, print_table, versions, write_json
 from overdue_risk.strategy import (
     DecisionBand,
     DecisionTable,
@@ -130,8 +129,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     doc = {
         "benchmark": "strategy",
         "quick": args.quick,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
+        **versions(),
         "rows": rows,
     }
     write_json(args.out, doc)

@@ -17,7 +17,6 @@ is taken at that same size. Writes ``benchmarks/results/transitions.json``.
 
 from __future__ import annotations
 
-import platform
 import time
 import warnings
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from _common import bench_parser, best_of, floor_bincount, print_table, write_json
+from _common import bench_parser, best_of, floor_bincount, print_table, versions, write_json
 from overdue_risk.buckets import STATES
 from overdue_risk.transitions import cohort_matrix
 
@@ -170,8 +169,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("peer transitionMatrix: not installed (pip install transitionmatrix)")
     doc = {
         "benchmark": "transitions",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
+        **versions(),
         "rows": rows,
         "peer": peer,
     }
