@@ -27,7 +27,7 @@ from overdue_risk.binning._counts import CountTable, as_numeric_column
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
 from overdue_risk.binning._overrides import ManualBinningMixin
 from overdue_risk.binning._prebin import numeric_prebin_counts
-from overdue_risk.binning._solver import solve_binning
+from overdue_risk.binning._solver import SMOOTHING, solve_binning
 from overdue_risk.binning._table import BinningSummary, BinningTable, gini_ks_from_counts
 from overdue_risk.exceptions import ConstraintError, DataError, NotFittedError
 
@@ -68,10 +68,12 @@ default="auto"
         the IV the best monotone binning typically loses to noise alone when a few extra
         bins are fitted (see the user guide), so smaller gains are not evidence of a shape.
     auto_alpha : float or None, default=0.01
-        Under "auto", the level of a likelihood-ratio test (on the counts, in units of the
-        mean sample weight) that the peak/valley bins carry information the monotone bins
-        do not; None skips the test. It protects small samples, where a 5% gain is easily
-        noise; the IV gain protects large ones, where everything is significant.
+        Under "auto", the level of a likelihood-ratio test that the peak/valley bins carry
+        information the monotone bins do not; None skips the test. Weighted counts are
+        taken as frequencies (an integer weight = that many rows, as in scikit-learn), so
+        with sampling weights normalise them to mean 1 first. It protects small samples,
+        where a 5% gain is easily noise; the IV gain protects large ones, where everything
+        is significant.
     min_event_count, min_nonevent_count : float, default=1
         Minimum (weighted) events and non-events per regular bin.
     special_codes : sequence of float, or dict of column -> sequence, default=None
@@ -131,8 +133,10 @@ default="auto"
     -----
     WOE of bin ``i`` is ``ln((nonevents_i / N) / (events_i / E))`` over the totals of all
     bins, so higher WOE means lower risk and a logistic regression on WOE has negative
-    coefficients. A bin without events or without non-events has 0.5 added to both counts
-    (Haldane-Anscombe), so WOE is always finite; an empty bin has WOE 0.
+    coefficients. A bin without events or without non-events has 0.5 x the mean sample
+    weight (0.5 without weights) added to both counts (Haldane-Anscombe), so WOE is always
+    finite and does not change when all weights are multiplied by a constant; an empty bin
+    has WOE 0.
 
     References
     ----------
@@ -398,6 +402,7 @@ default="auto"
                 codes,
                 np.concatenate((ev, extra_e)),
                 np.concatenate((ne, extra_n)),
+                float(np.count_nonzero(w > 0)),
             )
         if (
             table.total > 0
@@ -481,6 +486,7 @@ default="auto"
             min_nonevents=self.min_nonevent_count,
             auto_min_iv_gain=float(self.auto_min_iv_gain),
             auto_alpha=self.auto_alpha,
+            weight_unit=table.weight_unit,
         )
         if not res.feasible:
             raise self._constraint_error(table, float(ev.sum()), float(ne.sum()))
@@ -520,6 +526,7 @@ default="auto"
             unseen_policy="missing",
             trend=trend,
             trend_reason=reason,
+            smoothing=SMOOTHING * table.weight_unit,
         )
 
     def _category_groups(self, table: CountTable) -> list[tuple[str, ...]]:
@@ -605,6 +612,7 @@ default="auto"
             min_nonevents=self.min_nonevent_count,
             auto_min_iv_gain=float(self.auto_min_iv_gain),
             auto_alpha=self.auto_alpha,
+            weight_unit=table.weight_unit,
         )
         if not res.feasible:
             raise self._constraint_error(
@@ -652,6 +660,7 @@ default="auto"
             unseen_policy=self.unseen_policy,
             trend=trend,
             trend_reason=reason,
+            smoothing=SMOOTHING * table.weight_unit,
         )
 
     # ------------------------------------------------------------------ applying

@@ -134,6 +134,11 @@ class CountTable(Result):
         Numeric values counted in their own bins.
     event, nonevent : ndarray of float64
         (Weighted) counts in the layout above.
+    n_obs : float or None, default=None
+        Number of rows with a positive weight that were counted (None: unknown, the
+        counts are taken as frequencies). With it, :attr:`weight_unit` is the mean weight,
+        which scales the zero-count smoothing so that WOE does not depend on the scale of
+        the sample weights.
 
     Examples
     --------
@@ -150,6 +155,7 @@ class CountTable(Result):
     special_codes: tuple[float, ...]
     event: FloatArray
     nonevent: FloatArray
+    n_obs: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("numeric", "categorical"):
@@ -171,6 +177,25 @@ class CountTable(Result):
         _layout_check(self.name, n, ne, "nonevent")
         object.__setattr__(self, "event", ev)
         object.__setattr__(self, "nonevent", ne)
+        if self.n_obs is not None:
+            if not np.isfinite(self.n_obs) or self.n_obs < 0:
+                raise DataError(
+                    f"CountTable {self.name!r}: n_obs must be a non-negative row count; "
+                    f"got {self.n_obs!r}."
+                )
+            object.__setattr__(self, "n_obs", float(self.n_obs))
+
+    @property
+    def weight_unit(self) -> float:
+        """Mean weight of a counted row (1.0 when ``n_obs`` is unknown or 0).
+
+        The zero-count smoothing is ``0.5 * weight_unit``; multiplying every sample weight
+        by ``c`` multiplies the counts and this unit by ``c`` and leaves WOE unchanged.
+        """
+        total = self.total
+        if not self.n_obs or total <= 0:
+            return 1.0
+        return total / self.n_obs
 
     @property
     def n_prebins(self) -> int:
@@ -192,6 +217,7 @@ class CountTable(Result):
         splits: Sequence[float] | None = None,
         categories: Sequence[Any] | None = None,
         special_codes: Sequence[float] = (),
+        n_obs: float | None = None,
     ) -> CountTable:
         """Build a table from counts computed elsewhere (e.g. a Spark or Dask aggregation).
 
@@ -208,6 +234,9 @@ class CountTable(Result):
         categories : sequence, optional
             Categorical pre-bins (canonicalised: ``1`` and ``"1"`` are one category).
         special_codes : sequence of float, default=()
+        n_obs : float, optional
+            Number of (positive-weight) rows behind weighted counts; makes the zero-count
+            smoothing 0.5 x the mean weight. Omit it for unweighted counts.
 
         Returns
         -------
@@ -242,6 +271,7 @@ class CountTable(Result):
             special_codes=tuple(float(c) for c in special_codes),
             event=np.asarray(event, dtype=np.float64).reshape(-1),
             nonevent=np.asarray(nonevent, dtype=np.float64).reshape(-1),
+            n_obs=n_obs,
         )
 
     @classmethod
@@ -272,6 +302,7 @@ class CountTable(Result):
                 special_codes=tuple(float(c) for c in table.special_codes),
                 event=np.asarray(event, dtype=np.float64),
                 nonevent=np.asarray(nonevent, dtype=np.float64),
+                n_obs=getattr(table, "n_obs", None),
             )
         except AttributeError as exc:
             raise DataError(
@@ -354,7 +385,8 @@ class CountTable(Result):
             categories = ()
         ev = np.bincount(idx, weights=w * yv, minlength=n_slots).astype(np.float64)
         ne = np.bincount(idx, weights=w * (1.0 - yv), minlength=n_slots).astype(np.float64)
-        return cls(str(name), kind, split_t, categories, codes, ev, ne)
+        n_obs = float(np.count_nonzero(w > 0))
+        return cls(str(name), kind, split_t, categories, codes, ev, ne, n_obs)
 
     def __add__(self, other: object) -> CountTable:
         if not isinstance(other, CountTable):
@@ -383,6 +415,7 @@ class CountTable(Result):
                 self.special_codes,
                 self.event + other.event,
                 self.nonevent + other.nonevent,
+                self._add_n_obs(other),
             )
         cats = tuple(sorted(set(self.categories) | set(other.categories)))
         pos = {c: i for i, c in enumerate(cats)}
@@ -393,7 +426,12 @@ class CountTable(Result):
             ix = np.array([pos[c] for c in t.categories] + [p], dtype=np.intp)
             np.add.at(ev, ix, t.event)
             np.add.at(ne, ix, t.nonevent)
-        return CountTable(self.name, self.kind, (), cats, (), ev, ne)
+        return CountTable(self.name, self.kind, (), cats, (), ev, ne, self._add_n_obs(other))
+
+    def _add_n_obs(self, other: CountTable) -> float | None:
+        if self.n_obs is None or other.n_obs is None:
+            return None
+        return self.n_obs + other.n_obs
 
     def __radd__(self, other: object) -> CountTable:
         if other == 0:  # sum([...]) starts from 0

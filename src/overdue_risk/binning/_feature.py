@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from overdue_risk._validation import format_values
 from overdue_risk.binning._counts import as_numeric_column, factorize_categories
-from overdue_risk.binning._solver import woe_iv
+from overdue_risk.binning._solver import SMOOTHING, woe_iv
 from overdue_risk.exceptions import DataError
 
 __all__ = ["UNSEEN_POLICIES", "FeatureBinning"]
@@ -59,6 +59,9 @@ class FeatureBinning:
         Why that trend: for "auto", the IVs of the best monotone and the best peak/valley
         binning, the relative gain and the likelihood-ratio test that decided; for a trend
         given by the user, that it was imposed; empty for manual bins.
+    smoothing : float
+        Count added to both counts of a bin without events or non-events: 0.5 x the mean
+        sample weight (0.5 without weights), so WOE does not depend on the weights' scale.
 
     Examples
     --------
@@ -83,6 +86,7 @@ class FeatureBinning:
     nonevent_count: FloatArray
     trend: str | None
     trend_reason: str = ""
+    smoothing: float = SMOOTHING
 
     @classmethod
     def from_counts(
@@ -98,12 +102,13 @@ class FeatureBinning:
         unseen_policy: str = "worst",
         trend: str | None = None,
         trend_reason: str = "",
+        smoothing: float = SMOOTHING,
     ) -> FeatureBinning:
         """Build from counts in the layout ``[regular..., missing, specials...]`` (WOE computed)."""
         ev = np.asarray(event, dtype=np.float64)
         ne = np.asarray(nonevent, dtype=np.float64)
         total_e, total_n = float(ev.sum()), float(ne.sum())
-        woe, _ = woe_iv(ev, ne, max(total_e, 1e-300), max(total_n, 1e-300))
+        woe, _ = woe_iv(ev, ne, max(total_e, 1e-300), max(total_n, 1e-300), smoothing)
         n_bins = len(splits) + 1 if kind == "numeric" else len(categories)
         missing_woe = float(woe[n_bins])
         if kind == "numeric" or unseen_policy in ("missing", "error"):
@@ -128,6 +133,7 @@ class FeatureBinning:
             nonevent_count=arrays[2],
             trend=trend,
             trend_reason=trend_reason,
+            smoothing=float(smoothing),
         )
 
     @property
@@ -163,7 +169,8 @@ class FeatureBinning:
     def iv(self) -> float:
         """Information value of the feature (sum over regular, missing and special bins)."""
         ev, ne = self.event_count[:-1], self.nonevent_count[:-1]
-        _, iv = woe_iv(ev, ne, max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300))
+        e, n = max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300)
+        _, iv = woe_iv(ev, ne, e, n, self.smoothing)
         return float(iv.sum())
 
     @property

@@ -15,8 +15,9 @@ a ``(P+1) x (P+1) x (P+1)`` array, vectorised with NumPy; the only Python loop r
 the number of bins.
 
 Zero-count smoothing (Haldane-Anscombe): a bin that has no events or no non-events gets
-0.5 added to both of its counts before its WOE and IV are computed, so WOE and IV are
-always finite. An empty bin (no observations at all) has WOE 0 and IV 0.
+0.5 (times the mean sample weight, see ``woe_iv``) added to both of its counts before
+its WOE and IV are computed, so WOE and IV are always finite. An empty bin (no
+observations at all) has WOE 0 and IV 0.
 
 References
 ----------
@@ -321,8 +322,8 @@ def shape_lr_test(
     The two binnings are not nested, so the test compares the monotone binning with the
     common refinement of both (all cut points of either): ``G = 2 (LL_refined -
     LL_monotone)`` is asymptotically chi-square with one degree of freedom per extra cut
-    point (Wilks 1938). Counts are treated as frequencies (pass them in units of the mean
-    sample weight).
+    point (Wilks 1938). Weighted counts are taken as frequencies (scikit-learn's
+    convention: an integer weight is that many rows).
 
     Returns
     -------
@@ -362,7 +363,6 @@ def _solve_auto(
     limit: int,
     min_iv_gain: float,
     alpha: float | None,
-    weight_unit: float,
 ) -> SolverResult:
     """Best monotone binning unless a peak/valley one beats it by a meaningful margin.
 
@@ -392,7 +392,7 @@ def _solve_auto(
             "auto: monotone; no peak/valley binning has a higher IV",
         )
     gain = (o_iv - m_iv) / m_iv if m_iv > 0 else np.inf
-    g, df, pvalue = shape_lr_test(ev / weight_unit, ne / weight_unit, m_starts, o_starts)
+    g, df, pvalue = shape_lr_test(ev, ne, m_starts, o_starts)
     facts = (
         f"{o_shape} regular-bin IV {o_iv:.4f} vs best monotone ({m_shape}) {m_iv:.4f}: "
         f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={pvalue:.3g}"
@@ -446,9 +446,9 @@ def solve_binning(
     auto_alpha : float or None, default=None
         Significance level of the likelihood-ratio test under "auto" (None: no test).
     weight_unit : float, default=1.0
-        Mean sample weight: the zero-count smoothing is ``0.5 * weight_unit`` and the
-        likelihood-ratio test counts in these units, so scaling all weights by a constant
-        changes nothing.
+        Mean sample weight: the zero-count smoothing is ``0.5 * weight_unit``, so scaling
+        all weights by a constant leaves the WOE of any binning unchanged. (The
+        likelihood-ratio test of "auto" takes weighted counts as frequencies.)
 
     Returns
     -------
@@ -481,6 +481,6 @@ def solve_binning(
     if p == 0 or not np.isfinite(iv[0, p]):
         return SolverResult((), float("-inf"), trend, False)
     if trend == "auto":
-        return _solve_auto(iv, rate, ev, ne, limit, auto_min_iv_gain, auto_alpha, weight_unit)
+        return _solve_auto(iv, rate, ev, ne, limit, auto_min_iv_gain, auto_alpha)
     val, starts = _solve_trend(iv, rate, trend, limit)
     return SolverResult(starts, float(val), trend, True)

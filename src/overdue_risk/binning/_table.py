@@ -97,14 +97,26 @@ class BinningTable(Result):
     iv: FloatArray
     trend: str | None
     trend_reason: str = ""
+    smoothing: float = 0.5
 
     @classmethod
     def from_feature(cls, fb: FeatureBinning) -> BinningTable:
         """Table of a fitted :class:`FeatureBinning`."""
         ev = fb.event_count[:-1]
         ne = fb.nonevent_count[:-1]
-        _, iv = woe_iv(ev, ne, max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300))
-        return cls(fb.name, fb.labels[:-1], ev, ne, fb.woe[:-1], iv, fb.trend, fb.trend_reason)
+        e, n = max(float(ev.sum()), 1e-300), max(float(ne.sum()), 1e-300)
+        _, iv = woe_iv(ev, ne, e, n, fb.smoothing)
+        return cls(
+            fb.name,
+            fb.labels[:-1],
+            ev,
+            ne,
+            fb.woe[:-1],
+            iv,
+            fb.trend,
+            fb.trend_reason,
+            fb.smoothing,
+        )
 
     @property
     def count(self) -> FloatArray:
@@ -170,8 +182,8 @@ class BinningTable(Result):
         )
         footer = (
             f"trend: {self.trend}; IV {self.total_iv:.4f}, Gini {self.gini:.4f}, "
-            f"KS {self.ks:.4f}; WOE = ln(%non-events / %events), 0.5 added to both "
-            "counts of a bin without events or non-events"
+            f"KS {self.ks:.4f}; WOE = ln(%non-events / %events), {self.smoothing:.6g} "
+            "(0.5 x mean weight) added to both counts of a bin without events or non-events"
         )
         if self.trend_reason:
             footer += f"\ntrend chosen: {self.trend_reason}"
