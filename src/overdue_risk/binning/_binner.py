@@ -300,13 +300,33 @@ default="auto"
             The fitted binner.
         """
         self._validate_params()
+        names, columns, target, w = self._check_xy(X, y, sample_weight, reset=True)
+        cat_set = self._categorical_set(names)
+        self._check_column_keys(names)
+        cat_dtypes = categorical_dtype_names(X)
+        tables: dict[str, CountTable] = {}
+        for name, col in zip(names, columns, strict=True):
+            if cat_set is not None:
+                is_cat = name in cat_set
+            else:
+                is_cat = name in cat_dtypes or is_categorical_column(col, name)
+            tables[name] = self._count(name, col, target, w, is_cat)
+        self.n_features_in_ = len(names)
+        self._fit_tables(tables)
+        self._apply_manual_bins(X, target, w)
+        return self
+
+    def _check_xy(
+        self, X: Any, y: Any, sample_weight: Any, *, reset: bool
+    ) -> tuple[list[str], list[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Columns, 0/1 target and weights of one batch, validated."""
         if y is None:
             raise DataError(
                 "WOEBinner requires y to be passed, but the target y is None. Pass the 0/1 "
                 "default flag."
             )
         names, columns, has_names = columns_of(X)
-        self._set_feature_names(X, has_names, reset=True)
+        self._set_feature_names(X, has_names, reset=reset)
         n = columns[0].shape[0] if columns else int(getattr(X, "shape", (0,))[0])
         if n == 0:
             raise DataError(
@@ -322,24 +342,102 @@ default="auto"
         if yarr.dtype.kind == "c":
             raise DataError("Complex data not supported in y; pass a 0/1 default flag.")
         check_consistent_length(X=columns[0], y=yarr.reshape(-1) if yarr.ndim else [yarr])
-        if n == 1:
+        if n == 1 and reset:
             raise DataError("X has 1 sample; n_samples = 1 cannot be binned. Pass more rows.")
-        target = check_two_class_target(y)
+        target = check_two_class_target(y) if reset else self._chunk_target(yarr)
         w = check_sample_weight(sample_weight, n)
-        cat_set = self._categorical_set(names)
-        self._check_column_keys(names)
-        cat_dtypes = categorical_dtype_names(X)
-        tables: dict[str, CountTable] = {}
-        for name, col in zip(names, columns, strict=True):
-            if cat_set is not None:
-                is_cat = name in cat_set
-            else:
-                is_cat = name in cat_dtypes or is_categorical_column(col, name)
-            tables[name] = self._count(name, col, target, w, is_cat)
-        self.n_features_in_ = len(names)
-        self._fit_tables(tables)
-        self._apply_manual_bins(X, target, w)
+        return names, columns, target, w
+
+    def _chunk_target(self, y: Any) -> npt.NDArray[np.int64]:
+        """A later chunk's target: 0/1 (one class alone is fine in a chunk)."""
+        yv = np.asarray(y).reshape(-1)
+        if yv.dtype.kind not in "iufb" or not np.isin(yv, (0, 1)).all():
+            raise DataError(
+                f"partial_fit: y of a later chunk must hold only 0 and 1; got values "
+                f"{format_values(np.unique(yv.astype(object)).tolist())}. Map the target to a "
+                "0/1 default flag first (every chunk the same way)."
+            )
+        return yv.astype(np.int64)
+
+    def partial_fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> WOEBinner:
+        """Add one chunk of data; the bins are solved lazily on the accumulated counts.
+
+        The first call is :meth:`fit` on that chunk: it fixes each numeric column's
+        pre-bin edges from the chunk (or from ``user_splits``), which columns are
+        categorical and the feature names. Later calls -- also after :meth:`fit` or
+        :meth:`fit_from_counts` -- count their rows on those edges and add the counts to
+        ``count_tables_`` (new categories are added); :meth:`fit` starts afresh. Manual
+        overrides made interactively are dropped by the next chunk; ``manual_bins`` is
+        re-applied (cut points off the pre-bin edges need ``fit``). ``bins_``, ``iv_`` and
+        ``transform`` are available after any call: the exact solver runs on first use
+        after a chunk, on all counts so far. With fixed edges (``user_splits``) the result
+        equals :meth:`fit` on the concatenated chunks.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            One chunk, with the columns of the first.
+        y : array-like of shape (n_samples,)
+            0/1 target of the chunk (the first chunk needs both classes).
+        sample_weight : array-like of shape (n_samples,), optional
+            Row weights.
+
+        Returns
+        -------
+        WOEBinner
+            The binner, with the chunk's counts added.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=(3000, 1))
+        >>> y = (rng.random(3000) < 1 / (1 + np.exp(2 - x[:, 0]))).astype(int)
+        >>> b = WOEBinner(max_n_bins=4, user_splits={"x0": np.linspace(-2, 2, 17)})
+        >>> for start in range(0, 3000, 1000):
+        ...     _ = b.partial_fit(x[start : start + 1000], y[start : start + 1000])
+        >>> whole = WOEBinner(max_n_bins=4, user_splits={"x0": np.linspace(-2, 2, 17)})
+        >>> b.bins_["x0"].splits == whole.fit(x, y).bins_["x0"].splits
+        True
+        """
+        if "count_tables_" not in self.__dict__:
+            return self.fit(X, y, sample_weight)
+        self._validate_params()
+        _, columns, target, w = self._check_xy(X, y, sample_weight, reset=False)
+        if len(columns) != self.n_features_in_:
+            raise DataError(
+                f"X has {len(columns)} features, but WOEBinner is expecting "
+                f"{self.n_features_in_} features as input. partial_fit needs the columns of "
+                "the first chunk in every chunk."
+            )
+        tables = dict(self.count_tables_)
+        for name, col in zip(self._names(), columns, strict=True):
+            old = tables[name]
+            if old.kind == "numeric":
+                col = check_finite(as_numeric_column(col, name), name)
+            chunk = CountTable.from_data(
+                name,
+                col,
+                target,
+                w,
+                splits=old.splits,
+                special_codes=old.special_codes,
+                kind=old.kind,
+            )
+            tables[name] = old + chunk
+        self.count_tables_ = tables
+        for attr in ("bins_", "iv_"):
+            self.__dict__.pop(attr, None)
+        self._stale = True
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # bins_ / iv_ after partial_fit: solve the accumulated counts on first use
+        if name in ("bins_", "iv_") and self.__dict__.get("_stale", False):
+            self._fit_tables(dict(self.count_tables_))
+            self._apply_manual_bins(None, None, None)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _count(
         self,
@@ -448,6 +546,7 @@ default="auto"
         self.bins_ = bins
         self.iv_ = {name: fb.iv for name, fb in bins.items()}
         self.overrides_: list[dict[str, Any]] = []
+        self._stale = False
 
     def _constraint_error(self, table: CountTable, ev: float, ne: float) -> ConstraintError:
         """Name the binding constraint (only the event minimums can bind).
