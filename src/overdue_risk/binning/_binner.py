@@ -69,7 +69,8 @@ default="auto"
         bins are fitted (see the user guide), so smaller gains are not evidence of a shape.
     auto_alpha : float or None, default=0.01
         Under "auto", the level of a likelihood-ratio test that the peak/valley bins carry
-        information the monotone bins do not; None skips the test. Weighted counts are
+        information the monotone bins do not (Bonferroni-adjusted for the search over cut
+        positions); None skips the test. Weighted counts are
         taken as frequencies (an integer weight = that many rows, as in scikit-learn), so
         with sampling weights normalise them to mean 1 first. It protects small samples,
         where a 5% gain is easily noise; the IV gain protects large ones, where everything

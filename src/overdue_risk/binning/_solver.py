@@ -393,14 +393,19 @@ def _solve_auto(
         )
     gain = (o_iv - m_iv) / m_iv if m_iv > 0 else np.inf
     g, df, pvalue = shape_lr_test(ev, ne, m_starts, o_starts)
+    # the non-monotone bins were searched for (the raw p is anti-conservative): Bonferroni
+    # over where the trend turns, i.e. the cut positions the monotone bins leave free
+    n_sets = max(1, p - len(m_starts))
+    p_adj = min(1.0, pvalue * n_sets)
     facts = (
         f"{o_shape} regular-bin IV {o_iv:.4f} vs best monotone ({m_shape}) {m_iv:.4f}: "
-        f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={pvalue:.3g}"
+        f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={pvalue:.3g}, "
+        f"Bonferroni x{n_sets} p_adj={p_adj:.3g}"
     )
     if gain <= min_iv_gain:
         why = f"auto: {m_shape}; {facts} (gain <= auto_min_iv_gain {100 * min_iv_gain:g}%)"
         return SolverResult(m_starts, float(m_iv), m_shape, True, why)
-    if alpha is not None and not pvalue < alpha:
+    if alpha is not None and not p_adj < alpha:
         why = f"auto: {m_shape}; {facts} (not significant at auto_alpha {alpha:g})"
         return SolverResult(m_starts, float(m_iv), m_shape, True, why)
     return SolverResult(o_starts, float(o_iv), o_shape, True, f"auto: {facts}")
@@ -434,7 +439,8 @@ def solve_binning(
         rises (each includes the monotone cases). "auto" takes the best monotone binning
         (ascending or descending) unless the best peak/valley binning beats its IV by more
         than ``auto_min_iv_gain`` (relative) and, when ``auto_alpha`` is set, a
-        likelihood-ratio test (:func:`shape_lr_test`) rejects at level ``auto_alpha``;
+        likelihood-ratio test (:func:`shape_lr_test`, Bonferroni-adjusted for the search
+        over cut positions) rejects at level ``auto_alpha``;
         the trend reported is the shape of the chosen bins and ``reason`` says why.
     max_n_bins : int or None, default=None
         Maximum number of bins.
