@@ -156,6 +156,9 @@ def test_prebin_counts_spark_equal_numpy_counts(spark, rng):
     assert tables["purpose"].categories == want_purpose.categories
     np.testing.assert_allclose(tables["purpose"].event, want_purpose.event, rtol=1e-12)
     assert tables["age"].total == pytest.approx(book["w"].sum())
+    # weighted counts carry the row count, so the WOE smoothing equals the in-memory one
+    assert tables["age"].n_obs == want_age.n_obs == 3000
+    assert tables["purpose"].weight_unit == pytest.approx(want_purpose.weight_unit, rel=1e-12)
     # the tables are what the binner consumes
     binner = WOEBinner(max_n_bins=4).fit_from_counts(tables)
     assert set(binner.bins_["age"].splits) <= set(splits["age"])

@@ -321,9 +321,14 @@ def prebin_counts_spark(
     }
     for r in rows:
         by_feature[int(r["f"])].append((r["k"], float(r["ev"]), float(r["ne"])))
+    # weighted counts carry the number of positive-weight rows, so the zero-count WOE
+    # smoothing (0.5 x mean weight) is the one WOEBinner.fit applies to the same rows
+    n_obs = float(df.where(w > 0).count()) if weight else None
     out = {}
     for i, c in enumerate(names):
-        out[c] = _assemble(c, c in numeric, cuts.get(c, ()), specials.get(c, ()), by_feature[i])
+        out[c] = _assemble(
+            c, c in numeric, cuts.get(c, ()), specials.get(c, ()), by_feature[i], n_obs
+        )
     return out
 
 
@@ -333,6 +338,7 @@ def _assemble(
     cuts: tuple[float, ...],
     specials: tuple[float, ...],
     cells: list[tuple[str | None, float, float]],
+    n_obs: float | None = None,
 ) -> CountTable:
     """Collected (key, events, non-events) cells of one feature -> a binning CountTable."""
     from overdue_risk.binning import CountTable
@@ -343,14 +349,16 @@ def _assemble(
         for k, e, n in cells:
             ev[int(str(k))] += e
             ne[int(str(k))] += n
-        return CountTable.from_counts(name, ev, ne, splits=cuts, special_codes=specials)
+        return CountTable.from_counts(
+            name, ev, ne, splits=cuts, special_codes=specials, n_obs=n_obs
+        )
     cats = sorted({k for k, _, _ in cells if k is not None})
     ev, ne = np.zeros(len(cats) + 1), np.zeros(len(cats) + 1)
     for k, e, n in cells:
         j = len(cats) if k is None else cats.index(k)
         ev[j] += e
         ne[j] += n
-    return CountTable.from_counts(name, ev, ne, categories=cats)
+    return CountTable.from_counts(name, ev, ne, categories=cats, n_obs=n_obs)
 
 
 def band_counts_spark(
