@@ -520,6 +520,7 @@ def step_validate(ctx: DemoContext) -> list[str]:
         psi=stability.statistic,
         psi_verdict=stability.rule_of_thumb,
         psi_critical=stability.critical_value,
+        psi_pvalue=stability.pvalue,
         backtests=verdicts,
     )
     return [
@@ -936,7 +937,10 @@ class DemoResult(Result):
                 ("KS (hold-out)", f"{r['ks']:.3f}"),
                 (
                     "PSI (score)",
-                    f"{r['psi']:.4f} ({r['psi_verdict']}; critical value {r['psi_critical']:.4f})",
+                    f"{r['psi']:.4f} ({r['psi_verdict']} by the 0.1 rule of thumb; "
+                    + ("above" if r["psi"] > r["psi_critical"] else "within")
+                    + f" the 95% critical value {r['psi_critical']:.4f},"
+                    + f" p = {r['psi_pvalue']:.3f})",
                 ),
             ]
             for name, v in r["backtests"].items():
