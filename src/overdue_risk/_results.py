@@ -99,5 +99,9 @@ class Result:
         """Plain-text summary: header, table, footer."""
         return render_text_table(*self._summary_table())
 
+    def __str__(self) -> str:
+        # print(result) shows the table; repr() stays the dataclass's field listing
+        return self.summary()
+
     def _repr_html_(self) -> str:
         return render_html_table(*self._summary_table())

@@ -187,6 +187,10 @@ class BinningTable(Result):
         )
         if self.trend_reason:
             footer += f"\ntrend chosen: {self.trend_reason}"
+        counts = np.concatenate([self.count, self.event, self.nonevent])
+        if np.all(counts == np.round(counts)):  # unweighted: show counts as whole numbers
+            for row in rows:
+                row[1], row[3], row[4] = int(row[1]), int(row[3]), int(row[4])
         return f"Binning table: {self.name}", cols, rows, footer
 
     def to_frame(self) -> Any:
