@@ -813,27 +813,23 @@ def step_report(ctx: DemoContext) -> list[str]:
     pf = ctx.require_portfolio()
     split = ctx.need("split")
     try:
-        report = _build_demo_report(ctx, build_report, pf, split)
+        report = build_report(
+            ctx.write("report.html"),
+            data=split.holdout,
+            target=pf.target_name,
+            spec=ctx.need("spec"),
+            baseline=split.development,
+            performance=pf.performance,
+            binner=ctx.need("binner"),
+            scorecard=ctx.need("scorecard"),
+            gate=ctx.need("gate"),
+            title="overdue-risk demo: micro-loan application scorecard",
+            sections=_extra_sections(ctx),
+        )
     except MissingDependencyError as exc:  # a base install without the plots extra
         return [f"skipped: {exc}"]
     ctx.results["report_sections"] = len(report.included)
     return [f"{len(report.included)} sections, {len(report.html) / 1e6:.1f} MB"]
-
-
-def _build_demo_report(ctx: DemoContext, build_report: Any, pf: Any, split: Any) -> Any:
-    return build_report(
-        ctx.write("report.html"),
-        data=split.holdout,
-        target=pf.target_name,
-        spec=ctx.need("spec"),
-        baseline=split.development,
-        performance=pf.performance,
-        binner=ctx.need("binner"),
-        scorecard=ctx.need("scorecard"),
-        gate=ctx.need("gate"),
-        title="overdue-risk demo: micro-loan application scorecard",
-        sections=_extra_sections(ctx),
-    )
 
 
 #: The demo, in order. Insert new steps where they belong.
