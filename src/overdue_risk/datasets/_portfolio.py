@@ -10,7 +10,9 @@ the same loans.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -177,6 +179,11 @@ class Portfolio(Result):
         The target is "ever ``dpd >= target_dpd``" ...
     target_window : int, default=12
         ... within this many months on book.
+    truth : mapping of str to pandas.DataFrame
+        What a lender cannot see, kept for *evaluation only* (never a feature): one table
+        per simulated mechanism, keyed by its name. Empty for a loaded book. No column of
+        :attr:`applications` or :attr:`performance` is derived from it beyond what the
+        lender would observe.
 
     Examples
     --------
@@ -195,6 +202,9 @@ class Portfolio(Result):
     feature_names: tuple[str, ...] = FEATURE_NAMES
     target_dpd: int = 90
     target_window: int = 12
+    truth: Mapping[str, pd.DataFrame] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
     _dictionary: tuple[tuple[str, str, str, str], ...] = field(default=DATA_DICTIONARY, repr=False)
 
     def __repr__(self) -> str:
