@@ -8,6 +8,7 @@ table of (bucket, segment) -> treatment, applied to every account at once.
 
 Examples
 --------
+>>> from overdue_risk.collection import TreatmentPolicy
 >>> TreatmentPolicy.default().assign(["M1", "M1", "M6+"], ["low", "high", "low"]).tolist()
 ['sms_reminder', 'call', 'legal_action']
 """

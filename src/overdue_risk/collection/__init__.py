@@ -1,0 +1,16 @@
+"""Collections: decide what to do with every delinquent account.
+
+The 0.1.0 static ladder (:class:`TreatmentPolicy`, :func:`prioritise`) lives in
+:mod:`overdue_risk.collection._ladder` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+from overdue_risk.collection._ladder import (
+    TREATMENTS,
+    CollectionPlan,
+    TreatmentPolicy,
+    prioritise,
+)
+
+__all__ = ["TREATMENTS", "CollectionPlan", "TreatmentPolicy", "prioritise"]
