@@ -426,7 +426,7 @@ class TestPSI:
         st.integers(1, 60),
     )
     def test_fast_binning_equals_numpy(self, values: list[float], bins: int) -> None:
-        from overdue_risk.metrics import _bin_codes, _quantile_edges
+        from overdue_risk.metrics._stability import _bin_codes, _quantile_edges
 
         x = np.asarray(values)
         edges = _quantile_edges(x, bins)
