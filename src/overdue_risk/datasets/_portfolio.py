@@ -21,13 +21,16 @@ import numpy.typing as npt
 from overdue_risk._results import Result
 from overdue_risk.buckets import STATES
 from overdue_risk.datasets import _generator as gen
+from overdue_risk.datasets import _through_the_door as ttd
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "APPLICANT_FEATURES",
     "DATA_DICTIONARY",
+    "DECISION_FEATURES",
     "FEATURE_NAMES",
     "Portfolio",
     "derive_target",
@@ -154,6 +157,11 @@ FEATURE_NAMES: tuple[str, ...] = tuple(
     for c in APPLICATION_COLUMNS
     if c not in {"loan_id", "origination_month", "bad", "bad_observed"}
 )
+#: Features that describe the applicant (what a risk model may use).
+APPLICANT_FEATURES: tuple[str, ...] = ttd.APPLICANT_FEATURES
+#: The lender's own decisions (price, amount granted, term granted): never risk features,
+#: since they were set from an older view of the same risk (a circular feature).
+DECISION_FEATURES: tuple[str, ...] = ttd.DECISION_FEATURES
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +182,14 @@ class Portfolio(Result):
     target_name : str, default="bad"
         The target column of ``applications``.
     feature_names : tuple of str
-        Application columns usable as model features.
+        Application columns usable as model features (applicant and decision features).
+    applicant_features : tuple of str
+        The columns that describe the applicant: the ones a risk model should use.
+    decision_features : tuple of str
+        The lender's decisions (``loan_amount`` granted, ``term_months`` granted, ``apr``):
+        set by the lender from its older view of the risk, so a card that uses them learns
+        the old policy back (a circular feature), and they do not exist for an applicant
+        who was never offered a loan.
     target_dpd : int, default=90
         The target is "ever ``dpd >= target_dpd``" ...
     target_window : int, default=12
@@ -184,6 +199,10 @@ class Portfolio(Result):
         per simulated mechanism, keyed by its name. Empty for a loaded book. No column of
         :attr:`applications` or :attr:`performance` is derived from it beyond what the
         lender would observe.
+    bureau : pandas.DataFrame or None, default=None
+        Monthly credit-bureau signals per loan-month (``loan_id``, ``month``,
+        ``inquiries``, ``new_loans``, ``open_loans``): credit use at other lenders.
+        Built by ``make_microloan_portfolio(distress=True)``; None otherwise.
 
     Examples
     --------
@@ -202,9 +221,12 @@ class Portfolio(Result):
     feature_names: tuple[str, ...] = FEATURE_NAMES
     target_dpd: int = 90
     target_window: int = 12
+    applicant_features: tuple[str, ...] = APPLICANT_FEATURES
+    decision_features: tuple[str, ...] = DECISION_FEATURES
     truth: Mapping[str, pd.DataFrame] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
+    bureau: pd.DataFrame | None = field(default=None, repr=False)
     _dictionary: tuple[tuple[str, str, str, str], ...] = field(default=DATA_DICTIONARY, repr=False)
 
     def __repr__(self) -> str:
@@ -394,6 +416,8 @@ def make_microloan_portfolio(
     downturn_severity: float = 0.8,
     target_dpd: int = 90,
     target_window: int = 12,
+    distress: bool = False,
+    through_the_door: bool | ttd.IncumbentPolicy = False,
 ) -> Portfolio:
     """Simulate a realistic micro-loan book: applications and a monthly performance panel.
 
@@ -429,6 +453,26 @@ def make_microloan_portfolio(
         ``bad`` = ever ``dpd >= target_dpd`` ...
     target_window : int, default=12
         ... within this many months on book.
+    distress : bool, default=False
+        Add warning signs before default (:mod:`overdue_risk.datasets._distress`): for
+        most loans that later reach M3+, a distress episode by cause (business going badly,
+        job lost, wilful evasion) starting months before the first missed payment, with
+        payments late within the grace period, partial payments and rising credit use
+        elsewhere; and distress episodes that end in recovery. Adds the performance column
+        ``days_late``, the table ``bureau`` and ``truth["distress"]``; partial payments
+        lower ``paid_amount``. Every other column equals the book without distress (the
+        signs come from a separate random stream).
+    through_the_door : bool or IncumbentPolicy, default=False
+        Simulate the whole applicant population (``n_loans`` applications) and an
+        incumbent policy (an older scorecard, knock-out rules, a monthly cut-off that
+        rejects ``IncumbentPolicy.reject_rate`` of applicants, default 40%) that sets
+        approval, price, limit and term (:mod:`overdue_risk.datasets._through_the_door`).
+        Rejected applicants keep their features in ``applications`` with
+        ``decision == "reject"``, NaN decisions and ``bad_observed`` False, and no
+        performance rows; what would have happened had they been booked on the policy's
+        stated terms is in ``truth["through_the_door"]`` (evaluation only). Adds the
+        columns ``requested_amount``, ``requested_term``, ``decision``,
+        ``incumbent_score`` and ``incumbent_cutoff``. Opt-in: it changes the draws.
 
     Returns
     -------
@@ -495,6 +539,10 @@ def make_microloan_portfolio(
     rng = _rng(random_state)
 
     apps = gen.simulate_applications(rng, n_loans, n_months - 1)
+    policy = ttd.resolve_policy(through_the_door)
+    decisions = None
+    if policy is not None:
+        apps, decisions = ttd.apply_policy(rng, apps, policy)
     calendar_month0 = int(start_month.astype(np.int64) % 12)
     macro = gen.macro_factor(n_months, calendar_month0, window, severity)
     panel = gen.simulate_panel(rng, apps, n_months, macro)
@@ -509,7 +557,14 @@ def make_microloan_portfolio(
         target_dpd=target_dpd,
         target_window=target_window,
     )
-    return _assemble(apps, panel, bad, observed, start_month, target_dpd, target_window)
+    book = _assemble(apps, panel, bad, observed, start_month, target_dpd, target_window)
+    if distress:
+        from overdue_risk.datasets._distress import add_distress
+
+        book = add_distress(book, apps, panel, random_state, rng, start_month)
+    if decisions is not None:
+        book = ttd.finish_portfolio(book, decisions)
+    return book
 
 
 def _assemble(
