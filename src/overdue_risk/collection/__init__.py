@@ -6,6 +6,13 @@ The 0.1.0 static ladder (:class:`TreatmentPolicy`, :func:`prioritise`) lives in
 
 from __future__ import annotations
 
+from overdue_risk.collection._conduct import (
+    ACTIONS,
+    CONTACT_ACTIONS,
+    ConductBreaches,
+    ConductRules,
+    conduct_breaches,
+)
 from overdue_risk.collection._ladder import (
     TREATMENTS,
     CollectionPlan,
@@ -13,4 +20,14 @@ from overdue_risk.collection._ladder import (
     prioritise,
 )
 
-__all__ = ["TREATMENTS", "CollectionPlan", "TreatmentPolicy", "prioritise"]
+__all__ = [
+    "ACTIONS",
+    "CONTACT_ACTIONS",
+    "TREATMENTS",
+    "CollectionPlan",
+    "ConductBreaches",
+    "ConductRules",
+    "TreatmentPolicy",
+    "conduct_breaches",
+    "prioritise",
+]
