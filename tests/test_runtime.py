@@ -244,11 +244,11 @@ def test_missing_columns_are_named(spec: Spec) -> None:
         spec.score({"age": [1.0]})
     with pytest.raises(DataError, match=r"\['purpose'\]"):
         spec.score(pd.DataFrame({"age": [1.0]}))
-    with pytest.raises(DataError, match=r"one column per spec feature \(2"):
+    with pytest.raises(DataError, match=r"one column per name \(2"):
         spec.score(np.zeros((3, 3)))
     with pytest.raises(DataError, match="different lengths"):
         spec.score({"age": [1.0, 2.0], "purpose": ["cash"]})
-    with pytest.raises(DataError, match="cannot score data of type"):
+    with pytest.raises(DataError, match="cannot read columns from a int"):
         spec.score(42)
 
 

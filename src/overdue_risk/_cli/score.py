@@ -169,7 +169,7 @@ class _Input:
 
     def _raise_bad_value(self, exc: Exception, header: list[str], rows_before: int) -> None:
         """Re-read the offending column as text to name the bad values and their rows."""
-        from overdue_risk.runtime._data import numeric_column
+        from overdue_risk._columns import numeric_column
 
         message = str(exc)
         bad = [f.name for f in self.spec.features if f.kind == "numeric"]

@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._columns import Columns, categorical_codes, numeric_column
 from overdue_risk._missing import canonical_category, is_missing_scalar
 from overdue_risk.exceptions import DataError
-from overdue_risk.runtime._data import Columns, categorical_codes, numeric_column
 from overdue_risk.runtime._features import CategoricalFeature, Feature, NumericFeature
 
 __all__ = ["CompiledCard", "record_points"]
@@ -206,7 +206,7 @@ class CompiledCard:
         """Slot of every row in the index layout ``[bins, missing, specials, unseen]``."""
         feat = self.features[j]
         assert isinstance(feat, CategoricalFeature)
-        uniques, codes = categorical_codes(col)
+        uniques, codes = categorical_codes(col, feat.name, row_offset)
         n_bins = len(feat.points)
         missing_slot, unseen_slot = n_bins, n_bins + 1 + len(feat.special_codes)
         slots = np.empty(len(uniques), dtype=np.intp)

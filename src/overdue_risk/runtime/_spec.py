@@ -14,9 +14,9 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._columns import Columns, as_columns
 from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
-from overdue_risk.runtime._data import Columns, as_columns
 from overdue_risk.runtime._features import (
     Calibration,
     Feature,
