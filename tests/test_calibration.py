@@ -392,7 +392,7 @@ class TestMasterScale:
         assert res.labels == ("A", "B", "C")
 
     def test_spec_round_trip_and_runtime_parser(self) -> None:
-        from overdue_risk.runtime._features import parse_master_scale
+        from overdue_risk.runtime._format import parse_master_scale
 
         ms = MasterScale.geometric(5)
         d = ms.to_spec_dict()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from overdue_risk.runtime._checksum import compute_checksum, seal
-from overdue_risk.runtime._features import (
+from overdue_risk.runtime._format import (
     Calibration,
     CategoricalFeature,
     MasterScale,

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from overdue_risk._missing import canonical_category, is_missing_scalar
 from overdue_risk.exceptions import DataError
-from overdue_risk.runtime._features import CategoricalFeature, NumericFeature
+from overdue_risk.runtime._format import CategoricalFeature, NumericFeature
 from overdue_risk.runtime._spec import Spec
 
 __all__ = ["boundary_cases", "boundary_values", "reference_points", "reference_score"]

@@ -35,7 +35,7 @@ import numpy.typing as npt
 from overdue_risk._columns import Columns, categorical_codes, numeric_column
 from overdue_risk._missing import canonical_category, is_missing_scalar
 from overdue_risk.exceptions import DataError
-from overdue_risk.runtime._features import CategoricalFeature, Feature, NumericFeature
+from overdue_risk.runtime._format import CategoricalFeature, Feature, NumericFeature
 
 __all__ = ["CompiledCard", "record_points"]
 

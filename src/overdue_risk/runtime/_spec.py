@@ -17,7 +17,7 @@ import numpy.typing as npt
 from overdue_risk._columns import Columns, as_columns
 from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
-from overdue_risk.runtime._features import (
+from overdue_risk.runtime._format import (
     Calibration,
     Feature,
     MasterScale,
