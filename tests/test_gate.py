@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overdue_risk._gate_checks import check_calibration, check_discrimination, check_stability
 from overdue_risk.cli import main
 from overdue_risk.exceptions import DataError
 from overdue_risk.gate import (
@@ -28,6 +27,7 @@ from overdue_risk.gate import (
     registered_checks,
     validate,
 )
+from overdue_risk.gate._checks import check_calibration, check_discrimination, check_stability
 
 # --------------------------------------------------------------------------------------
 # thresholds

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.gate import CheckFunction, CheckResult, GateInputs, Status
+from overdue_risk.gate._types import CheckFunction, CheckResult, GateInputs, Status
 
 if TYPE_CHECKING:  # pragma: no cover
     from overdue_risk.metrics import PSIResult

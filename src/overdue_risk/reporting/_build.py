@@ -106,7 +106,7 @@ class _Inputs:
 
 @_derives("y")
 def _derive_y(inp: _Inputs) -> Any:
-    from overdue_risk.gate import _target
+    from overdue_risk.gate._inputs import _target
 
     data, target = inp.get("data"), inp.get("target")
     if data is None or target is None:
@@ -116,7 +116,7 @@ def _derive_y(inp: _Inputs) -> Any:
 
 @_derives("baseline_y")
 def _derive_baseline_y(inp: _Inputs) -> Any:
-    from overdue_risk.gate import _target
+    from overdue_risk.gate._inputs import _target
 
     base, target = inp.get("baseline"), inp.get("target")
     if base is None or target is None or target not in base.columns:
@@ -169,7 +169,7 @@ def _derive_gate(inp: _Inputs) -> Any:
 
 
 def _normalise(given: dict[str, Any]) -> dict[str, Any]:
-    from overdue_risk.gate import _as_frame, _as_spec
+    from overdue_risk.gate._inputs import _as_frame, _as_spec
 
     portfolio = given.pop("portfolio", None)
     if portfolio is not None:

@@ -206,8 +206,8 @@ def calibration_section(
     ]
     ms = spec.to_dict().get("master_scale") if spec is not None else None
     if grade is not None and ms:
-        from overdue_risk._gate_checks import _grade_counts
         from overdue_risk.backtest import jeffreys_test
+        from overdue_risk.gate._checks import _grade_counts
 
         grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
         labels, n, d, pds = _grade_counts(y, grade, grade_pd)
@@ -266,8 +266,8 @@ def stability_section(
         _grid(*charts),
     ]
     if spec is not None and data is not None and baseline is not None:
-        from overdue_risk._gate_checks import csi_on_card_bins
         from overdue_risk.gate import card_slots, slot_labels
+        from overdue_risk.gate._checks import csi_on_card_bins
 
         now, then, labels = card_slots(spec, data), card_slots(spec, baseline), slot_labels(spec)
         rows = []
