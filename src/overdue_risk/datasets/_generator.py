@@ -85,6 +85,10 @@ class Applications:
     term: IntArray
     apr: FloatArray
     due_offset: IntArray  # days from due date to month end, 1..30
+    #: centred observed-feature part of the risk index (``risk = 0.7 * observed + hidden``)
+    observed: FloatArray | None = None
+    #: unobserved heterogeneity (what no column shows)
+    hidden: FloatArray | None = None
 
 
 def _draw_categories(
@@ -233,6 +237,8 @@ def simulate_applications(
         term=term,
         apr=apr,
         due_offset=rng.integers(1, 31, n).astype(np.int64),
+        observed=observed - observed.mean(),
+        hidden=hidden,
     )
 
 
