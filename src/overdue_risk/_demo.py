@@ -7,7 +7,7 @@ scorecard, calibrate it to a master scale, export the spec (and check that the r
 reproduces the card), validate on the hold-out, cut-offs and a decision table, the CI
 gate, roll rates and vintages, ECL, the files, the HTML report. Every number comes from
 the library's public API; the steps only orchestrate. The CLI
-(``overdue_risk._cli.demo``) only parses arguments and calls :func:`run_demo`.
+(``overdue_risk.cli._demo``) only parses arguments and calls :func:`run_demo`.
 
 Examples
 --------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from overdue_risk._cli._common import positive_int
+from overdue_risk.cli._common import positive_int
 
 __all__ = ["add_arguments", "run"]
 

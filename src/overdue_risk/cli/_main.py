@@ -1,9 +1,4 @@
-"""The ``overdue-risk`` command line: parse, call the library, format. Nothing else.
-
-Each subcommand lives in ``overdue_risk._cli.<name>`` and provides two functions:
-``add_arguments(parser)`` and ``run(args) -> int`` (the exit code). Subcommand modules
-are imported only when their command runs, so ``overdue-risk --help`` starts fast.
-"""
+"""The entry point: the parser of ``overdue-risk`` and the dispatch to one subcommand."""
 
 from __future__ import annotations
 
@@ -18,7 +13,7 @@ from overdue_risk.exceptions import OverdueRiskError
 
 __all__ = ["main"]
 
-# command -> one-line help. The implementation is overdue_risk._cli.<command>.
+# command -> one-line help. The implementation is overdue_risk.cli._<command>.
 COMMANDS: dict[str, str] = {
     "demo": "run the main job end to end on the built-in synthetic micro-loan portfolio",
     "report": "write one self-contained HTML report of a scorecard and its portfolio",
@@ -48,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     command = args_list[0]
-    module = importlib.import_module(f"overdue_risk._cli.{command}")
+    module = importlib.import_module(f"overdue_risk.cli._{command}")
     full = argparse.ArgumentParser(prog=f"overdue-risk {command}", description=COMMANDS[command])
     module.add_arguments(full)
     args = full.parse_args(args_list[1:])
@@ -71,7 +66,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout already closed or not a real file
         pass
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from overdue_risk._cli._common import positive_int
 from overdue_risk._optional import require
+from overdue_risk.cli._common import positive_int
 from overdue_risk.exceptions import DataError
 
 __all__ = ["add_arguments", "run"]

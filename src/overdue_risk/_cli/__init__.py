@@ -1,1 +1,0 @@
-"""Subcommands of the ``overdue-risk`` CLI, one module each (see ``overdue_risk.cli``)."""
