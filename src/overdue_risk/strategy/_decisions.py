@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, is_missing
-from overdue_risk._pricing import risk_based_apr
 from overdue_risk._validation import as_mapping_of_columns, check_in, format_values
 from overdue_risk.exceptions import DataError
+from overdue_risk.strategy._pricing import risk_based_apr
 
 __all__ = ["DecisionBand", "DecisionTable", "PolicyRule", "RiskBasedPricing"]
 
