@@ -316,7 +316,9 @@ spec.score_frame(big.head(5), pd=True, grade=True, reason_codes=2)""",
             """\
 import duckdb
 
-query = spec.to_sql(table="applications", dialect="duckdb")
+from overdue_risk.export import to_sql
+
+query = to_sql(spec, table="applications", dialect="duckdb")
 con = duckdb.connect()
 con.register("applications", X)
 from_sql = con.execute(query).fetchdf()

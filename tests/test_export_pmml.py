@@ -116,10 +116,10 @@ def test_unseen_error_policy_has_no_catch_all_and_is_refused_by_the_evaluator(tm
     )
 
 
-def test_to_pmml_writes_file_and_spec_method(tmp_path):
+def test_to_pmml_writes_file(tmp_path):
     spec = load("example")
     path = tmp_path / "card.pmml"
-    text = spec.to_pmml(path=path)
+    text = to_pmml(spec, path=path)
     assert path.read_text(encoding="utf-8") == text
     assert math.isclose(float(ET.fromstring(text).find("p:Scorecard", NS).get("initialScore")), 0.0)
     with pytest.raises(ValueError, match="reason_codes"):

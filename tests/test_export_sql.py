@@ -181,7 +181,9 @@ def test_unseen_category_under_error_policy_scores_null():
 
 def test_spec_methods_and_options():
     spec = load("example")
-    assert spec.to_sql(table="t", dialect="sqlite") == to_sql(spec, table="t", dialect="sqlite")
+    assert to_sql(spec.to_dict(), table="t", dialect="sqlite") == to_sql(
+        spec, table="t", dialect="sqlite"
+    )
     q = to_sql(spec, table=("main", "t"), dialect="duckdb", pd=False, grade=False, prefix="sc_")
     assert 'FROM "main"."t"' in q
     assert '"sc_score"' in q

@@ -1,8 +1,8 @@
 """The one way every export reads a spec: through the runtime's validated ``Spec``.
 
 Each exporter (SQL, PMML, Spark, Dask) translates the same JSON spec of
-``docs/spec_format.md``. A dict or JSON text is parsed with
-:meth:`overdue_risk.runtime.Spec.from_dict` first, so an export never translates a spec
+``docs/spec_format.md``. A Spec, a dict or a path is turned into a Spec by the runtime's
+one coercer :func:`overdue_risk.runtime.as_spec` first, so an export never translates a spec
 the runtime would refuse (schema version, checksum, shapes), and the translators read the
 runtime's own parsed features (``spec.features``), calibration and master scale.
 Spark and Dask workers receive the spec's JSON text and parse it once per process.
@@ -11,12 +11,12 @@ Spark and Dask workers receive the spec's JSON text and parse it once per proces
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from overdue_risk._missing import canonical_category
-from overdue_risk.exceptions import DataError, SpecError
-from overdue_risk.runtime import Spec
+from overdue_risk.exceptions import DataError
+from overdue_risk.runtime import Spec, as_spec
 
 __all__ = [
     "as_spec",
@@ -30,27 +30,6 @@ __all__ = [
 ]
 
 FLOAT_OUTPUTS = ("score", "pd")
-
-
-def as_spec(spec: Any) -> Spec:
-    """Return ``spec`` as a validated runtime :class:`~overdue_risk.runtime.Spec`.
-
-    Examples
-    --------
-    >>> from overdue_risk.export._examples import example_spec
-    >>> as_spec(example_spec()).feature_names
-    ('age', 'purpose')
-    """
-    if isinstance(spec, Spec):
-        return spec
-    if isinstance(spec, Mapping):
-        return Spec.from_dict(spec)
-    if isinstance(spec, str | bytes):
-        return Spec.from_json(spec)
-    raise SpecError(
-        f"expected an overdue_risk.runtime.Spec, a spec dict or its JSON text; got "
-        f"{type(spec).__name__}. Load the spec with overdue_risk.runtime.load_spec(path) first."
-    )
 
 
 def special_strings(feature: Any) -> tuple[str, ...]:

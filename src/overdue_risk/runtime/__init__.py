@@ -19,25 +19,36 @@ from typing import Any
 
 from overdue_risk.runtime._checksum import compute_checksum, seal
 from overdue_risk.runtime._format import (
+    FORMAT,
+    SCHEMA_VERSION,
     Calibration,
     CategoricalFeature,
-    MasterScale,
+    GradeScale,
     NumericFeature,
+    calibration_block,
+    feature_block,
+    master_scale_block,
+    spec_document,
 )
-from overdue_risk.runtime._spec import FORMAT, SCHEMA_VERSION, Spec, load_spec
+from overdue_risk.runtime._spec import Spec, as_spec, load_spec
 
 __all__ = [
     "FORMAT",
     "SCHEMA_VERSION",
     "Calibration",
     "CategoricalFeature",
-    "MasterScale",
+    "GradeScale",
     "NumericFeature",
     "Spec",
+    "as_spec",
+    "calibration_block",
     "compute_checksum",
     "example_spec_dict",
+    "feature_block",
     "load_spec",
+    "master_scale_block",
     "seal",
+    "spec_document",
 ]
 
 

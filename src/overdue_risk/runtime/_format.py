@@ -1,7 +1,17 @@
-"""Validated feature, calibration and master-scale objects of a scoring spec.
+"""The scoring spec format: its schema version, the block builders and their parsers.
 
-Parsing turns the JSON objects of docs/spec_format.md into frozen dataclasses; every
-error names the field path (``features[2] ('age').splits``), what was expected, and the fix.
+This module is the one writer and the one reader of the JSON spec of docs/spec_format.md.
+Estimators never spell keys: they call the builders (:func:`feature_block`,
+:func:`calibration_block`, :func:`master_scale_block`, :func:`spec_document`), and every
+builder returns a block that its parser has just accepted. Parsing turns the JSON objects
+into frozen dataclasses; every error names the field path (``features[2] ('age').splits``),
+what was expected, and the fix.
+
+Examples
+--------
+>>> block = master_scale_block(["A", "B"], upper_pd=[0.05, 1.0], pd=[0.02, 0.2])
+>>> parse_master_scale(block)
+GradeScale(grades=('A', 'B'), upper_pd=(0.05, 1.0), pd=(0.02, 0.2))
 """
 
 from __future__ import annotations
@@ -15,14 +25,23 @@ from overdue_risk._missing import canonical_category
 from overdue_risk.exceptions import SpecError
 
 __all__ = [
+    "FORMAT",
+    "SCHEMA_VERSION",
     "Calibration",
     "CategoricalFeature",
-    "MasterScale",
+    "GradeScale",
     "NumericFeature",
+    "calibration_block",
+    "feature_block",
+    "master_scale_block",
     "parse_calibration",
     "parse_feature",
     "parse_master_scale",
+    "spec_document",
 ]
+
+FORMAT = "overdue_risk.scorecard"
+SCHEMA_VERSION = 1
 
 UNSEEN_POLICIES = ("error", "missing", "worst", "best", "neutral", "most_frequent", "zero")
 
@@ -344,13 +363,16 @@ def parse_calibration(d: Any) -> Calibration | None:
 
 
 @dataclass(frozen=True)
-class MasterScale:
-    """Grades of a master scale: grade ``i`` holds ``upper_pd[i-1] < pd <= upper_pd[i]``.
+class GradeScale:
+    """The parsed ``master_scale`` block: grade ``i`` holds ``upper_pd[i-1] < pd <= upper_pd[i]``.
+
+    Named apart from the estimator :class:`overdue_risk.calibration.MasterScale`, which
+    builds this block (``MasterScale.to_spec_dict()``).
 
     Examples
     --------
     >>> parse_master_scale({"grades": ["A", "B"], "upper_pd": [0.05, 1.0], "pd": [0.02, 0.2]})
-    MasterScale(grades=('A', 'B'), upper_pd=(0.05, 1.0), pd=(0.02, 0.2))
+    GradeScale(grades=('A', 'B'), upper_pd=(0.05, 1.0), pd=(0.02, 0.2))
     """
 
     grades: tuple[str, ...]
@@ -358,7 +380,7 @@ class MasterScale:
     pd: tuple[float, ...]
 
 
-def parse_master_scale(d: Any) -> MasterScale | None:
+def parse_master_scale(d: Any) -> GradeScale | None:
     """Validate the ``master_scale`` object (None allowed)."""
     if d is None:
         return None
@@ -385,4 +407,207 @@ def parse_master_scale(d: Any) -> MasterScale | None:
             f"{where}.upper_pd",
             f"the last grade must close the scale at 1.0; got {upper[-1]!r}.",
         )
-    return MasterScale(grades, upper, pds)
+    return GradeScale(grades, upper, pds)
+
+
+# ----------------------------------------------------------------------------- builders
+def _plain_number(value: Any, as_int: bool = False) -> int | float:
+    f = float(value)
+    return round(f) if as_int and math.isfinite(f) else f
+
+
+def feature_block(
+    name: str,
+    kind: Literal["numeric", "categorical"],
+    *,
+    points: Sequence[float],
+    missing_points: float,
+    max_points: float,
+    reason_code: str | None = None,
+    splits: Sequence[float] | None = None,
+    categories: Sequence[Sequence[Any]] | None = None,
+    unseen_points: float | None = None,
+    unseen_policy: str | None = None,
+    special_codes: Sequence[float] = (),
+    special_points: Sequence[float] = (),
+    labels: Sequence[str] | None = None,
+    woe: Mapping[str, Any] | None = None,
+    rounded: bool = False,
+) -> dict[str, Any]:
+    """One entry of the spec's ``features`` list, checked by :func:`parse_feature`.
+
+    Parameters
+    ----------
+    name : str
+        The input column.
+    kind : {"numeric", "categorical"}
+    points : sequence of float
+        One per regular bin.
+    missing_points, max_points : float
+    reason_code : str, optional
+        Defaults to ``name``.
+    splits : sequence of float
+        Numeric features: the strictly increasing cut points (``len(points) - 1``).
+    categories : sequence of sequence
+        Categorical features: the values of each bin (stored in canonical string form).
+    unseen_points : float, optional
+        Categorical features: points of a value not seen at fit time.
+    unseen_policy : str, optional
+        Categorical features: how unseen values were priced (see ``docs/spec_format.md``).
+    special_codes, special_points : sequence of float
+        Exact values checked before the bins, and their points.
+    labels : sequence of str, optional
+        A label per bin, missing and special slot (written as ``"bins"``).
+    woe : mapping, optional
+        ``{"bins": [...], "missing": w, "special": [...]}``, for review only.
+    rounded : bool, default=False
+        Write points as integers.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> feature_block("age", "numeric", splits=[30.0], points=[10, 20],
+    ...               missing_points=5, max_points=20)["splits"]
+    [30.0]
+    """
+    d: dict[str, Any] = {"name": name, "kind": kind, "reason_code": reason_code or name}
+    if kind == "numeric":
+        d["splits"] = [float(v) for v in (splits or ())]
+    else:
+        d["categories"] = [
+            [canonical_category(v) if not isinstance(v, str) else v for v in group]
+            for group in (categories or ())
+        ]
+    d["points"] = [_plain_number(v, rounded) for v in points]
+    d["missing_points"] = _plain_number(missing_points, rounded)
+    if kind == "categorical":
+        if unseen_points is not None:
+            d["unseen_points"] = _plain_number(unseen_points, rounded)
+        if unseen_policy is not None:
+            d["unseen_policy"] = unseen_policy
+    d["special_codes"] = [float(c) for c in special_codes]
+    d["special_points"] = [_plain_number(v, rounded) for v in special_points]
+    d["max_points"] = _plain_number(max_points, rounded)
+    if labels is not None:
+        d["bins"] = [str(v) for v in labels]
+    if woe is not None:
+        d["woe"] = {
+            "bins": [float(v) for v in woe.get("bins", ())],
+            "missing": float(woe.get("missing", 0.0)),
+            "special": [float(v) for v in woe.get("special", ())],
+        }
+    parse_feature(d, 0)
+    return d
+
+
+def calibration_block(
+    method: Literal["logistic", "isotonic", "binned"],
+    *,
+    intercept: float | None = None,
+    slope: float | None = None,
+    x: Sequence[float] | None = None,
+    y: Sequence[float] | None = None,
+) -> dict[str, Any]:
+    """The spec's ``calibration`` block, checked by :func:`parse_calibration`.
+
+    ``logistic`` takes ``intercept`` and ``slope``; ``isotonic`` the knots ``x`` (points)
+    and ``y`` (PDs); ``binned`` the edges ``x`` and ``len(x) + 1`` PDs ``y``.
+
+    Examples
+    --------
+    >>> calibration_block("logistic", intercept=4.3, slope=-0.07)
+    {'method': 'logistic', 'intercept': 4.3, 'slope': -0.07}
+    >>> calibration_block("binned", x=[500.0], y=[0.2, 0.05])
+    {'method': 'binned', 'edges': [500.0], 'pd': [0.2, 0.05]}
+    """
+    if method == "logistic":
+        d: dict[str, Any] = {
+            "method": method,
+            "intercept": float(intercept if intercept is not None else math.nan),
+            "slope": float(slope if slope is not None else math.nan),
+        }
+    elif method == "isotonic":
+        d = {"method": method, "x": [float(v) for v in x or ()], "y": [float(v) for v in y or ()]}
+    else:
+        d = {
+            "method": method,
+            "edges": [float(v) for v in x or ()],
+            "pd": [float(v) for v in y or ()],
+        }
+    parse_calibration(d)
+    return d
+
+
+def master_scale_block(
+    grades: Sequence[str], *, upper_pd: Sequence[float], pd: Sequence[float]
+) -> dict[str, Any]:
+    """The spec's ``master_scale`` block, checked by :func:`parse_master_scale`.
+
+    Examples
+    --------
+    >>> master_scale_block(["A", "B"], upper_pd=[0.05, 1.0], pd=[0.02, 0.2])["upper_pd"]
+    [0.05, 1.0]
+    """
+    d = {
+        "grades": [str(g) for g in grades],
+        "upper_pd": [float(v) for v in upper_pd],
+        "pd": [float(v) for v in pd],
+    }
+    parse_master_scale(d)
+    return d
+
+
+def spec_document(
+    *,
+    name: str,
+    features: Sequence[Mapping[str, Any]],
+    intercept_points: float = 0.0,
+    scaling: Mapping[str, Any] | None = None,
+    target: Mapping[str, Any] | None = None,
+    calibration: Mapping[str, Any] | None = None,
+    master_scale: Mapping[str, Any] | None = None,
+    overrides: Sequence[Mapping[str, Any]] = (),
+    metadata: Mapping[str, Any] | None = None,
+    library_version: str | None = None,
+    created_utc: str | None = None,
+) -> dict[str, Any]:
+    """An unsealed spec document with the format header (seal it with ``runtime.seal``).
+
+    The document is a pure function of its arguments: two fits of the same data give
+    byte-identical specs. ``created_utc`` (an ISO 8601 text) is written only when given,
+    so a timestamp, and a checksum that changes with it, is a choice.
+
+    Examples
+    --------
+    >>> age = feature_block("age", "numeric", splits=[30.0], points=[10, 20],
+    ...                     missing_points=5, max_points=20)
+    >>> doc = spec_document(name="card", features=[age])
+    >>> doc["format"], doc["schema_version"], "created_utc" in doc
+    ('overdue_risk.scorecard', 1, False)
+    """
+    if library_version is None:
+        from overdue_risk import __version__ as library_version
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "library_version": library_version,
+    }
+    if created_utc is not None:
+        doc["created_utc"] = str(created_utc)
+    doc.update(
+        {
+            "name": name,
+            "target": dict(target) if target is not None else None,
+            "scaling": dict(scaling) if scaling is not None else None,
+            "intercept_points": intercept_points,
+            "features": [dict(f) for f in features],
+            "calibration": dict(calibration) if calibration is not None else None,
+            "master_scale": dict(master_scale) if master_scale is not None else None,
+            "overrides": [dict(o) for o in overrides],
+            "metadata": dict(metadata or {}),
+        }
+    )
+    return doc

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hmac
-import importlib
 import json
 import math
 import os
@@ -14,23 +13,23 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._columns import Columns, as_columns
-from overdue_risk.exceptions import SpecError, SpecVersionError
+from overdue_risk._columns import Columns, as_columns, numeric_column
+from overdue_risk.exceptions import DataError, SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
 from overdue_risk.runtime._format import (
+    FORMAT,
+    SCHEMA_VERSION,
     Calibration,
+    CategoricalFeature,
     Feature,
-    MasterScale,
+    GradeScale,
     parse_calibration,
     parse_feature,
     parse_master_scale,
 )
 from overdue_risk.runtime._kernels import CompiledCard, record_points
 
-__all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "load_spec"]
-
-FORMAT = "overdue_risk.scorecard"
-SCHEMA_VERSION = 1
+__all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "as_spec", "load_spec"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -109,7 +108,7 @@ class Spec:
     features : tuple of NumericFeature or CategoricalFeature
     intercept_points : float
     calibration : Calibration or None
-    master_scale : MasterScale or None
+    master_scale : GradeScale or None
     checksum : str or None
         The verified SHA-256 of the document.
 
@@ -145,7 +144,7 @@ class Spec:
             raise SpecError(f"intercept_points: expected a finite number; got {ip!r}.")
         self.intercept_points = float(ip)
         self.calibration: Calibration | None = parse_calibration(doc.get("calibration"))
-        self.master_scale: MasterScale | None = parse_master_scale(doc.get("master_scale"))
+        self.master_scale: GradeScale | None = parse_master_scale(doc.get("master_scale"))
         name = doc.get("name", "")
         self.name = name if isinstance(name, str) else str(name)
         self.checksum: str | None = None
@@ -180,15 +179,25 @@ class Spec:
         """
         if not isinstance(doc, Mapping):
             raise SpecError(f"a spec must be a JSON object; got {type(doc).__name__}.")
-        _check_header(doc)  # a newer version is reported as such, before its checksum
-        checksum = _verify_checksum(doc) if verify_checksum else None
-        spec = cls(copy.deepcopy(dict(doc)), _token=_PRIVATE)
+        try:
+            _check_header(doc)  # a newer version is reported as such, before its checksum
+            checksum = _verify_checksum(doc) if verify_checksum else None
+            spec = cls(copy.deepcopy(dict(doc)), _token=_PRIVATE)
+        except (RecursionError, OverflowError) as exc:
+            raise SpecError(
+                f"the spec is too deeply nested or holds a number out of range ({exc!r}). "
+                "Re-export it from the fitted card."
+            ) from exc
         spec.checksum = checksum
         return spec
 
     @classmethod
     def from_json(cls, text: str | bytes, *, verify_checksum: bool = True) -> Spec:
         """Parse JSON text and validate it as :meth:`from_dict` does.
+
+        Text that is not UTF-8, not JSON, too deeply nested, holds a duplicated key in an
+        object, a NaN/Infinity literal, or a number out of float range is a
+        :class:`~overdue_risk.exceptions.SpecError`.
 
         Examples
         --------
@@ -197,10 +206,7 @@ class Spec:
         >>> Spec.from_json(spec.to_json()).checksum == spec.checksum
         True
         """
-        try:
-            doc = json.loads(text, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise SpecError(f"the spec is not valid JSON: {exc}.") from exc
+        doc = _parse_json(text)
         return cls.from_dict(doc, verify_checksum=verify_checksum)
 
     def to_dict(self) -> dict[str, Any]:
@@ -318,7 +324,7 @@ class Spec:
         table = np.asarray(cal.y, dtype=np.float64)
         return table[np.searchsorted(np.asarray(cal.x), pts, side="right")]
 
-    def grade(self, data: Any) -> npt.NDArray[np.str_]:
+    def grade(self, data: Any) -> npt.NDArray[np.object_]:
         """Master-scale grade per row (needs a ``calibration`` and a ``master_scale``).
 
         Examples
@@ -326,18 +332,21 @@ class Spec:
         >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
         >>> spec = Spec.from_dict(seal(example_spec_dict()))
         >>> spec.grade({"age": [22, 45], "purpose": ["cash", "education"]})
-        array(['C', 'B'], dtype='<U1')
+        array(['C', 'B'], dtype=object)
         """
         return self.grade_from_pd(self.predict_pd(data))
 
-    def grade_from_pd(self, pd: npt.ArrayLike) -> npt.NDArray[np.str_]:
+    def grade_from_pd(self, pd: npt.ArrayLike) -> npt.NDArray[np.object_]:
         """Grades of PDs: ``grades[searchsorted(upper_pd, pd, side="left")]``.
+
+        A NaN PD has no grade (None); a PD outside [0, 1] is a
+        :class:`~overdue_risk.exceptions.DataError`.
 
         Examples
         --------
         >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
-        >>> Spec.from_dict(seal(example_spec_dict())).grade_from_pd([0.02, 0.021, 0.9])
-        array(['A', 'B', 'D'], dtype='<U1')
+        >>> Spec.from_dict(seal(example_spec_dict())).grade_from_pd([0.02, 0.021, 0.9, None])
+        array(['A', 'B', 'D', None], dtype=object)
         """
         ms = self.master_scale
         if ms is None:
@@ -345,9 +354,21 @@ class Spec:
                 "this spec carries no master_scale, so it cannot grade. Export the card "
                 "with a MasterScale (Scorecard.to_spec(master_scale=...))."
             )
-        idx = np.searchsorted(np.asarray(ms.upper_pd), np.asarray(pd), side="left")
+        p = np.asarray(pd, dtype=np.float64)
+        if p.ndim == 0:
+            p = p.reshape(1)
+        bad = (p < 0.0) | (p > 1.0)
+        if bad.any():
+            rows = np.flatnonzero(bad)[:5].tolist()
+            raise DataError(
+                f"a PD must lie in [0, 1]; got {p[bad][:5].tolist()} at position(s) {rows}. "
+                "Pass probabilities, not percentages or scores."
+            )
+        idx = np.searchsorted(np.asarray(ms.upper_pd), p, side="left")
         np.minimum(idx, len(ms.grades) - 1, out=idx)
-        return np.asarray(ms.grades)[idx]
+        out = np.asarray(ms.grades, dtype=object)[idx]
+        out[np.isnan(p)] = None  # no PD, no grade (never the worst grade)
+        return out
 
     def reason_codes(self, data: Any, k: int = 4) -> npt.NDArray[np.object_]:
         """The ``k`` features that cost each row the most points, as reason codes.
@@ -441,14 +462,43 @@ class Spec:
                 out[f"reason_{i + 1}"] = codes[:, i]
         return out
 
-    # ------------------------------------------------------------------ exports
-    def to_sql(self, **kwargs: Any) -> Any:
-        """SQL scoring expression (delegates to ``overdue_risk.export``, imported lazily)."""
-        return importlib.import_module("overdue_risk.export").to_sql(self, **kwargs)
+    # ------------------------------------------------------------------ slots
+    def slots(self, data: Any) -> dict[str, npt.NDArray[np.intp]]:
+        """The slot of every row for every feature, in the spec's slot layout.
 
-    def to_pmml(self, **kwargs: Any) -> Any:
-        """PMML document (delegates to ``overdue_risk.export``, imported lazily)."""
-        return importlib.import_module("overdue_risk.export").to_pmml(self, **kwargs)
+        Slot ``i < n_bins`` is bin ``i``; then ``n_bins`` is missing, ``n_bins + 1 + j``
+        special code ``j``, and ``n_bins + 1 + n_special`` unseen (categorical features).
+        ``feature.slot_points[slot]`` is the row's points for that feature.
+
+        Returns
+        -------
+        dict of str to ndarray of intp
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> got = spec.slots({"age": [22, None, -1], "purpose": ["cash", "rent", "yacht"]})
+        >>> {k: v.tolist() for k, v in got.items()}
+        {'age': [0, 4, 5], 'purpose': [0, 2, 4]}
+        """
+        cols = self._columns(data)
+        out: dict[str, npt.NDArray[np.intp]] = {}
+        for j, feat in enumerate(self.features):
+            if isinstance(feat, CategoricalFeature):
+                out[feat.name] = self._card.categorical_slots(
+                    j, cols.get(j, feat.name), cols.row_offset
+                )
+                continue
+            x = numeric_column(cols.get(j, feat.name), feat.name, cols.row_offset)
+            n_bins = len(feat.points)
+            with np.errstate(invalid="ignore"):
+                slots = np.searchsorted(np.asarray(feat.splits), x, side="right").astype(np.intp)
+                for k, code in enumerate(feat.special_codes):
+                    slots[x == code] = n_bins + 1 + k
+            slots[np.isnan(x)] = n_bins
+            out[feat.name] = slots
+        return out
 
 
 def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
@@ -489,6 +539,99 @@ def _refuse_constant(name: str) -> None:
     raise SpecError(f"the spec contains {name}; NaN and infinity never appear in a spec.")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise SpecError(
+            f"the spec holds the number {text[:40]!r}, out of float range; a spec holds "
+            "finite numbers only."
+        )
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise SpecError(
+                f"the spec repeats the key {key!r} in one JSON object; a reader would keep "
+                "only one of the values, which the checksum cannot vouch for. Re-export it."
+            )
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str | bytes | bytearray) -> Any:
+    """JSON text -> document; every way of failing is a SpecError."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SpecError(
+                f"the spec is not UTF-8 text ({exc.reason} at byte {exc.start}). A spec is "
+                "written as UTF-8 JSON; re-export it or re-encode the file."
+            ) from exc
+    elif not isinstance(text, str):
+        raise SpecError(f"expected the spec's JSON text; got {type(text).__name__}.")
+    try:
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"the spec is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:
+        raise SpecError("the spec is nested too deeply to be a scoring spec.") from exc
+    except ValueError as exc:  # e.g. an integer literal over Python's digit limit
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(f"the spec holds a number that cannot be read: {exc}.") from exc
+
+
+def as_spec(obj: Any) -> Spec:
+    """The one coercer to a :class:`Spec`: a Spec, a spec mapping, or a path to a file.
+
+    JSON text is not guessed from a string: parse it with :meth:`Spec.from_json`.
+
+    Parameters
+    ----------
+    obj : Spec, mapping, str or os.PathLike
+        A Spec is returned as is; a mapping is validated by :meth:`Spec.from_dict`; a
+        path is read by :func:`load_spec`.
+
+    Raises
+    ------
+    SpecError
+        Anything else, or what the validation finds.
+
+    Examples
+    --------
+    >>> from overdue_risk.runtime import Spec, as_spec, example_spec_dict, seal
+    >>> as_spec(seal(example_spec_dict())).feature_names
+    ('age', 'purpose')
+    >>> as_spec('{"format": "overdue_risk.scorecard"}')
+    Traceback (most recent call last):
+    ...
+    overdue_risk.exceptions.SpecError: got JSON text where a spec path was expected...
+    """
+    if isinstance(obj, Spec):
+        return obj
+    if isinstance(obj, Mapping):
+        return Spec.from_dict(obj)
+    if isinstance(obj, str) and obj.lstrip().startswith(("{", "[")):
+        raise SpecError(
+            "got JSON text where a spec path was expected; parse text with Spec.from_json(text)."
+        )
+    if isinstance(obj, str | os.PathLike):
+        return load_spec(obj)
+    raise SpecError(
+        f"expected an overdue_risk.runtime.Spec, a spec mapping or a path to a spec file; "
+        f"got {type(obj).__name__}. JSON text goes through Spec.from_json(text)."
+    )
+
+
 def load_spec(path_or_file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Spec:
     """Read a spec JSON file, verify its schema version and checksum, and return a Spec.
 
@@ -521,10 +664,14 @@ def load_spec(path_or_file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Spe
     ('age', 'purpose')
     """
     if hasattr(path_or_file, "read"):
-        return Spec.from_json(path_or_file.read())
+        try:
+            content = path_or_file.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError(f"cannot read the spec: {exc}.") from exc
+        return Spec.from_json(content)
     try:
         with open(os.fspath(path_or_file), "rb") as fh:
             text = fh.read()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise SpecError(f"cannot read spec file {os.fspath(path_or_file)!r}: {exc}.") from exc
     return Spec.from_json(text)
