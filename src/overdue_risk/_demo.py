@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from overdue_risk._results import Result
-from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError, SpecError
+from overdue_risk.transitions._buckets import STATES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
+from overdue_risk.transitions._buckets import STATES
 
 __all__ = [
     "DEFAULT_MAX_PREBINS",

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-from overdue_risk.buckets import five_tier
 from overdue_risk.transitions._cohort import PeriodMatrices, cohort_matrix, transition_pairs
 from overdue_risk.transitions._duration import aalen_johansen, duration_matrix
 from overdue_risk.transitions._five_tier import tier_migration
@@ -28,6 +27,7 @@ from overdue_risk.transitions._generator import (
 )
 from overdue_risk.transitions._matrix import TransitionMatrix, multinomial_intervals
 from overdue_risk.transitions._projection import LifetimePD, chain_product, lifetime_pd, project
+from overdue_risk.transitions._tiers import five_tier
 from overdue_risk.transitions._views import (
     CureRates,
     FlowRates,

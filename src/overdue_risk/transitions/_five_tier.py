@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 
 from overdue_risk._validation import check_in
-from overdue_risk.buckets import CHARGED_OFF, FIVE_TIER, PAID_OFF, MigrationRatios
-from overdue_risk.buckets import five_tier as _five_tier
-from overdue_risk.buckets import migration_ratios as _migration_ratios
 from overdue_risk.exceptions import DataError
+from overdue_risk.transitions._buckets import CHARGED_OFF, PAID_OFF
 from overdue_risk.transitions._panel import as_array, columns_of, id_codes, period_index
+from overdue_risk.transitions._tiers import FIVE_TIER, MigrationRatios
+from overdue_risk.transitions._tiers import five_tier as _five_tier
+from overdue_risk.transitions._tiers import migration_ratios as _migration_ratios
 
 __all__ = ["tier_migration"]
 
@@ -51,7 +52,7 @@ def tier_migration(
     start, end : date or int
         First and last month of the period (e.g. a year: ``"2024-01-01"``, ``"2024-12-01"``).
     thresholds : str or sequence of 4 int, default="cbirc2023"
-        Five-tier thresholds (see :func:`overdue_risk.buckets.five_tier`).
+        Five-tier thresholds (see :func:`overdue_risk.transitions.five_tier`).
     write_off : {"loss", "reduction"}, default="loss"
         A loan charged off by ``end`` migrates to loss with its written-off amount
         (``"loss"``), or leaves the book as a period reduction (``"reduction"``, the

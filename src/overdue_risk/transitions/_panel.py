@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
-from overdue_risk.buckets import STATES
 from overdue_risk.exceptions import DataError
+from overdue_risk.transitions._buckets import STATES
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

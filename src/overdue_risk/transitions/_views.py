@@ -21,8 +21,8 @@ import numpy.typing as npt
 
 from overdue_risk._results import Result
 from overdue_risk._validation import check_positive, format_values
-from overdue_risk.buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_OFF
 from overdue_risk.exceptions import DataError
+from overdue_risk.transitions._buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_OFF
 from overdue_risk.transitions._cohort import _count, transition_pairs
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
