@@ -6,6 +6,10 @@
   annual, monthly or daily (日利率) rates.
 - :func:`annualised_rate`: the IRR-based annualised rate (monthly IRR x 12, or the
   effective annual rate), exact on irregular dates, vectorised over loans.
+- Caps as data: :class:`RateCap` / :class:`CapRules` (named sources, effective dates, the
+  LPR as an input; :data:`CHINA_CAPS`, :data:`US_MLA_CAPS`), :func:`check_loans` for the
+  all-in cost of loans and :func:`max_contract_rate` for the headroom a product's fees
+  leave under a cap.
 
 Examples
 --------
@@ -17,6 +21,17 @@ Examples
 
 from __future__ import annotations
 
+from overdue_risk.pricing._caps import (
+    CHINA_CAPS,
+    LPR_1Y,
+    US_MLA_CAPS,
+    CapCheck,
+    CapRules,
+    RateCap,
+    check_loans,
+    lpr_on,
+    max_contract_rate,
+)
 from overdue_risk.pricing._rate import RATE_METHODS, annualised_rate, npv
 from overdue_risk.pricing._schedule import (
     METHODS,
@@ -28,12 +43,21 @@ from overdue_risk.pricing._schedule import (
 )
 
 __all__ = [
+    "CHINA_CAPS",
+    "LPR_1Y",
     "METHODS",
     "METHODS_ZH",
     "RATE_METHODS",
     "RATE_UNITS",
+    "US_MLA_CAPS",
+    "CapCheck",
+    "CapRules",
+    "RateCap",
     "Schedule",
     "annualised_rate",
+    "check_loans",
+    "lpr_on",
+    "max_contract_rate",
     "npv",
     "period_rate",
     "repayment_schedule",
