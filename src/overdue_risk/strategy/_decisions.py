@@ -14,7 +14,12 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, is_missing
-from overdue_risk._validation import as_mapping_of_columns, check_in, format_values
+from overdue_risk._validation import (
+    as_mapping_of_columns,
+    check_in,
+    check_positive,
+    format_values,
+)
 from overdue_risk.exceptions import DataError
 from overdue_risk.strategy._pricing import risk_based_apr
 
@@ -201,16 +206,23 @@ class DecisionBand:
 class RiskBasedPricing:
     """Risk-based APR: cover ``PD x LGD``, funding and operating cost, and a margin.
 
-    See :func:`risk_based_apr` for the formula. ``apr_cap`` is a legal or policy ceiling:
-    applicants whose price would exceed it are declined ("price above APR cap");
-    ``apr_floor`` is a minimum rate.
+    See :func:`risk_based_apr` for the formula. ``apr_cap`` is a legal or policy ceiling
+    (e.g. ``CHINA_CAPS.limit(date, lpr=...)`` of :mod:`overdue_risk.pricing`): no price
+    above it is ever returned; applicants whose required price exceeds it cannot be served
+    profitably under the cap, get NaN from :meth:`price`, are flagged by
+    :meth:`unservable` and are declined by :class:`DecisionTable` ("price above APR
+    cap"). ``apr_floor`` is a minimum rate (it must not exceed the cap).
 
     Examples
     --------
     >>> pricing = RiskBasedPricing(lgd=0.6, funding_rate=0.08, operating_cost=0.05,
     ...                            target_margin=0.02, apr_cap=0.36)
     >>> pricing.price([0.05, 0.3]).round(4).tolist()
+    [0.1895, nan]
+    >>> pricing.required_price([0.05, 0.3]).round(4).tolist()
     [0.1895, 0.4714]
+    >>> pricing.unservable([0.05, 0.3]).tolist()
+    [False, True]
     """
 
     lgd: float
@@ -221,7 +233,31 @@ class RiskBasedPricing:
     apr_floor: float | None = None
 
     def price(self, pd: npt.ArrayLike, term_months: npt.ArrayLike = 12) -> FloatArray:
-        """The APR of each applicant (before the cap; after the floor)."""
+        """The APR of each applicant, never above ``apr_cap`` (NaN where the required
+        price exceeds it; see :meth:`unservable`)."""
+        apr = self.required_price(pd, term_months)
+        if self.apr_cap is not None:
+            apr = np.where(apr > float(self.apr_cap), np.nan, apr)
+        return apr
+
+    def unservable(self, pd: npt.ArrayLike, term_months: npt.ArrayLike = 12) -> Any:
+        """Applicants who cannot be served profitably under ``apr_cap`` (bool array)."""
+        apr = self.required_price(pd, term_months)
+        if self.apr_cap is None:
+            return np.zeros(apr.shape, dtype=bool)
+        return apr > float(self.apr_cap)
+
+    def required_price(self, pd: npt.ArrayLike, term_months: npt.ArrayLike = 12) -> FloatArray:
+        """The APR that covers each applicant's costs (after the floor, before the cap)."""
+        if (
+            self.apr_cap is not None
+            and self.apr_floor is not None
+            and float(self.apr_floor) > float(self.apr_cap)
+        ):
+            raise DataError(
+                f"apr_floor ({self.apr_floor}) is above apr_cap ({self.apr_cap}): no price "
+                "can satisfy both. Lower the floor or raise the cap."
+            )
         apr = np.asarray(
             risk_based_apr(
                 pd,
@@ -274,6 +310,13 @@ class DecisionTable:
         Requested amount; adds ``approved_amount = min(requested, limit)``.
     term_column : str, default=None
         Requested term; the output term is ``min(requested, max_term)``.
+    apr_cap : float, default=None
+        Legal or policy ceiling on the APR of *every* band, fixed or risk-based (the
+        lower of this and ``pricing.apr_cap`` applies; see :attr:`active_cap`).
+        Applicants of a band whose fixed APR exceeds it are declined ("band APR above
+        cap"), those whose risk-based price exceeds it too ("price above APR cap"). The
+        APR is the contract rate: for products with fees, pass the cap on the contract
+        rate that the fees leave (:func:`overdue_risk.pricing.max_contract_rate`).
 
     Examples
     --------
@@ -289,6 +332,16 @@ class DecisionTable:
     1  approve                         A  2000.0  0.30    12
     2  approve                          C   500.0  0.45     6
     3  decline  score below cut-off  NaN     NaN   NaN  <NA>
+
+    A cap binds every band: the 45% band is declined under a 36% cap.
+
+    >>> capped = DecisionTable(bands=table.bands, apr_cap=0.36)
+    >>> capped.apply(apps)[["decision", "reason", "apr"]]
+      decision                reason   apr
+    0  approve                        0.30
+    1  approve                        0.30
+    2  decline    band APR above cap   NaN
+    3  decline   score below cut-off   NaN
     """
 
     bands: Sequence[DecisionBand | Mapping[str, Any]]
@@ -298,6 +351,14 @@ class DecisionTable:
     pd_column: str = "pd"
     amount_column: str | None = None
     term_column: str | None = None
+    apr_cap: float | None = None
+
+    @property
+    def active_cap(self) -> float | None:
+        """The ceiling on every approved APR: the lower of ``apr_cap`` and the pricing's."""
+        given = (self.apr_cap, getattr(self.pricing, "apr_cap", None))
+        caps = [check_positive(c, "apr_cap") for c in given if c is not None]
+        return min(caps) if caps else None
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> DecisionTable:
@@ -421,13 +482,16 @@ class DecisionTable:
             pds = np.asarray(self._column(columns, pd, self.pd_column, n), dtype=np.float64)
             months = np.where(np.isnan(term), 12.0, term)
             priced = np.full(n, np.nan)
-            priced[needs_price] = self.pricing.price(pds[needs_price], months[needs_price])
+            priced[needs_price] = self.pricing.required_price(pds[needs_price], months[needs_price])
             apr = np.where(needs_price, priced, apr)
-            if self.pricing.apr_cap is not None:
-                over = needs_price & (apr > float(self.pricing.apr_cap))
-                decision = np.where(over, 1, decision)
-                reason = np.where(over, len(vocab), reason)
-                vocab.append("price above APR cap")
+        cap = self.active_cap
+        if cap is not None:  # no approved price above the cap, fixed or risk-based
+            with np.errstate(invalid="ignore"):
+                over = (decision == 0) & (apr > cap)
+            decision = np.where(over, 1, decision)
+            reason = np.where(over & needs_price, len(vocab), reason)
+            reason = np.where(over & ~needs_price, len(vocab) + 1, reason)
+            vocab += ["price above APR cap", "band APR above cap"]
 
         approved = decision == 0
         out = pd_.DataFrame(

@@ -41,11 +41,14 @@ def risk_based_apr(
     operating_cost: float = 0.0,
     target_margin: float = 0.0,
     term_months: npt.ArrayLike = 12,
+    apr_cap: float | None = None,
 ) -> Any:
     """Annual rate that covers expected loss, funding and operating cost and a margin.
 
     ``r = (r_F + c + m + p LGD / h) / (1 - p)`` with ``h = term_months / 12`` (one-period
-    loan model of Thomas 2009, ch. 5; see the module notes).
+    loan model of Thomas 2009, ch. 5; see the module notes). With ``apr_cap`` no price
+    above the cap is ever returned: an applicant whose required rate exceeds it cannot
+    be served profitably under the cap and gets NaN.
 
     Parameters
     ----------
@@ -61,11 +64,14 @@ def risk_based_apr(
         Annual profit margin per unit of exposure ``m``.
     term_months : float or array-like, default=12
         Term of the loan.
+    apr_cap : float, default=None
+        Legal or policy ceiling on the rate (e.g. ``CHINA_CAPS.limit(date, lpr=...)`` of
+        :mod:`overdue_risk.pricing`); prices above it become NaN.
 
     Returns
     -------
     float or ndarray
-        The APR (a float for scalar input).
+        The APR (a float for scalar input); NaN where it would exceed ``apr_cap``.
 
     References
     ----------
@@ -78,6 +84,8 @@ def risk_based_apr(
     0.189474
     >>> risk_based_apr([0.0, 0.5], lgd=1.0, funding_rate=0.1).round(3).tolist()
     [0.1, 1.2]
+    >>> risk_based_apr([0.0, 0.5], lgd=1.0, funding_rate=0.1, apr_cap=0.36).tolist()
+    [0.1, nan]
     """
     p = np.asarray(pd, dtype=np.float64)
     check_probability(p, "pd")
@@ -91,6 +99,9 @@ def risk_based_apr(
         + float(target_margin)
     )
     apr = (costs + p * lgd_v / h) / (1.0 - p)
+    if apr_cap is not None:
+        cap = check_positive(apr_cap, "apr_cap")
+        apr = np.where(apr > cap, np.nan, apr)
     if apr.ndim == 0:
         return float(apr)
     return apr
