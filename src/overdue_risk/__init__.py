@@ -83,6 +83,8 @@ _SUBMODULES: frozenset[str] = frozenset(
         "gate",
         "metrics",
         "plotting",
+        "pricing",
+        "regulation",
         "reporting",
         "runtime",
         "scorecard",
