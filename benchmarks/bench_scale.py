@@ -212,7 +212,7 @@ def bench_dask(
     import dask.dataframe as dd
     import pandas as pd
 
-    from overdue_risk.export import score_dask
+    from overdue_risk.distributed import score_dask
 
     frame = pd.DataFrame(data)
     n = len(frame)
@@ -254,7 +254,7 @@ def bench_spark(
 
     from pyspark.sql import SparkSession
 
-    from overdue_risk.export import score_spark, score_spark_sql
+    from overdue_risk.distributed import score_spark, score_spark_sql
 
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     spark = (

@@ -298,6 +298,16 @@ def test_a_fitted_scorecard_scores_the_same_in_duckdb_and_sqlite():
         assert_same_as_kernel(spec, data, got, reason_codes=K, engine=f"{engine} (fitted card)")
 
 
+def test_moved_distributed_names_still_resolve_with_a_deprecation_warning():
+    import overdue_risk.distributed
+    import overdue_risk.export
+
+    with pytest.warns(DeprecationWarning, match="moved to overdue_risk.distributed.score_dask"):
+        old = overdue_risk.export.score_dask
+    assert old is overdue_risk.distributed.score_dask
+    assert "score_dask" not in overdue_risk.export.__all__
+
+
 def test_exports_import_heavy_engines_lazily():
     import subprocess
     import sys
@@ -305,8 +315,8 @@ def test_exports_import_heavy_engines_lazily():
     code = (
         "import sys, overdue_risk.runtime\n"
         "assert 'overdue_risk.export' not in sys.modules\n"
-        "import overdue_risk.export.sql, overdue_risk.export.pmml\n"
-        "import overdue_risk.export.spark, overdue_risk.export.dask\n"
+        "import overdue_risk.export.sql, overdue_risk.export.pmml, overdue_risk.distributed\n"
+        "import overdue_risk.distributed.spark, overdue_risk.distributed.dask\n"
         "heavy = [m for m in ('pyspark', 'dask', 'duckdb', 'jpmml_evaluator', 'pandas')\n"
         "         if m in sys.modules]\n"
         "print(heavy)\n"

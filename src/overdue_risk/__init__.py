@@ -77,6 +77,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "calibration",
         "collection",
         "datasets",
+        "distributed",
         "ecl",
         "exceptions",
         "export",

@@ -2,7 +2,7 @@
 
 Scoring runs the NumPy runtime kernel on every pandas partition
 (``DataFrame.map_partitions``), so every score equals the kernel's. Monitoring computes
-the mergeable count tables of :mod:`overdue_risk.export._counts` per partition and adds
+the mergeable count tables of :mod:`overdue_risk.distributed._counts` per partition and adds
 them up (one tree reduction), returning small NumPy arrays:
 
 - :func:`prebin_counts_dask`: events and non-events per pre-bin per feature;
@@ -13,7 +13,7 @@ dask (the ``dask`` extra) is imported inside the functions only.
 
 Examples
 --------
->>> from overdue_risk.export import dask as dx   # no dask import yet
+>>> from overdue_risk.distributed import dask as dx   # no dask import yet
 >>> dx.DEFAULT_MAX_PREBINS
 20
 """
@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import (
+from overdue_risk.distributed._counts import (
     DEFAULT_MAX_PREBINS,
     band_counts_numpy,
     check_edges,
@@ -39,6 +38,7 @@ from overdue_risk.export._counts import (
     target_error,
     transition_table,
 )
+from overdue_risk.exceptions import DataError
 from overdue_risk.export._spec import (
     as_spec,
     is_float_output,
@@ -225,7 +225,7 @@ def prebin_counts_dask(
     Returns
     -------
     dict of str to overdue_risk.binning.CountTable
-        Same tables as :func:`overdue_risk.export.spark.prebin_counts_spark`;
+        Same tables as :func:`overdue_risk.distributed.spark.prebin_counts_spark`;
         ``WOEBinner().fit_from_counts(tables)`` bins the book from them.
 
     Examples
@@ -337,7 +337,7 @@ def transition_counts_dask(
 ) -> tuple[npt.NDArray[np.float64], tuple[str, ...]]:
     """Loans per ``(from_state, to_state)`` over ``step`` periods (a Dask merge + count).
 
-    Pairs rows as :func:`overdue_risk.export.spark.transition_counts_spark` does (a loan
+    Pairs rows as :func:`overdue_risk.distributed.spark.transition_counts_spark` does (a loan
     closed before ``t + step`` is paired with its absorbing last row).
 
     Parameters

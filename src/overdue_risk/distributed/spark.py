@@ -18,7 +18,7 @@ pyspark (the ``spark`` extra) is imported inside the functions only.
 
 Examples
 --------
->>> from overdue_risk.export import spark as sx   # no pyspark import yet
+>>> from overdue_risk.distributed import spark as sx   # no pyspark import yet
 >>> sx.DEFAULT_MAX_PREBINS
 20
 """
@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import (
+from overdue_risk.distributed._counts import (
     DEFAULT_MAX_PREBINS,
     check_edges,
     check_engine_columns,
@@ -43,6 +42,7 @@ from overdue_risk.export._counts import (
     target_error,
     transition_table,
 )
+from overdue_risk.exceptions import DataError
 from overdue_risk.export._spec import (
     as_spec,
     is_float_output,

@@ -17,15 +17,15 @@ import pytest
 
 from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
 from overdue_risk.binning import CountTable, WOEBinner
-from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import band_counts_numpy
-from overdue_risk.export.spark import (
+from overdue_risk.distributed._counts import band_counts_numpy
+from overdue_risk.distributed.spark import (
     band_counts_spark,
     prebin_counts_spark,
     score_spark,
     score_spark_sql,
     transition_counts_spark,
 )
+from overdue_risk.exceptions import DataError
 
 pytest.importorskip("pyspark")
 pa = pytest.importorskip("pyarrow")

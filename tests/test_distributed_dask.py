@@ -14,14 +14,14 @@ import pytest
 
 from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
 from overdue_risk.binning import CountTable, WOEBinner
-from overdue_risk.exceptions import DataError
-from overdue_risk.export._counts import band_counts_numpy
-from overdue_risk.export.dask import (
+from overdue_risk.distributed._counts import band_counts_numpy
+from overdue_risk.distributed.dask import (
     band_counts_dask,
     prebin_counts_dask,
     score_dask,
     transition_counts_dask,
 )
+from overdue_risk.exceptions import DataError
 
 dd = pytest.importorskip("dask.dataframe")
 dask = pytest.importorskip("dask")

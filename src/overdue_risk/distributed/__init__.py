@@ -1,0 +1,76 @@
+"""Score and monitor a book larger than one machine: Spark and Dask.
+
+- :func:`score_spark` / :func:`score_dask`: the runtime kernel itself on Spark (Arrow
+  batches) and Dask (pandas partitions), so every score equals the kernel's;
+  :func:`score_spark_sql` runs the query of :func:`overdue_risk.export.to_sql` instead.
+- Count tables computed as distributed aggregations (pre-bins, score bands, transitions):
+  mergeable sufficient statistics for WOE binning, PSI and transition matrices. The
+  table of a union of partitions is the sum of the partitions' tables.
+
+Names load lazily, so importing this package loads neither pyspark nor dask (they are
+the ``spark`` and ``dask`` extras).
+
+Examples
+--------
+>>> from overdue_risk import distributed
+>>> distributed.__all__[:3]
+['band_counts_dask', 'band_counts_spark', 'prebin_counts_dask']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> module that defines it (imported on first use)
+_LAZY: dict[str, str] = {
+    "band_counts_dask": "overdue_risk.distributed.dask",
+    "band_counts_spark": "overdue_risk.distributed.spark",
+    "prebin_counts_dask": "overdue_risk.distributed.dask",
+    "prebin_counts_spark": "overdue_risk.distributed.spark",
+    "score_dask": "overdue_risk.distributed.dask",
+    "score_spark": "overdue_risk.distributed.spark",
+    "score_spark_sql": "overdue_risk.distributed.spark",
+    "transition_counts_dask": "overdue_risk.distributed.dask",
+    "transition_counts_spark": "overdue_risk.distributed.spark",
+}
+
+__all__ = [
+    "band_counts_dask",
+    "band_counts_spark",
+    "prebin_counts_dask",
+    "prebin_counts_spark",
+    "score_dask",
+    "score_spark",
+    "score_spark_sql",
+    "transition_counts_dask",
+    "transition_counts_spark",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from overdue_risk.distributed.dask import (
+        band_counts_dask,
+        prebin_counts_dask,
+        score_dask,
+        transition_counts_dask,
+    )
+    from overdue_risk.distributed.spark import (
+        band_counts_spark,
+        prebin_counts_spark,
+        score_spark,
+        score_spark_sql,
+        transition_counts_spark,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'overdue_risk.distributed' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
