@@ -418,6 +418,7 @@ def make_microloan_portfolio(
     target_window: int = 12,
     distress: bool = False,
     through_the_door: bool | ttd.IncumbentPolicy = False,
+    products: bool = False,
 ) -> Portfolio:
     """Simulate a realistic micro-loan book: applications and a monthly performance panel.
 
@@ -473,6 +474,14 @@ def make_microloan_portfolio(
         stated terms is in ``truth["through_the_door"]`` (evaluation only). Adds the
         columns ``requested_amount``, ``requested_term``, ``decision``,
         ``incumbent_score`` and ``incumbent_cutoff``. Opt-in: it changes the draws.
+    products : bool, default=False
+        Add product terms (:mod:`overdue_risk.datasets._products`): repayment method
+        (equal instalments or flat rate, 等额本息 / 等本等息), upfront and monthly fees, the
+        rate quoted in the contract and the all-in annualised rate (monthly IRR x 12, fees
+        included) that rate caps apply to, so that part of the book breaches a cap. Adds the
+        application columns ``repayment_method``, ``contract_rate``, ``fee_upfront``,
+        ``fee_monthly`` and ``annualised_rate``; every other column equals the book without
+        products (a separate random stream).
 
     Returns
     -------
@@ -564,6 +573,10 @@ def make_microloan_portfolio(
         book = add_distress(book, apps, panel, random_state, rng, start_month)
     if decisions is not None:
         book = ttd.finish_portfolio(book, decisions)
+    if products:
+        from overdue_risk.datasets._products import add_products, products_rng
+
+        book = add_products(book, products_rng(random_state, rng))
     return book
 
 
