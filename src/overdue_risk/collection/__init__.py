@@ -19,15 +19,25 @@ from overdue_risk.collection._ladder import (
     TreatmentPolicy,
     prioritise,
 )
+from overdue_risk.collection._optimise import (
+    CONTACTS_PER_ACTION,
+    ActionPlan,
+    eligible_actions,
+    optimise_actions,
+)
 
 __all__ = [
     "ACTIONS",
+    "CONTACTS_PER_ACTION",
     "CONTACT_ACTIONS",
     "TREATMENTS",
+    "ActionPlan",
     "CollectionPlan",
     "ConductBreaches",
     "ConductRules",
     "TreatmentPolicy",
     "conduct_breaches",
+    "eligible_actions",
+    "optimise_actions",
     "prioritise",
 ]

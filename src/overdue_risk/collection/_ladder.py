@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +35,17 @@ from overdue_risk.exceptions import DataError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from overdue_risk.collection._conduct import ConductRules
     from overdue_risk.transitions import TransitionMatrix
 
-__all__ = ["TREATMENTS", "CollectionPlan", "TreatmentPolicy", "prioritise"]
+__all__ = [
+    "LADDER_TO_ACTION",
+    "TREATMENTS",
+    "CollectionPlan",
+    "TreatmentPolicy",
+    "ladder_actions",
+    "prioritise",
+]
 
 #: The default escalation ladder, mildest first.
 TREATMENTS: tuple[str, ...] = ("sms_reminder", "call", "letter", "field_visit", "legal_action")
@@ -356,3 +364,67 @@ def prioritise(
         expected_loss_avoided=ela[idx],
         selected=selected,
     )
+
+
+#: How the 0.1.0 ladder's treatments map to the actions of :data:`ACTIONS`.
+LADDER_TO_ACTION: dict[str, str] = {
+    "sms_reminder": "sms",
+    "call": "call",
+    "letter": "letter",
+    "field_visit": "field_visit",
+    "legal_action": "legal",
+}
+
+
+def ladder_actions(
+    accounts: Any,
+    matrix: TransitionMatrix,
+    capacity: Mapping[str, int] | None = None,
+    rules: ConductRules | None = None,
+    *,
+    id_col: str = "row_id",
+    lgd: float = 1.0,
+) -> npt.NDArray[np.object_]:
+    """The 0.1.0 static ladder as one action per account, under capacity and conduct rules.
+
+    Accounts are taken in :func:`prioritise` order (expected loss avoided); each gets its
+    ladder treatment while that channel has capacity and the conduct rules allow it, else
+    the next milder treatment that does (SMS and letters are unlimited). This is the
+    baseline the optimised policy is measured against.
+
+    Examples
+    --------
+    >>> from overdue_risk.transitions import TransitionMatrix
+    >>> tm = TransitionMatrix.from_probabilities(
+    ...     [[0.9, 0.1, 0, 0], [0.3, 0.1, 0.6, 0], [0.1, 0, 0.1, 0.8], [0, 0, 0, 1]],
+    ...     ["M0", "M1", "M2", "CO"],
+    ... )
+    >>> acc = {"row_id": [0, 1, 2], "bucket": ["M1", "M1", "M2"], "dpd": [10, 12, 45],
+    ...        "balance": [900.0, 100.0, 50.0]}
+    >>> ladder_actions(acc, tm, {"call": 1}).tolist()
+    ['call', 'sms', 'letter']
+    """
+    from overdue_risk.collection._conduct import ACTIONS, ConductRules
+    from overdue_risk.collection._optimise import eligible_actions
+
+    rules = ConductRules() if rules is None else rules
+    cols = as_mapping_of_columns(accounts)
+    if cols is None:
+        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
+    n = len(np.asarray(cols["dpd"]))
+    plan = prioritise({**cols, "__pos": np.arange(n)}, matrix, id_col="__pos", lgd=lgd)
+    ok, _ = eligible_actions(accounts, rules)
+
+    col = {a: j for j, a in enumerate(ACTIONS)}
+    ladder = [LADDER_TO_ACTION[t] for t in TREATMENTS]
+    left = dict(capacity or {})
+    out = np.full(n, "none", dtype=object)
+    for i, treat in zip(np.asarray(plan.account_id, dtype=np.int64), plan.treatment, strict=True):
+        step = ladder.index(LADDER_TO_ACTION[str(treat)])
+        for a in ladder[step::-1]:
+            if ok[i, col[a]] and left.get(a, 1) > 0:
+                out[i] = a
+                if a in left:
+                    left[a] -= 1
+                break
+    return out

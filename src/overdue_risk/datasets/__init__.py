@@ -16,7 +16,19 @@ Examples
 
 from __future__ import annotations
 
+from overdue_risk.datasets._collections import (
+    CollectionCosts,
+    CollectionsSimulation,
+    simulate_collections,
+)
 from overdue_risk.datasets._loaders import load_portfolio
 from overdue_risk.datasets._portfolio import Portfolio, make_microloan_portfolio
 
-__all__ = ["Portfolio", "load_portfolio", "make_microloan_portfolio"]
+__all__ = [
+    "CollectionCosts",
+    "CollectionsSimulation",
+    "Portfolio",
+    "load_portfolio",
+    "make_microloan_portfolio",
+    "simulate_collections",
+]
