@@ -136,3 +136,27 @@ def test_max_contract_rate_never_exceeds_the_cap(
         1.0, rate + 1e-6, term, method=method, fee_upfront=up, fee_per_period=per
     )
     assert annualised_rate(s.cash_flows[0]) > cap - 1e-9
+
+
+def test_select_and_check_book() -> None:
+    import pandas as pd
+
+    from overdue_risk.datasets import make_microloan_portfolio
+    from overdue_risk.pricing import check_book
+
+    lines = CHINA_CAPS.select(kinds=["regulatory", "guidance"])
+    assert [c.kind for c in lines.caps] == ["regulatory", "guidance"]
+    assert lines.limit("2024-06-30") == pytest.approx(0.36)
+    assert lines.limit("2025-12-01") == pytest.approx(0.24)
+    with pytest.raises(DataError, match="unknown cap kinds"):
+        CHINA_CAPS.select(kinds=["law"])
+    with pytest.raises(DataError, match="no caps named"):
+        CHINA_CAPS.select(names=["nope"])
+    book = make_microloan_portfolio(1500, 12, random_state=11, products=True)
+    res = check_book(book, lines)
+    assert res.rate.size == 1500
+    assert 0 < res.n_breaches < 1500
+    expected = book.applications["annualised_rate"].to_numpy() > 0.36
+    assert np.array_equal(res.breach, expected)
+    with pytest.raises(DataError, match="products=True"):
+        check_book(pd.DataFrame({"apr": [0.3]}), lines)

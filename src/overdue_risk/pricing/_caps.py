@@ -33,6 +33,7 @@ __all__ = [
     "CapCheck",
     "CapRules",
     "RateCap",
+    "check_book",
     "check_loans",
     "lpr_on",
     "max_contract_rate",
@@ -217,6 +218,31 @@ class CapRules:
     def from_records(cls, records: Iterable[Mapping[str, Any]], name: str = "") -> CapRules:
         """Build from plain records (parsed JSON / TOML), one mapping per cap."""
         return cls(tuple(_cap(r, i) for i, r in enumerate(records)), name=name)
+
+    def select(
+        self, *, kinds: Iterable[str] | None = None, names: Iterable[str] | None = None
+    ) -> CapRules:
+        """The caps of some kinds (e.g. ``("regulatory", "guidance")``) or names only.
+
+        Examples
+        --------
+        >>> [c.name for c in CHINA_CAPS.select(kinds=["regulatory"]).caps]
+        ['cash-loan rectification: 36% all-in']
+        """
+        caps = self._caps()
+        if kinds is not None:
+            wanted = set(kinds)
+            bad = sorted(wanted - set(_KINDS))
+            if bad:
+                raise DataError(f"unknown cap kinds {format_values(bad)}; use {list(_KINDS)}.")
+            caps = tuple(c for c in caps if c.kind in wanted)
+        if names is not None:
+            wanted = set(names)
+            missing = sorted(wanted - {c.name for c in caps})
+            if missing:
+                raise DataError(f"no caps named {format_values(missing)} in {self.name!r}.")
+            caps = tuple(c for c in caps if c.name in wanted)
+        return CapRules(caps, name=self.name)
 
     def _caps(self) -> tuple[RateCap, ...]:
         caps = tuple(_cap(c, i) for i, c in enumerate(self.caps))
@@ -448,6 +474,53 @@ def check_loans(
     )
     irr = annualised_rate(s.cash_flows)
     return rules.check(irr, on=on, lpr=lpr)
+
+
+def check_book(
+    book: Any,
+    rules: CapRules,
+    *,
+    lpr: float | Mapping[Any, float] | None = None,
+    rate_column: str = "annualised_rate",
+    date_column: str = "origination_month",
+) -> CapCheck:
+    """Check every booked loan of a book against the caps in force on its contract date.
+
+    Parameters
+    ----------
+    book : Portfolio or pandas.DataFrame
+        A portfolio (its ``applications``) or a frame with the rate and date columns, e.g.
+        ``make_microloan_portfolio(products=True)``. Rows with a missing rate (rejected
+        applicants) are left out.
+    rules : CapRules
+    lpr : float or mapping, default=None
+    rate_column, date_column : str
+        The all-in annualised rate and the contract date.
+
+    Returns
+    -------
+    CapCheck
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"annualised_rate": [0.30, 0.42, None],
+    ...                       "origination_month": pd.to_datetime(["2024-01-01"] * 3)})
+    >>> check_book(frame, CHINA_CAPS.select(kinds=["regulatory"])).breach.tolist()
+    [False, True]
+    """
+    frame = getattr(book, "applications", book)
+    for col in (rate_column, date_column):
+        if col not in getattr(frame, "columns", ()):
+            raise DataError(
+                f"the book needs column {col!r} (the all-in annualised rate and the contract "
+                "date); build it with make_microloan_portfolio(products=True) or compute it "
+                "with annualised_rate."
+            )
+    rate = np.asarray(frame[rate_column], dtype=np.float64)
+    keep = np.isfinite(rate)
+    days = np.asarray(frame[date_column]).astype("datetime64[D]")
+    return rules.check(rate[keep], on=days[keep], lpr=lpr)
 
 
 def max_contract_rate(
