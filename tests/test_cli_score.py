@@ -149,7 +149,7 @@ def test_missing_feature_column_and_unreadable_input(
     assert _score(spec_path, src, out, "--no-progress") == 2
     assert "lacks column(s) ['purpose']" in capsys.readouterr().err
     assert _score(spec_path, tmp_path / "no.csv", out) == 2
-    assert "cannot read input file" in capsys.readouterr().err
+    assert "no.csv' does not exist" in capsys.readouterr().err
     tampered = spec_path.read_text(encoding="utf-8").replace(
         '"points": [\n        52', '"points": [\n        53'
     )

@@ -23,6 +23,7 @@ array(['1', '2', 'x', None], dtype=object)
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ import numpy.typing as npt
 __all__ = ["canonical_categories", "canonical_category", "is_missing", "is_missing_scalar"]
 
 _MISSING_TYPE_NAMES = frozenset({"NAType", "NaTType"})
+_INTEGRAL_TEXT = re.compile(r"[+-]?[0-9]+\.0*")
 
 
 def is_missing_scalar(value: Any) -> bool:
@@ -77,7 +79,9 @@ def canonical_category(value: Any) -> str | None:
     """Canonical string form of one categorical value; None for a missing value.
 
     Integral numbers lose their decimal point (``2.0`` -> ``"2"``), booleans become
-    ``"True"``/``"False"``, bytes are decoded as UTF-8, everything else is ``str(value)``.
+    ``"True"``/``"False"``, bytes are decoded as UTF-8, text that spells an integral decimal
+    (``"4.0"``, a code written by a float column) is that integer (``"4"``), everything else
+    is ``str(value)``.
     """
     if is_missing_scalar(value):
         return None
@@ -91,8 +95,11 @@ def canonical_category(value: Any) -> str | None:
             return str(int(f))
         return repr(f)
     if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return str(value)
+        value = value.decode("utf-8")
+    text = str(value)
+    if "." in text and _INTEGRAL_TEXT.fullmatch(text):  # "4.0" read as text is the code 4
+        return str(int(text.split(".", 1)[0]))
+    return text
 
 
 def canonical_categories(values: npt.ArrayLike) -> npt.NDArray[np.object_]:
@@ -100,7 +107,7 @@ def canonical_categories(values: npt.ArrayLike) -> npt.NDArray[np.object_]:
     arr = np.asarray(values)
     if arr.dtype.kind in "iu":
         return arr.astype(str).astype(object)
-    if arr.dtype.kind == "U":
+    if arr.dtype.kind == "U" and not any("." in v for v in arr.ravel().tolist()):
         return arr.astype(object)
     flat = arr.ravel()
     out = np.empty(flat.size, dtype=object)

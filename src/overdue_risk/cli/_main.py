@@ -49,14 +49,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = full.parse_args(args_list[1:])
     try:
         code: int = module.run(args)
-    except OverdueRiskError as exc:
-        print(f"overdue-risk {command}: error: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # the reader went away (e.g. `overdue-risk demo | head`): stop quietly, as Unix tools do
         _silence_stdout()
         return 0
+    except KeyboardInterrupt:
+        print(f"overdue-risk {command}: error: interrupted", file=sys.stderr)
+        return 130
+    except OverdueRiskError as exc:
+        _error(command, str(exc))
+        return 2
+    except (OSError, ValueError, TypeError, KeyError, LookupError, MemoryError) as exc:
+        # a file that cannot be read or written, or input the library did not anticipate:
+        # still one line, never a traceback (exit 1 is kept for "the gate found it worse")
+        _error(command, f"{type(exc).__name__}: {exc}")
+        return 2
+    except Exception as exc:
+        _error(command, f"unexpected {type(exc).__name__}: {exc} (please report this)")
+        return 2
     return code
+
+
+def _error(command: str, message: str) -> None:
+    """Print ``overdue-risk COMMAND: error: MESSAGE`` on one line of stderr."""
+    one_line = " ".join(message.split())
+    print(f"overdue-risk {command}: error: {one_line}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

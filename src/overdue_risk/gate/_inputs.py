@@ -38,7 +38,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     DataError
-        When the file is missing, of an unknown type, unreadable or empty.
+        When the file is missing, of an unknown type, unreadable or empty (the rules of
+        the one file layer, ``overdue_risk._io``: duplicated headers, malformed rows and
+        non-UTF-8 text are refused naming the line or the encoding option).
 
     Examples
     --------
@@ -48,28 +50,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     >>> read_table(p).shape
     (2, 2)
     """
-    import pandas as pd
+    from overdue_risk._io import read_table as _read
 
     p = Path(path)
-    if not p.is_file():
-        raise DataError(f"data file {str(p)!r} does not exist. Check the path.")
-    name = p.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
-            frame = pd.read_parquet(p)
-        elif name.endswith((".tsv", ".tsv.gz", ".tab")):
-            frame = pd.read_csv(p, sep="\t")
-        elif name.endswith((".csv", ".csv.gz", ".txt")):
-            frame = pd.read_csv(p)
-        else:
-            raise DataError(
-                f"cannot tell the format of {str(p)!r}; expected a .csv, .tsv or .parquet "
-                "file. Rename it or convert it."
-            )
-    except DataError:
-        raise
-    except (OSError, ValueError, ImportError) as exc:
-        raise DataError(f"cannot read {str(p)!r}: {exc}. Check the file format.") from None
+    frame = _read(p)
     if len(frame) == 0:
         raise DataError(f"data file {str(p)!r} has no rows. Pass a non-empty sample.")
     return frame
@@ -89,18 +73,9 @@ def _as_frame(data: Any, what: str) -> pd.DataFrame:
 
 
 def _as_spec(spec: Any) -> Spec:
-    from overdue_risk.runtime import Spec, load_spec
+    from overdue_risk.runtime import as_spec
 
-    if isinstance(spec, Spec):
-        return spec
-    if isinstance(spec, Mapping):
-        return Spec.from_dict(dict(spec))
-    if isinstance(spec, str | Path):
-        return load_spec(spec)
-    raise DataError(
-        f"spec must be a path to a JSON scoring spec, a dict or a Spec; got "
-        f"{type(spec).__name__}. Export one with Scorecard.to_spec()."
-    )
+    return as_spec(spec)
 
 
 def _target(frame: pd.DataFrame, target: str, what: str) -> npt.NDArray[np.int64]:
@@ -178,7 +153,7 @@ def _calibration_outputs(
 
 
 def card_slots(spec: Spec, frame: pd.DataFrame) -> dict[str, npt.NDArray[np.intp]]:
-    """The card's bin of every row for every feature, in the spec's slot layout.
+    """The card's bin of every row for every feature (``Spec.slots``, the one layout).
 
     Slots are ``[regular bins..., missing, special codes..., unseen]`` as in
     docs/spec_format.md: numeric ``searchsorted(splits, x, "right")`` after the special
@@ -194,30 +169,7 @@ def card_slots(spec: Spec, frame: pd.DataFrame) -> dict[str, npt.NDArray[np.intp
     >>> {k: v.tolist() for k, v in card_slots(spec, frame).items()}
     {'age': [0, 1, 4], 'purpose': [2, 4, 3]}
     """
-    import pandas as pd
-
-    from overdue_risk._missing import canonical_category
-
-    out: dict[str, npt.NDArray[np.intp]] = {}
-    for feat in spec.features:
-        col = frame[feat.name]
-        n_bins = len(feat.points)
-        if feat.kind == "numeric":
-            x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-            slots = np.searchsorted(np.asarray(feat.splits), x, side="right").astype(np.intp)
-            for j, code in enumerate(feat.special_codes):
-                slots[x == code] = n_bins + 1 + j
-            slots[np.isnan(x)] = n_bins
-        else:
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-            unseen = n_bins + 1 + len(feat.special_codes)
-            table = np.array(
-                [feat.lookup.get(str(canonical_category(u)), unseen) for u in uniques] + [n_bins],
-                dtype=np.intp,
-            )
-            slots = table[codes]  # code -1 (missing) takes the last entry: the missing slot
-        out[feat.name] = slots
-    return out
+    return spec.slots(frame)
 
 
 def slot_labels(spec: Spec) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,538 @@
+"""The one file layer: read and write CSV, TSV and Parquet tables with the same rules everywhere.
+
+The CLI, the gate, the dataset loaders and the report read files through this module, so a
+file that one of them reads, every one reads with the same meaning:
+
+* the format comes from the extension: ``.csv``, ``.txt``, ``.tsv``, ``.tab`` (each
+  optionally ``.gz``), ``.parquet`` or ``.pq``; anything else is refused;
+* a UTF-8 byte order mark is stripped; a file that is not valid text in ``encoding``
+  (default UTF-8) is a :class:`~overdue_risk.exceptions.DataError` naming the
+  ``encoding`` option (``--encoding`` on the command line);
+* duplicated column names are refused (never renamed ``a.1`` behind the caller's back);
+* a row with too many or too few fields, and a file cut inside a quoted field, is a
+  ``DataError`` naming the line (never a pyarrow traceback); a value that is not a number
+  in a column read as numbers names the column, value and row;
+* writing is all or nothing (:class:`TableWriter`): rows go to a temporary file beside the
+  target, renamed over it only when every row was written.
+
+pyarrow does the parsing (the ``io`` extra); pandas is imported only by :func:`read_table`.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+>>> _ = p.write_bytes(b"\\xef\\xbb\\xbfage,purpose\\n22,cash\\n41,car\\n")
+>>> read_table(p).columns.tolist()
+['age', 'purpose']
+>>> _ = p.write_text("a,a\\n1,2\\n")
+>>> read_table(p)
+Traceback (most recent call last):
+...
+overdue_risk.exceptions.DataError: x.csv: column 'a' appears more than once in the header...
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import os
+import re
+import tempfile
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from overdue_risk._optional import require
+from overdue_risk.exceptions import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["TableReader", "TableWriter", "read_table", "table_format"]
+
+_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+def table_format(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """``(format, gzipped)`` of a table file from its extension.
+
+    Examples
+    --------
+    >>> table_format("book.csv.gz"), table_format("b.parquet")
+    (('csv', True), ('parquet', False))
+    >>> table_format("book.xlsx")
+    Traceback (most recent call last):
+    ...
+    overdue_risk.exceptions.DataError: cannot tell the format of 'book.xlsx'...
+    """
+    name = Path(path).name.lower()
+    gz = name.endswith(".gz")
+    stem = name[:-3] if gz else name
+    fmt = _FORMATS.get(Path(stem).suffix)
+    if fmt is None or (gz and fmt == "parquet"):
+        raise DataError(
+            f"cannot tell the format of {Path(path).name!r}: expected .csv, .tsv (optionally "
+            ".gz), .parquet or .pq. Rename or convert the file (Excel: save as CSV)."
+        )
+    return fmt, gz
+
+
+def _pa() -> Any:
+    return require("pyarrow", extra="io", purpose="reading and writing table files")
+
+
+class TableReader:
+    """One table file: its header checked, then read whole or streamed in blocks.
+
+    Parameters
+    ----------
+    path : str or Path
+    delimiter : str, optional
+        CSV field delimiter (default ``,``; ``\\t`` for ``.tsv``).
+    encoding : str, default="utf-8"
+        Text encoding of a CSV/TSV file (a UTF-8 byte order mark is stripped).
+
+    Attributes
+    ----------
+    names : list of str
+        The header (Parquet: the schema), duplicates refused.
+    format : {"csv", "tsv", "parquet"}
+    total : int
+        Rows in the file (Parquet) or bytes (CSV/TSV), for progress reports.
+    unit : {"rows", "B"}
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_text("a,b\\n1,x\\n2,y\\n")
+    >>> reader = TableReader(p)
+    >>> reader.names
+    ['a', 'b']
+    >>> [b.num_rows for b, _ in reader.batches(["a"], numeric=["a"])]
+    [2]
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        delimiter: str | None = None,
+        encoding: str = "utf-8",
+    ) -> None:
+        self.path = Path(path)
+        self.format, self.gzipped = table_format(self.path)
+        self.delimiter = delimiter or ("\t" if self.format == "tsv" else ",")
+        self.encoding = encoding
+        if not self.path.is_file():
+            raise DataError(f"data file {str(self.path)!r} does not exist. Check the path.")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(
+                f"unknown encoding {encoding!r}; pass a Python codec name such as 'utf-8', "
+                "'cp1252' or 'latin-1'."
+            ) from None
+        if self.format == "parquet":
+            self.names = self._parquet_names()
+            self.unit = "rows"
+        else:
+            self.names = self._csv_header()
+            self.total = os.path.getsize(self.path)
+            self.unit = "B"
+        _refuse_duplicates(self.names, self.path)
+
+    # ------------------------------------------------------------------ header
+    def _where(self) -> str:
+        return self.path.name
+
+    def _parquet_names(self) -> list[str]:
+        pq = require("pyarrow.parquet", extra="io", purpose="reading Parquet files")
+        try:
+            self._pf = pq.ParquetFile(self.path)
+        except (OSError, ValueError, _pa().ArrowException) as exc:
+            raise DataError(f"cannot read Parquet file {self._where()!r}: {exc}.") from None
+        self.total = int(self._pf.metadata.num_rows)
+        return [str(n) for n in self._pf.schema_arrow.names]
+
+    def _text(self) -> io.TextIOBase:
+        opener: Any = gzip.open if self.gzipped else open
+        encoding = (
+            "utf-8-sig"
+            if self.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+            else self.encoding
+        )
+        return opener(self.path, "rt", encoding=encoding, newline="")  # type: ignore[no-any-return]
+
+    def _csv_header(self) -> list[str]:
+        try:
+            with self._text() as fh:
+                header = next(csv.reader(fh, delimiter=self.delimiter), None)
+        except UnicodeDecodeError as exc:
+            raise self._encoding_error(exc) from None
+        except (OSError, EOFError, csv.Error) as exc:
+            raise DataError(f"cannot read {self._where()!r}: {exc}.") from None
+        if not header:
+            raise DataError(f"{self._where()} is empty: no header line. Pass a file with data.")
+        return [h.strip() for h in header]
+
+    def _encoding_error(self, exc: Exception) -> DataError:
+        return DataError(
+            f"{self._where()} is not valid {self.encoding} text ({exc}). Pass its encoding: "
+            "encoding='cp1252' (or 'latin-1', ...) in Python, --encoding on the command line."
+        )
+
+    # ------------------------------------------------------------------ reading
+    def batches(
+        self,
+        columns: Sequence[str],
+        *,
+        numeric: Collection[str] = (),
+        block_mb: int = 4,
+    ) -> Iterator[tuple[Any, int]]:
+        """Yield ``(pyarrow.RecordBatch, progress units)`` with ``columns`` only.
+
+        ``numeric`` columns are read as float64 (a non-number is a DataError naming the
+        column, value and row); every other column is read as text.
+        """
+        missing = [c for c in columns if c not in self.names]
+        if missing:
+            raise DataError(
+                f"{self._where()} lacks column(s) {missing}; its columns are "
+                f"{self.names[:20]}{' ...' if len(self.names) > 20 else ''}. Rename the "
+                "columns or fix the options."
+            )
+        if self.format == "parquet":
+            yield from self._parquet_batches(list(columns), block_mb)
+        else:
+            yield from self._csv_batches(list(columns), set(numeric), block_mb)
+
+    def _parquet_batches(self, columns: list[str], block_mb: int) -> Iterator[tuple[Any, int]]:
+        pa = _pa()
+        try:
+            for batch in self._pf.iter_batches(batch_size=block_mb * 10_000, columns=columns):
+                yield batch, batch.num_rows
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read Parquet file {self._where()!r}: {exc}.") from None
+
+    def _open_csv(
+        self, raw: Any, columns: list[str], numeric: set[str], block_mb: int, bad_rows: list[Any]
+    ) -> Any:
+        pa = _pa()
+        pcsv = require("pyarrow.csv", extra="io", purpose="reading CSV files")
+
+        def on_invalid(row: Any) -> str:
+            bad_rows.append(row)
+            return "error"
+
+        stream: Any = pa.CompressedInputStream(raw, "gzip") if self.gzipped else raw
+        enc = self.encoding.lower().replace("_", "-")
+        read = pcsv.ReadOptions(
+            block_size=block_mb << 20,
+            use_threads=False,
+            encoding="utf8" if enc in ("utf-8", "utf8", "utf-8-sig") else self.encoding,
+        )
+        parse = pcsv.ParseOptions(delimiter=self.delimiter, invalid_row_handler=on_invalid)
+        convert = pcsv.ConvertOptions(
+            include_columns=columns,
+            column_types={c: pa.float64() if c in numeric else pa.string() for c in columns},
+            strings_can_be_null=True,
+        )
+        return pcsv.open_csv(
+            stream, read_options=read, parse_options=parse, convert_options=convert
+        )
+
+    def _csv_batches(
+        self, columns: list[str], numeric: set[str], block_mb: int
+    ) -> Iterator[tuple[Any, int]]:
+        pa = _pa()
+        self._check_tail()
+        bad_rows: list[Any] = []
+        reader: Any = None
+        raw = open(self.path, "rb")  # noqa: SIM115 - closed in the finally clause
+        try:
+            try:
+                reader = self._open_csv(raw, columns, numeric, block_mb, bad_rows)
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                self._raise(exc, bad_rows, columns, numeric)
+            last = 0
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                    self._raise(exc, bad_rows, columns, numeric)
+                pos = raw.tell()
+                yield batch, pos - last
+                last = pos
+        finally:
+            raw.close()
+
+    def _check_tail(self) -> None:
+        """Refuse a file cut inside a quoted field (a reader would take the rest as text)."""
+        if self.gzipped:
+            return
+        with open(self.path, "rb") as fh:
+            fh.seek(max(0, os.path.getsize(self.path) - (1 << 16)))
+            tail = fh.read()
+        if not tail or tail.endswith((b"\n", b"\r")):
+            return
+        with self._text() as text:
+            try:
+                rows = list(csv.reader(text, delimiter=self.delimiter, strict=True))
+            except csv.Error as exc:
+                raise DataError(
+                    f"{self._where()} ends inside a quoted field (the file looks cut off: "
+                    f"{exc}). Re-export or re-copy the whole file."
+                ) from None
+            except UnicodeDecodeError as exc:
+                raise self._encoding_error(exc) from None
+        if rows and len(rows[-1]) != len(self.names):
+            raise DataError(
+                f"{self._where()}: line {len(rows)} has {len(rows[-1])} field(s) where the "
+                f"header has {len(self.names)}; the file looks cut off mid-row. Re-export "
+                "or re-copy the whole file."
+            )
+
+    def _raise(
+        self, exc: Exception, bad_rows: list[Any], columns: list[str], numeric: set[str]
+    ) -> None:
+        if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc) or "utf8" in str(exc):
+            raise self._encoding_error(exc) from None
+        if bad_rows:
+            row = bad_rows[0]
+            line = row.number if row.number is not None else "?"
+            raise DataError(
+                f"{self._where()}: line {line} has {row.actual_columns} field(s) where the "
+                f"header has {row.expected_columns} ({row.text[:80]!r}). Fix or remove that "
+                "row (a field holding the delimiter must be quoted)."
+            ) from None
+        message = str(exc)
+        match = re.search(r"column #(\d+)", message)
+        if match is not None and numeric:
+            index = int(match.group(1))
+            name = self.names[index] if index < len(self.names) else None
+            if name in numeric:
+                self._locate_bad_value(name, message)
+        raise DataError(f"cannot read {self._where()!r}: {message}.") from None
+
+    def _locate_bad_value(self, name: str, message: str) -> None:
+        """Re-read one column as text to name its non-numbers and their rows."""
+        from overdue_risk._columns import numeric_column
+
+        offset = 1  # data rows are numbered from 1 (the header is not a row)
+        for batch, _ in self._csv_batches([name], set(), 4):
+            try:
+                numeric_column(batch.column(name), name, offset)
+            except DataError as err:
+                raise DataError(
+                    f"{self._where()}: {err} (rows count data rows from 1; the header line "
+                    "is not counted)"
+                ) from None
+            offset += batch.num_rows
+        raise DataError(f"cannot read {self._where()!r}: {message}.") from None
+
+    def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The whole table (or ``columns``) as a pandas DataFrame; types inferred."""
+        pa = _pa()
+        cols = list(self.names if columns is None else columns)
+        if self.format == "parquet":
+            try:
+                table = self._pf.read(columns=cols)
+            except (OSError, pa.ArrowException) as exc:
+                raise DataError(f"cannot read Parquet file {self._where()!r}: {exc}.") from None
+            frame: pd.DataFrame = table.to_pandas()
+            return frame
+        batches = [b for b, _ in self.batches(cols)]
+        schema = batches[0].schema if batches else None
+        if schema is None:
+            import pandas as pd
+
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+        return _infer(pa.Table.from_batches(batches, schema=schema).to_pandas())
+
+
+def _infer(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every present value reads as a number become float64."""
+    import pandas as pd
+
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        try:
+            out[name] = pd.to_numeric(col.str.strip(), errors="raise")
+            if out[name].isna().sum() != col.isna().sum():  # pragma: no cover - defensive
+                out[name] = col
+        except (ValueError, TypeError, AttributeError):
+            out[name] = col
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _refuse_duplicates(names: Sequence[str], path: Path) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(
+                f"{path.name}: column {name!r} appears more than once in the header; which "
+                "one is meant is ambiguous. Rename or drop the duplicates."
+            )
+        seen.add(name)
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    columns: Sequence[str] | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+) -> pd.DataFrame:
+    """Read a CSV, TSV or Parquet file into a pandas DataFrame under the rules above.
+
+    CSV columns whose every value reads as a number are numbers (int64 when every value is
+    a whole number and none is missing, else float64); the others are text.
+
+    Parameters
+    ----------
+    path : str or Path
+    columns : sequence of str, optional
+        Read only these (a missing one is a DataError).
+    delimiter : str, optional
+    encoding : str, default="utf-8"
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_text("a,b\\n1,x\\n4.0,\\n")
+    >>> frame = read_table(p)
+    >>> frame["a"].tolist(), frame["b"].isna().tolist()
+    ([1.0, 4.0], [False, True])
+    """
+    return TableReader(path, delimiter=delimiter, encoding=encoding).read(columns)
+
+
+class TableWriter:
+    """All-or-nothing writer of a CSV, TSV or Parquet table, chosen by the extension.
+
+    Rows go to a temporary file in the target's directory; :meth:`commit` renames it over
+    the target, :meth:`abort` (or leaving a ``with`` block by an exception) removes it, so
+    the target is either the complete output or untouched. ``.csv.gz``/``.tsv.gz`` are
+    written gzip-compressed; an unknown extension is refused before any work.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> with TableWriter(target) as out:
+    ...     out.write({"score": [1.0, 2.0]})
+    >>> target.read_text().splitlines()
+    ['"score"', '1', '2']
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.format, self.gzipped = table_format(self.path)
+        parent = self.path.parent
+        if not parent.is_dir():
+            raise DataError(
+                f"cannot write {str(self.path)!r}: directory {str(parent)!r} does not exist."
+            )
+        if self.path.is_dir():
+            raise DataError(f"cannot write {str(self.path)!r}: it is a directory.")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=parent)
+        except OSError as exc:
+            raise DataError(f"cannot write to {str(parent)!r}: {exc}.") from None
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._sink: Any = None
+        self._writer: Any = None
+        self.rows = 0
+
+    def write(self, columns: Mapping[str, Any]) -> None:
+        """Append one block: column name -> values (NumPy arrays, lists or arrow arrays)."""
+        pa = _pa()
+        arrays = {}
+        for name, values in columns.items():
+            if getattr(values, "dtype", None) is not None and values.dtype.kind == "O":
+                arrays[name] = pa.array(
+                    [None if v is None else str(v) for v in values.tolist()], type=pa.string()
+                )
+            else:
+                arrays[name] = values
+        batch = pa.RecordBatch.from_pydict(arrays)
+        if self._writer is None:
+            self._writer = self._open(batch.schema)
+        try:
+            self._writer.write(batch)
+        except OSError as exc:
+            raise DataError(f"cannot write {str(self.path)!r}: {exc}.") from None
+        self.rows += batch.num_rows
+
+    def _open(self, schema: Any) -> Any:
+        pa = _pa()
+        try:
+            if self.format == "parquet":
+                pq = require("pyarrow.parquet", extra="io", purpose="writing Parquet files")
+                return pq.ParquetWriter(self._tmp, schema)
+            pcsv = require("pyarrow.csv", extra="io", purpose="writing CSV files")
+            self._sink = pa.OSFile(str(self._tmp), "wb")
+            stream = pa.CompressedOutputStream(self._sink, "gzip") if self.gzipped else self._sink
+            self._stream = stream
+            options = pcsv.WriteOptions(delimiter="\t" if self.format == "tsv" else ",")
+            return pcsv.CSVWriter(stream, schema, write_options=options)
+        except OSError as exc:
+            raise DataError(f"cannot write {str(self.path)!r}: {exc}.") from None
+
+    def commit(self) -> Path:
+        """Close the temporary file and rename it over the target."""
+        try:
+            if self._writer is not None:
+                self._writer.close()
+                if self._sink is not None:
+                    if self._stream is not self._sink:
+                        self._stream.close()
+                    if not self._sink.closed:
+                        self._sink.close()
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise DataError(f"cannot write {str(self.path)!r}: {exc}.") from None
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the temporary file; the target is left as it was."""
+        try:
+            if self._writer is not None:
+                self._writer.close()
+        except Exception:
+            pass
+        try:
+            if self._sink is not None and not self._sink.closed:
+                self._sink.close()
+        except Exception:
+            pass
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, kind: Any, value: Any, tb: Any) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
