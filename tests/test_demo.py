@@ -10,7 +10,7 @@ import pytest
 
 from overdue_risk import _demo
 from overdue_risk.backtest import jeffreys_test
-from overdue_risk.datasets import make_microloan_portfolio
+from overdue_risk.datasets import make_microloan_portfolio, out_of_time_split
 from overdue_risk.exceptions import DataError
 from overdue_risk.metrics import gini, ks_statistic, psi
 
@@ -29,7 +29,7 @@ def model_run(tmp_path_factory: pytest.TempPathFactory) -> _demo.DemoResult:
 @pytest.mark.parametrize(("n_months", "n_dev", "n_hold"), [(14, 1, 1), (18, 4, 2), (24, 8, 4)])
 def test_out_of_time_split(n_months: int, n_dev: int, n_hold: int) -> None:
     pf = make_microloan_portfolio(n_loans=1500, n_months=n_months, random_state=4)
-    split = _demo.out_of_time_split(pf)
+    split = out_of_time_split(pf)
     assert (len(split.development_months), len(split.holdout_months)) == (n_dev, n_hold)
     assert split.development_months[-1] < split.holdout_months[0]
     last = pf.performance["month"].max()
@@ -51,7 +51,7 @@ def test_out_of_time_split(n_months: int, n_dev: int, n_hold: int) -> None:
 def test_out_of_time_split_needs_two_complete_vintages() -> None:
     pf = make_microloan_portfolio(n_loans=300, n_months=13, random_state=0)
     with pytest.raises(DataError, match=r"--n-months 14 or more"):
-        _demo.out_of_time_split(pf)
+        out_of_time_split(pf)
 
 
 def test_spec_equals_scorecard_points_pd_and_grade(model_run: _demo.DemoResult) -> None:

@@ -23,12 +23,15 @@ from overdue_risk.datasets._collections import (
 )
 from overdue_risk.datasets._loaders import load_portfolio
 from overdue_risk.datasets._portfolio import Portfolio, make_microloan_portfolio
+from overdue_risk.datasets._split import OutOfTimeSplit, out_of_time_split
 
 __all__ = [
     "CollectionCosts",
     "CollectionsSimulation",
+    "OutOfTimeSplit",
     "Portfolio",
     "load_portfolio",
     "make_microloan_portfolio",
+    "out_of_time_split",
     "simulate_collections",
 ]

@@ -1,0 +1,37 @@
+"""The end-to-end demo behind ``overdue-risk demo``: a sequence of separate steps.
+
+Each step is a plain function ``step(ctx) -> list[str]`` that reads and extends the shared
+:class:`DemoContext` and returns a few short notes for its progress line. :data:`STEPS`
+lists them in order: generate the book, split it out of time, bin, select, fit the
+scorecard, calibrate it to a master scale, export the spec (and check that the runtime
+reproduces the card), validate on the hold-out, cut-offs and a decision table, the CI
+gate, roll rates and vintages, ECL, the files, the HTML report. Every number comes from
+the library's public API; the steps only orchestrate. The CLI
+(``overdue_risk.cli._demo``) only parses arguments and calls :func:`run_demo`.
+
+Examples
+--------
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     result = run_demo(n_loans=300, n_months=12, seed=1, out=tmp, progress=None,
+...                       steps=STEPS[:2])
+>>> result.n_loans, result.files
+(300, ())
+"""
+
+from __future__ import annotations
+
+from overdue_risk._demo._context import DemoContext, DemoStep
+from overdue_risk._demo._run import STEPS, DemoResult, run_demo
+from overdue_risk._demo._steps_book import decision_table_example
+from overdue_risk._demo._steps_model import check_spec_matches
+
+__all__ = [
+    "STEPS",
+    "DemoContext",
+    "DemoResult",
+    "DemoStep",
+    "check_spec_matches",
+    "decision_table_example",
+    "run_demo",
+]

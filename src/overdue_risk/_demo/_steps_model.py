@@ -1,0 +1,340 @@
+"""The demo's model steps: simulate and summarise the book, split it out of time, bin,
+select, fit the scorecard, calibrate, export and check the spec, validate on the
+hold-out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from overdue_risk._demo._context import (
+    GRADE_CAP,
+    GRADE_FLOOR,
+    HOLDOUT_SHARE,
+    MAX_CORR,
+    MIN_DEV_DEFAULTS,
+    MIN_HOLDOUT_DEFAULTS,
+    MIN_IV,
+    N_GRADES,
+    SPECIAL_CODES,
+    DemoContext,
+    _month,
+    _pct,
+)
+from overdue_risk.datasets import out_of_time_split
+from overdue_risk.exceptions import DataError, SpecError
+from overdue_risk.transitions._buckets import STATES
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = []
+
+
+# ------------------------------------------------------------------------- the book
+def step_generate(ctx: DemoContext) -> list[str]:
+    """Simulate the synthetic micro-loan book."""
+    from overdue_risk.datasets import make_microloan_portfolio
+
+    ctx.portfolio = make_microloan_portfolio(
+        n_loans=ctx.n_loans, n_months=ctx.n_months, random_state=ctx.seed
+    )
+    perf = ctx.portfolio.performance
+    ctx.results["n_loan_months"] = len(perf)
+    return [f"{ctx.n_loans:,} loans, {len(perf):,} loan-months over {ctx.n_months} months"]
+
+
+def step_summarise(ctx: DemoContext) -> list[str]:
+    """Bad rate, charge-off rate and the delinquency distribution at the last month."""
+    pf = ctx.require_portfolio()
+    apps, perf = pf.applications, pf.performance
+    _, y = pf.xy()
+    bad_rate = float(y.mean()) if len(y) else float("nan")
+    charged_off = float((perf["status"] == "charged_off").sum()) / max(len(apps), 1)
+    last = perf[perf["month"] == perf["month"].max()] if len(perf) else perf
+    counts = last["bucket"].value_counts()
+    balance = last.groupby("bucket")["balance"].sum()
+    distribution = [
+        (state, int(counts.get(state, 0)), float(balance.get(state, 0.0))) for state in STATES
+    ]
+    ctx.results.update(
+        bad_rate=bad_rate,
+        n_observed=len(y),
+        charge_off_rate=charged_off,
+        last_month=_month(last["month"].max()) if len(last) else "",
+        bucket_distribution=distribution,
+    )
+    open_ = sum(n for s, n, _ in distribution if s not in ("CO", "PO"))
+    overdue = sum(n for s, n, _ in distribution if s not in ("M0", "CO", "PO"))
+    return [
+        f"bad rate (ever {pf.target_dpd}+ DPD in {pf.target_window} months) {_pct(bad_rate, 2)}"
+        f" of {len(y):,} loans with a known outcome",
+        f"charged off {_pct(charged_off, 2)} of loans",
+        f"{overdue:,} of {open_:,} open loans overdue at {ctx.results['last_month']}",
+    ]
+
+
+def step_split(ctx: DemoContext) -> list[str]:
+    """Out-of-time split: develop on early vintages, hold out later complete ones."""
+    pf = ctx.require_portfolio()
+    split = out_of_time_split(pf, HOLDOUT_SHARE)
+    dev, hold = split.development, split.holdout
+    target = pf.target_name
+    ctx.artifacts["split"] = split
+    for name, frame, months in (
+        ("development", dev, split.development_months),
+        ("holdout", hold, split.holdout_months),
+    ):
+        ctx.results[name] = {
+            "n": len(frame),
+            "bad_rate": float(frame[target].mean()) if len(frame) else float("nan"),
+            "months": f"{months[0]}..{months[-1]}",
+        }
+    for name, frame, least in (
+        ("development", dev, MIN_DEV_DEFAULTS),
+        ("hold-out", hold, MIN_HOLDOUT_DEFAULTS),
+    ):
+        n_bad = int(frame[target].sum())
+        if n_bad < least:
+            raise DataError(
+                f"the {name} sample ({len(frame):,} loans) holds {n_bad} defaults; the demo "
+                f"needs at least {least} to fit and validate a scorecard. Simulate more loans "
+                "(--n-loans) or months (--n-months): the defaults, 50,000 loans over 24 "
+                "months, give about 1,100 development defaults."
+            )
+    d, h = ctx.results["development"], ctx.results["holdout"]
+    return [
+        f"development {d['n']:,} loans ({d['months']}, bad {_pct(d['bad_rate'])})",
+        f"hold-out {h['n']:,} loans ({h['months']}, bad {_pct(h['bad_rate'])})",
+    ]
+
+
+# ----------------------------------------------------------------------- the model
+def _binner(columns: Sequence[str]) -> Any:
+    """The demo's binner for ``columns`` (special codes of those among them)."""
+    from overdue_risk.binning import WOEBinner
+
+    return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
+
+
+def step_bin(ctx: DemoContext) -> list[str]:
+    """Optimal WOE binning of every feature on the development sample."""
+    pf = ctx.require_portfolio()
+    dev = ctx.need("split").development
+    features = list(pf.feature_names)
+    binner = _binner(features).fit(dev[features], dev[pf.target_name])
+    ctx.artifacts["binner"] = binner
+    iv = sorted(((float(v), str(k)) for k, v in binner.iv_.items()), reverse=True)
+    ctx.results["top_iv"] = [(name, value) for value, name in iv[:5]]
+    return [f"{len(features)} features binned; top IV {iv[0][1]} {iv[0][0]:.3f}"]
+
+
+def step_select(ctx: DemoContext) -> list[str]:
+    """Keep informative features (IV), then drop one of each highly correlated pair."""
+    from overdue_risk.selection import select_by_correlation, select_by_iv
+
+    pf = ctx.require_portfolio()
+    binner = ctx.need("binner")
+    dev = ctx.need("split").development
+    by_iv = select_by_iv(binner, min_iv=MIN_IV)
+    woe = binner.transform(dev[list(pf.feature_names)])
+    kept = list(by_iv.selected)
+    by_corr = select_by_correlation(
+        np.asarray(woe)[:, [list(pf.feature_names).index(k) for k in kept]],
+        binner.iv_,
+        max_corr=MAX_CORR,
+        feature_names=kept,
+    )
+    selected = list(by_corr.selected)
+    dropped = {
+        f: r
+        for step in (by_iv, by_corr)
+        for f, k, r in zip(step.features, step.kept, step.reasons, strict=True)
+        if not k
+    }
+    ctx.artifacts.update(selected=selected, selection=(by_iv, by_corr))
+    ctx.results.update(n_features=len(pf.feature_names), selected=selected, dropped=dropped)
+    return [f"{len(selected)} of {len(pf.feature_names)} kept; dropped {', '.join(dropped) or '-'}"]
+
+
+def step_scorecard(ctx: DemoContext) -> list[str]:
+    """Fit the logistic WOE scorecard on the selected features."""
+    from overdue_risk.scorecard import Scorecard
+
+    pf = ctx.require_portfolio()
+    dev = ctx.need("split").development
+    selected = ctx.need("selected")
+    card = Scorecard(binner=_binner(selected)).fit(dev[selected], dev[pf.target_name])
+    ctx.artifacts["scorecard"] = card
+    ctx.results["card_features"] = list(card.features_)
+    points = card.predict_points(dev[selected])
+    return [
+        f"{len(card.features_)} features on the card; development points "
+        f"{points.min():.0f}..{points.max():.0f}"
+    ]
+
+
+def step_calibrate(ctx: DemoContext) -> list[str]:
+    """Calibrate points to PDs (logistic) and to a geometric master scale of grades.
+
+    Each grade's PD is its default rate on the development sample (long-run average, Basel
+    II para. 447). When a small sample makes those rates decrease somewhere over the
+    grades, or a grade holds only defaults, the scale keeps its nominal geometric PDs
+    instead (and says so).
+    """
+    import warnings
+
+    from overdue_risk.calibration import MasterScale, PDCalibrator
+    from overdue_risk.exceptions import OverdueRiskWarning
+
+    pf = ctx.require_portfolio()
+    dev = ctx.need("split").development
+    card = ctx.need("scorecard")
+    points = card.predict_points(dev[card.features_])
+    y = dev[pf.target_name].to_numpy()
+    calibrator = PDCalibrator(method="logistic").fit(points.reshape(-1, 1), y)
+    nominal = MasterScale.geometric(N_GRADES, floor=GRADE_FLOOR, cap=GRADE_CAP)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OverdueRiskWarning)
+        scale = nominal.calibrate(calibrator.predict_pd(points), y)
+    note = "grade PDs = development default rates"
+    for w in caught:  # only the monotonicity warning is handled here
+        if not issubclass(w.category, OverdueRiskWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    inside = all(0.0 < p < 1.0 for p in scale.pd)  # a grade of only defaults has DR 1
+    if not inside or any(issubclass(w.category, OverdueRiskWarning) for w in caught):
+        scale, note = nominal, "nominal grade PDs (development rates not monotone in (0, 1))"
+    ctx.artifacts.update(calibrator=calibrator, master_scale=scale)
+    ctx.results["grades"] = {g: float(p) for g, p in zip(scale.grades, scale.pd, strict=True)}
+    ctx.results["grade_note"] = note
+    return [
+        f"{scale.n_grades} grades, PD {scale.pd[0]:.2%} ({scale.grades[0]}) .. "
+        f"{scale.pd[-1]:.2%} ({scale.grades[-1]}); {note}"
+    ]
+
+
+def step_spec(ctx: DemoContext) -> list[str]:
+    """Export the sealed scoring spec and check the runtime reproduces the card exactly."""
+    from overdue_risk.runtime import load_spec
+
+    pf = ctx.require_portfolio()
+    split = ctx.need("split")
+    card, cal, scale = ctx.need("scorecard"), ctx.need("calibrator"), ctx.need("master_scale")
+    path = card.save_spec(
+        ctx.write("scorecard_spec.json"),
+        calibrator=cal,
+        master_scale=scale,
+        name="microloan_application_demo",
+        target={
+            "name": pf.target_name,
+            "definition": f"ever {pf.target_dpd}+ DPD within {pf.target_window} months on book",
+        },
+        metadata={
+            "development_months": list(split.development_months),
+            "holdout_months": list(split.holdout_months),
+            "seed": ctx.seed,
+        },
+    )
+    spec = load_spec(path)
+    ctx.artifacts["spec"] = spec
+    card.table().to_csv(ctx.write("scorecard_table.csv"), index=False)
+    n = 0
+    for frame in (split.development, split.holdout):
+        n += check_spec_matches(spec, card, cal, scale, frame[card.features_])
+    ctx.results["spec_check"] = n
+    return [f"{path.name} loads; runtime == Scorecard on {n:,} loans (points, PD, grade)"]
+
+
+def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any) -> int:
+    """Raise unless the runtime spec scores ``X`` exactly as the fitted objects do.
+
+    Points, PDs and grades must all be equal bit for bit (the spec contract; the runtime
+    and ``PDCalibrator`` share one implementation of each calibration formula). Returns
+    the number of rows checked.
+
+    Examples
+    --------
+    >>> from overdue_risk.calibration import MasterScale, PDCalibrator
+    >>> from overdue_risk.runtime import Spec
+    >>> from overdue_risk.scorecard import Scorecard
+    >>> X = {"a": [0.0, 2.0, 0.5, 3.0]}
+    >>> card = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
+    ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
+    ...     "missing_points": 0, "splits": [1.0], "points": [500, 560]}]})
+    >>> cal = PDCalibrator().fit([[500.0], [560.0], [500.0], [560.0]], [1, 0, 0, 0])
+    >>> scale = MasterScale.geometric(3, floor=0.05, cap=0.4)
+    >>> spec = Spec.from_dict(card.to_spec(calibrator=cal, master_scale=scale))
+    >>> check_spec_matches(spec, card, cal, scale, X)
+    4
+    """
+    points = card.predict_points(X)
+    runtime_points = spec.score(X)
+    if not np.array_equal(runtime_points, points):
+        bad = int(np.sum(runtime_points != points))
+        raise SpecError(
+            f"the exported spec scores {bad} of {points.size} rows differently from "
+            "Scorecard.predict_points; the spec export or the runtime is broken."
+        )
+    pd_card = calibrator.predict_pd(points)
+    if not np.array_equal(spec.predict_pd(X), pd_card):
+        raise SpecError("the spec's PDs differ from PDCalibrator.predict_pd on the same points.")
+    if not np.array_equal(np.asarray(spec.grade(X)), np.asarray(scale.assign(pd_card))):
+        raise SpecError("the spec's grades differ from MasterScale.assign on the same PDs.")
+    return int(points.size)
+
+
+# ---------------------------------------------------------------------- validation
+def step_validate(ctx: DemoContext) -> list[str]:
+    """Discrimination, calibration backtests and stability on the out-of-time hold-out."""
+    from overdue_risk.backtest import (
+        binomial_test,
+        hosmer_lemeshow_test,
+        jeffreys_test,
+        traffic_light,
+    )
+    from overdue_risk.metrics import gini, ks_statistic, psi
+
+    pf = ctx.require_portfolio()
+    split, spec, scale = ctx.need("split"), ctx.need("spec"), ctx.need("master_scale")
+    dev, hold = split.development, split.holdout
+    y_dev, y = dev[pf.target_name].to_numpy(), hold[pf.target_name].to_numpy()
+    score_dev, score = spec.score(dev), spec.score(hold)
+    pd_hold = spec.predict_pd(hold)
+    ctx.artifacts.update(holdout_score=score, holdout_pd=pd_hold)
+    g_dev, g = gini(y_dev, -score_dev), gini(y, -score)
+    ks = ks_statistic(y, -score)
+    stability = psi(score_dev, score)
+    n, d = scale.grade_counts(pd_hold, y)
+    tests = {
+        "Jeffreys": jeffreys_test(n, d, scale.pd, labels=scale.grades),
+        "binomial": binomial_test(n, d, scale.pd, labels=scale.grades),
+        "Hosmer-Lemeshow": hosmer_lemeshow_test(n, d, scale.pd, labels=scale.grades),
+    }
+    verdicts: dict[str, dict[str, Any]] = {}
+    for name, t in tests.items():
+        v: dict[str, Any] = {"statistic": t.statistic, "pvalue": t.pvalue}
+        if t.alternative == "greater":  # one-sided: traffic lights (Tasche 2003)
+            v["portfolio"] = str(traffic_light(t.pvalue)[0])
+            v["grades"] = dict(zip(scale.grades, t.traffic_light(), strict=True))
+        else:  # Hosmer-Lemeshow: all grades jointly, two-sided
+            v["portfolio"] = "rejected at 5%" if t.pvalue < 0.05 else "not rejected at 5%"
+        verdicts[name] = v
+    ctx.artifacts["backtests"] = tests
+    ctx.results.update(
+        gini_dev=g_dev.statistic,
+        gini=g.statistic,
+        gini_ci=g.confidence_interval(0.95),
+        ks=ks.statistic,
+        psi=stability.statistic,
+        psi_verdict=stability.rule_of_thumb,
+        psi_critical=stability.critical_value,
+        psi_pvalue=stability.pvalue,
+        backtests=verdicts,
+    )
+    return [
+        f"Gini {g.statistic:.3f} (development {g_dev.statistic:.3f}), KS {ks.statistic:.3f}, "
+        f"PSI {stability.statistic:.4f}"
+    ]
