@@ -17,6 +17,19 @@ from overdue_risk._validation import as_mapping_of_columns, check_columns, forma
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import STATES
 
+__all__ = [
+    "as_array",
+    "columns_of",
+    "default_absorbing",
+    "default_states",
+    "factorize",
+    "id_codes",
+    "pair_rows",
+    "period_index",
+    "sort_order",
+    "state_codes",
+]
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
