@@ -86,6 +86,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "plotting",
         "pricing",
         "regulation",
+        "reject_inference",
         "reporting",
         "runtime",
         "scorecard",
