@@ -507,7 +507,7 @@ def test_loader_bad_sources(tiny: Portfolio, tmp_path: Path) -> None:
     with pytest.raises(DataError, match="does not exist"):
         load_portfolio(tmp_path / "nope.csv", tiny.performance)
     (tmp_path / "x.xlsx").write_text("x")
-    with pytest.raises(DataError, match="unknown extension"):
+    with pytest.raises(DataError, match="cannot tell the format"):
         load_portfolio(tmp_path / "x.xlsx", tiny.performance)
     with pytest.raises(DataError, match="must be a pandas DataFrame or the path"):
         load_portfolio(42, tiny.performance)

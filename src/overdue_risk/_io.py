@@ -362,13 +362,22 @@ class TableReader:
         return _infer(pa.Table.from_batches(batches, schema=schema).to_pandas())
 
 
+_BOOL_TEXT = {"True": True, "False": False, "true": True, "false": False}
+
+
 def _infer(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns whose every present value reads as a number become float64."""
+    """Text columns whose every present value reads as a number become numbers, and those
+    holding only True/False become booleans (as pandas.read_csv infers them)."""
     import pandas as pd
 
     out = {}
     for name in frame.columns:
         col = frame[name]
+        present = col.dropna()
+        if len(present) and present.isin(_BOOL_TEXT).all():  # True/False written by pandas
+            flags = col.map(_BOOL_TEXT.get)
+            out[name] = flags.astype(bool if len(present) == len(col) else "boolean")
+            continue
         try:
             out[name] = pd.to_numeric(col.str.strip(), errors="raise")
             if out[name].isna().sum() != col.isna().sum():  # pragma: no cover - defensive
@@ -399,7 +408,8 @@ def read_table(
     """Read a CSV, TSV or Parquet file into a pandas DataFrame under the rules above.
 
     CSV columns whose every value reads as a number are numbers (int64 when every value is
-    a whole number and none is missing, else float64); the others are text.
+    a whole number and none is missing, else float64), those holding only True/False are
+    booleans, the others are text.
 
     Parameters
     ----------

@@ -47,18 +47,13 @@ def _read(source: Any, table: str) -> tuple[pd.DataFrame, bool]:
             f"{table} must be a pandas DataFrame or the path of a CSV or Parquet file; got "
             f"{type(source).__name__}."
         )
+    from overdue_risk._io import TableReader  # the one file layer: same rules as the CLI
+
     path = Path(source)
     if not path.exists():
         raise DataError(f"{table} file {str(path)!r} does not exist. Check the path.")
-    suffixes = [s.lower() for s in path.suffixes]
-    if ".parquet" in suffixes or ".pq" in suffixes:
-        return pd.read_parquet(path), False
-    if ".csv" in suffixes or ".txt" in suffixes:
-        return pd.read_csv(path), True
-    raise DataError(
-        f"{table} file {str(path)!r} has an unknown extension; expected .csv (optionally "
-        ".csv.gz) or .parquet. Rename the file or pass a DataFrame."
-    )
+    reader = TableReader(path)
+    return reader.read(), reader.format != "parquet"
 
 
 def _first_row(mask: npt.NDArray[np.bool_]) -> int | None:
