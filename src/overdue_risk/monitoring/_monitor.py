@@ -191,7 +191,7 @@ def _target_values(
             "whose outcome window has ended. Mark rows whose outcome is unknown with a boolean "
             "column and pass it as observed=..., or drop them."
         )
-    return check_binary_target(col, name=f"column {target!r} of {what}")
+    return check_binary_target(col, name=f"column {target!r} of {what}", allow_single_class=True)
 
 
 # ----------------------------------------------------------------------------- monitor
