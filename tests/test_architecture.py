@@ -251,3 +251,15 @@ def test_no_module_over_800_lines() -> None:
     }
     unexplained = {k: v for k, v in long.items() if k not in LONG_MODULES}
     assert not unexplained, f"modules over {MAX_LINES} lines: {unexplained}; split them"
+
+
+def test_the_architecture_page_names_every_folder() -> None:
+    page = (ROOT.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    names = [
+        f"`{p.name}/`" if p.is_dir() else f"`{p.name}`"
+        for p in sorted(ROOT.iterdir())
+        if (p.is_dir() and (p / "__init__.py").exists())
+        or (p.suffix == ".py" and p.name != "__init__.py")
+    ]
+    missing = [n for n in names if n not in page]
+    assert not missing, f"docs/architecture.md does not say what {missing} own(s)"
