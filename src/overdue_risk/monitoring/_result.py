@@ -87,6 +87,15 @@ class PeriodStats:
         return self.n_defaults / self.n_outcomes if self.n_outcomes else _NAN
 
 
+def _alert_text(alerts: list[Alert]) -> str:
+    """``series level`` of each series with an alert (its worst level), sorted."""
+    worst: dict[str, str] = {}
+    for a in alerts:
+        if worst.get(a.series) != "red":
+            worst[a.series] = a.level
+    return ", ".join(f"{k} {v}" for k, v in sorted(worst.items()))
+
+
 @dataclass(frozen=True, eq=False)
 class MonitoringResult(Result):
     """A scorecard's monitoring series: stability, discrimination, calibration, alerts.
@@ -257,7 +266,7 @@ class MonitoringResult(Result):
                     p.default_rate if p.n_outcomes else None,
                     p.mean_pd if p.n_outcomes else None,
                     status.get("calibration", "n/a"),
-                    ", ".join(sorted({f"{a.series} {a.level}" for a in raised})),
+                    _alert_text(raised),
                 ]
             )
         n_red = sum(a.level == "red" for a in self.alerts)

@@ -5,6 +5,8 @@ this package stays light.
 
 - Scorecard performance (:mod:`overdue_risk.plotting._model_plots`): ROC, KS, gains
   (CAP), calibration, score distributions, PSI bins, WOE per bin.
+- Monitoring over time (:mod:`overdue_risk.plotting._monitoring_plots`): score PSI,
+  feature CSI, Gini / KS with intervals, calibration and traffic lights per period.
 - Delinquency dynamics (:mod:`overdue_risk.plotting._dynamics_plots`): transition
   heatmaps, vintage curves, lifetime PD curves, roll and flow rates.
 
@@ -36,6 +38,13 @@ from overdue_risk.plotting._model_plots import (
     plot_woe,
     roc_points,
 )
+from overdue_risk.plotting._monitoring_plots import (
+    plot_monitoring_calibration,
+    plot_monitoring_csi,
+    plot_monitoring_discrimination,
+    plot_monitoring_psi,
+    plot_monitoring_status,
+)
 from overdue_risk.plotting._validation_plots import plot_gains
 
 __all__ = [
@@ -44,6 +53,11 @@ __all__ = [
     "plot_flow_rates",
     "plot_gains",
     "plot_ks",
+    "plot_monitoring_calibration",
+    "plot_monitoring_csi",
+    "plot_monitoring_discrimination",
+    "plot_monitoring_psi",
+    "plot_monitoring_status",
     "plot_pd_curves",
     "plot_psi",
     "plot_roc",
