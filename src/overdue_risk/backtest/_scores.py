@@ -155,6 +155,19 @@ def _bin_index(p: FloatArray, n_bins: int | None, strategy: str) -> npt.NDArray[
     return np.searchsorted(edges, p, side="right")
 
 
+def _reliability_table(
+    y: npt.NDArray[np.int64], p: FloatArray, n_bins: int | None, strategy: str
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean forecast, observed rate and count of every non-empty bin of ``p``."""
+    g = _bin_index(p, n_bins, strategy)
+    k = int(g.max()) + 1
+    cnt = np.bincount(g, minlength=k).astype(float)
+    used = cnt > 0
+    f = np.bincount(g, weights=p, minlength=k)[used] / cnt[used]
+    o = np.bincount(g, weights=y.astype(float), minlength=k)[used] / cnt[used]
+    return f, o, cnt[used]
+
+
 def brier_score(
     y_true: npt.ArrayLike,
     pd: npt.ArrayLike,
@@ -203,13 +216,7 @@ def brier_score(
     y, p = _obligor_inputs(y_true, pd)
     n = y.size
     bs = float(np.mean((p - y) ** 2))
-    g = _bin_index(p, n_bins, strategy)
-    k = int(g.max()) + 1
-    cnt = np.bincount(g, minlength=k).astype(float)
-    used = cnt > 0
-    f = np.bincount(g, weights=p, minlength=k)[used] / cnt[used]
-    o = np.bincount(g, weights=y.astype(float), minlength=k)[used] / cnt[used]
-    c = cnt[used]
+    f, o, c = _reliability_table(y, p, n_bins, strategy)
     obar = float(y.mean())
     rel = float(np.sum(c * (f - o) ** 2) / n)
     res = float(np.sum(c * (o - obar) ** 2) / n)
@@ -227,7 +234,7 @@ def brier_score(
         pval = float(2.0 * ndtr(-abs(z)))
     else:
         pval = math.nan
-    return BrierResult(bs, rel, res, unc, float(within), skill, n, int(used.sum()), se, pval)
+    return BrierResult(bs, rel, res, unc, float(within), skill, n, int(c.size), se, pval)
 
 
 @dataclass(frozen=True)
@@ -323,13 +330,7 @@ def expected_calibration_error(
     """
     check_in(strategy, "strategy", ["quantile", "uniform"])
     y, p = _obligor_inputs(y_true, pd)
-    g = _bin_index(p, n_bins, strategy)
-    k = int(g.max()) + 1
-    cnt = np.bincount(g, minlength=k).astype(float)
-    used = cnt > 0
-    f = np.bincount(g, weights=p, minlength=k)[used] / cnt[used]
-    o = np.bincount(g, weights=y.astype(float), minlength=k)[used] / cnt[used]
-    c = cnt[used]
+    f, o, c = _reliability_table(y, p, n_bins, strategy)
     gap = np.abs(o - f)
     return ECEResult(
         float(np.sum(c * gap) / c.sum()),
