@@ -138,6 +138,18 @@ class DemoResult(Result):
                     f"{r['gini']:.3f} [{lo:.3f}, {hi:.3f}] (development {r['gini_dev']:.3f})",
                 ),
                 ("KS (hold-out)", f"{r['ks']:.3f}"),
+            ]
+            if "gini_with_decisions" in r:
+                names, g_circ = r["gini_with_decisions"]
+                rows.append(
+                    (
+                        "Gini given up",
+                        f"{g_circ - r['gini']:.3f}: a card that also used {', '.join(names)} "
+                        f"(the lender's own decisions, set from its older view of the risk) "
+                        f"would show {g_circ:.3f}; circular, so not used",
+                    )
+                )
+            rows += [
                 (
                     "PSI (score)",
                     f"{r['psi']:.4f} ({r['psi_verdict']} by the 0.1 rule of thumb; "

@@ -120,11 +120,22 @@ def _binner(columns: Sequence[str]) -> Any:
     return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
 
 
+def _risk_features(pf: Any) -> list[str]:
+    """The book's features less the lender's own decisions (price, amount, term granted).
+
+    The decisions were set from an older view of the same risk: a card that used them
+    would learn the old policy back (a circular feature), and an applicant who was never
+    offered a loan has none.
+    """
+    decisions = set(getattr(pf, "decision_features", ()))
+    return [f for f in pf.feature_names if f not in decisions]
+
+
 def step_bin(ctx: DemoContext) -> list[str]:
-    """Optimal WOE binning of every feature on the development sample."""
+    """Optimal WOE binning of every applicant feature on the development sample."""
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
-    features = list(pf.feature_names)
+    features = _risk_features(pf)
     binner = _binner(features).fit(dev[features], dev[pf.target_name])
     ctx.artifacts["binner"] = binner
     iv = sorted(((float(v), str(k)) for k, v in binner.iv_.items()), reverse=True)
@@ -140,10 +151,11 @@ def step_select(ctx: DemoContext) -> list[str]:
     binner = ctx.need("binner")
     dev = ctx.need("split").development
     by_iv = select_by_iv(binner, min_iv=MIN_IV)
-    woe = binner.transform(dev[list(pf.feature_names)])
+    features = _risk_features(pf)
+    woe = binner.transform(dev[features])
     kept = list(by_iv.selected)
     by_corr = select_by_correlation(
-        np.asarray(woe)[:, [list(pf.feature_names).index(k) for k in kept]],
+        np.asarray(woe)[:, [features.index(k) for k in kept]],
         binner.iv_,
         max_corr=MAX_CORR,
         feature_names=kept,
@@ -156,8 +168,8 @@ def step_select(ctx: DemoContext) -> list[str]:
         if not k
     }
     ctx.artifacts.update(selected=selected, selection=(by_iv, by_corr))
-    ctx.results.update(n_features=len(pf.feature_names), selected=selected, dropped=dropped)
-    return [f"{len(selected)} of {len(pf.feature_names)} kept; dropped {', '.join(dropped) or '-'}"]
+    ctx.results.update(n_features=len(features), selected=selected, dropped=dropped)
+    return [f"{len(selected)} of {len(features)} kept; dropped {', '.join(dropped) or '-'}"]
 
 
 def step_scorecard(ctx: DemoContext) -> list[str]:
@@ -182,8 +194,8 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
     Each grade's PD is its default rate on the development sample (long-run average, Basel
     II para. 447). When a small sample makes those rates decrease somewhere over the
-    grades, or a grade holds only defaults, the scale keeps its nominal geometric PDs
-    instead (and says so).
+    grades, or a grade holds only defaults or no default at all (its PD would be the 0.03%
+    floor), the scale keeps its nominal geometric PDs instead (and says so).
     """
     import warnings
 
@@ -204,9 +216,15 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
     for w in caught:  # only the monotonicity warning is handled here
         if not issubclass(w.category, OverdueRiskWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    inside = all(0.0 < p < 1.0 for p in scale.pd)  # a grade of only defaults has DR 1
+    # a grade of only defaults has DR 1; one without defaults would get the 0.03% floor
+    n_dev, d_dev = nominal.grade_counts(calibrator.predict_pd(points), y)
+    inside = all(0.0 < p < 1.0 for p in scale.pd) and bool(np.all(d_dev[n_dev > 0] > 0))
     if not inside or any(issubclass(w.category, OverdueRiskWarning) for w in caught):
-        scale, note = nominal, "nominal grade PDs (development rates not monotone in (0, 1))"
+        scale = nominal
+        note = (
+            "nominal grade PDs (development rates not monotone in (0, 1), "
+            "or a grade without defaults)"
+        )
     ctx.artifacts.update(calibrator=calibrator, master_scale=scale)
     ctx.results["grades"] = {g: float(p) for g, p in zip(scale.grades, scale.pd, strict=True)}
     ctx.results["grade_note"] = note
@@ -307,6 +325,17 @@ def step_validate(ctx: DemoContext) -> list[str]:
     g_dev, g = gini(y_dev, -score_dev), gini(y, -score)
     ks = ks_statistic(y, -score)
     stability = psi(score_dev, score)
+    # what the card gives up by not using the lender's own decisions (circular features)
+    decisions = [f for f in getattr(pf, "decision_features", ()) if f in dev.columns]
+    if decisions:
+        from overdue_risk.scorecard import Scorecard
+
+        cols = [*ctx.need("scorecard").features_, *decisions]
+        circular = Scorecard(binner=_binner(cols)).fit(dev[cols], y_dev)
+        ctx.results["gini_with_decisions"] = (
+            decisions,
+            float(gini(y, circular.predict_proba(hold[cols])[:, 1]).statistic),
+        )
     n, d = scale.grade_counts(pd_hold, y)
     tests = {
         "Jeffreys": jeffreys_test(n, d, scale.pd, labels=scale.grades),
