@@ -72,6 +72,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES: frozenset[str] = frozenset(
     {
         "backtest",
+        "behaviour",
         "binning",
         "buckets",
         "calibration",

@@ -51,7 +51,7 @@ BUSINESS, JOB_LOSS, EVASION = 0, 1, 2
 #: (not delinquent: the month-end DPD stays 0).
 GRACE_DAYS = 15
 #: Share of the loans that later reach M3+ (61+ DPD) whose default is preceded by distress.
-SHARE_WITH_SIGNS = 0.8
+SHARE_WITH_SIGNS = 0.85
 #: Cause probabilities by employment type (rows in gen.EMPLOYMENT_TYPES order).
 _CAUSE_P = np.array(
     [
@@ -196,7 +196,7 @@ def simulate_distress(
         & (panel.paid_amount > 0)
     )
     p_late = _sigmoid(-2.6 + 0.5 * risk)
-    p_late = np.where(is_business, 0.25 + 0.55 * ramp, np.where(is_job, 0.5, p_late))
+    p_late = np.where(is_business, 0.25 + 0.6 * ramp, np.where(is_job, 0.6, p_late))
     late_mean = np.where(is_business, 3.0 + 4.0 * ramp, np.where(is_job, 4.0, 1.0))
     u_late = rng.random(rows)
     days = np.minimum(1 + rng.poisson(late_mean), GRACE_DAYS)
@@ -204,7 +204,7 @@ def simulate_distress(
     days_late[~on_time_row] = np.nan
 
     p_part = _sigmoid(-5.2 + 0.6 * risk)
-    p_part = np.where(is_business, 0.1 + 0.6 * ramp, np.where(is_job, 0.55, p_part))
+    p_part = np.where(is_business, 0.15 + 0.7 * ramp, np.where(is_job, 0.7, p_part))
     low = np.where(is_job, 0.15, np.where(is_business, 0.35, 0.5))
     high = np.where(is_job, 0.7, np.where(is_business, 0.9, 0.95))
     share = low + (high - low) * rng.random(rows)
@@ -217,11 +217,11 @@ def simulate_distress(
     mult = np.ones(rows)
     mult = np.where(is_business, 1.0 + 3.0 * ramp, mult)
     mult = np.where(is_job, 4.0, mult)
-    mult = np.where(is_evasion, np.where(stacking, 10.0, 1.5), mult)
+    mult = np.where(is_evasion, np.where(stacking, 12.0, 1.5), mult)
     mult = np.where(after, 1.5, mult)
     mult = np.where(after & (c_row == EVASION), 0.3, mult)
     inquiries = rng.poisson(base * mult).astype(np.int64)
-    p_new = np.where(stacking, 0.75, np.where(inside, 0.35, 0.3))
+    p_new = np.where(stacking, 0.8, np.where(inside, 0.35, 0.3))
     new_loans = rng.binomial(inquiries, p_new).astype(np.int64)
     existing = np.asarray(apps.columns["n_existing_loans"], dtype=np.int64)[loan]
     closed = rng.poisson(0.07 * (existing + 0.5)).astype(np.int64)
