@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from overdue_risk._lazy import load_lazily
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it. Add a line here when you add a public name;
@@ -153,14 +155,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
 
 
 def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is not None:
-        value = getattr(importlib.import_module(module_name), name)
-        globals()[name] = value
-        return value
     if name in _SUBMODULES:
         return importlib.import_module(f"overdue_risk.{name}")
-    raise AttributeError(f"module 'overdue_risk' has no attribute {name!r}")
+    return load_lazily(globals(), _LAZY, name)
 
 
 def __dir__() -> list[str]:

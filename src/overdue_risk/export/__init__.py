@@ -25,6 +25,8 @@ import importlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from overdue_risk._lazy import load_lazily
+
 _LAZY: dict[str, str] = {
     "DIALECTS": "overdue_risk.export.sql",
     "to_pmml": "overdue_risk.export.pmml",
@@ -62,12 +64,7 @@ def __getattr__(name: str) -> Any:
             stacklevel=2,
         )
         return getattr(importlib.import_module("overdue_risk.distributed"), name)
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'overdue_risk.export' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+    return load_lazily(globals(), _LAZY, name)
 
 
 def __dir__() -> list[str]:
