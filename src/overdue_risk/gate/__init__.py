@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from overdue_risk.gate._gate import registered_checks, validate
 from overdue_risk.gate._inputs import build_inputs, card_slots, read_table, slot_labels
+from overdue_risk.gate._monitoring_checks import check_monitoring, monitoring_gate
 from overdue_risk.gate._thresholds import default_thresholds_toml, load_thresholds
 from overdue_risk.gate._types import CheckResult, GateInputs, GateResult
 
@@ -38,8 +39,10 @@ __all__ = [
     "GateResult",
     "build_inputs",
     "card_slots",
+    "check_monitoring",
     "default_thresholds_toml",
     "load_thresholds",
+    "monitoring_gate",
     "read_table",
     "registered_checks",
     "slot_labels",
