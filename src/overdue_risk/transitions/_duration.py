@@ -84,7 +84,7 @@ def _spells(
     all_states = None
     if states is not None:
         all_states = [*states, *(c for c in censor_states if c not in states)]
-    codes, labels = state_codes(cols[state_col], all_states, state_col)
+    codes, labels = state_codes(cols[state_col], all_states, state_col, any_labels=True)
     t, scale, is_date = _to_time(cols[time_col], time_col, time_unit)
     ids = id_codes(cols[id_col])
     order = np.lexsort((t, ids))

@@ -10,7 +10,13 @@ import numpy as np
 from overdue_risk._validation import check_in
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import CHARGED_OFF, PAID_OFF
-from overdue_risk.transitions._panel import as_array, columns_of, id_codes, period_index
+from overdue_risk.transitions._panel import (
+    as_array,
+    columns_of,
+    dpd_values,
+    panel_keys,
+    state_codes,
+)
 from overdue_risk.transitions._tiers import FIVE_TIER, MigrationRatios
 from overdue_risk.transitions._tiers import five_tier as _five_tier
 from overdue_risk.transitions._tiers import migration_ratios as _migration_ratios
@@ -79,10 +85,10 @@ def tier_migration(
     """
     check_in(write_off, "write_off", ["loss", "reduction"])
     cols = columns_of(panel, [id_col, time_col, state_col, dpd_col, balance_col])
-    t = period_index(cols[time_col], time_col)
-    ids = id_codes(cols[id_col])
+    ids, t, _ = panel_keys(cols, id_col, time_col)  # one row per (loan, month)
+    state_codes(cols[state_col], None, state_col)  # bucket states only, none dropped
     state = np.asarray(as_array(cols[state_col]), dtype=object).astype(str)
-    dpd = np.asarray(as_array(cols[dpd_col]), dtype=np.float64)
+    dpd = dpd_values(cols[dpd_col], dpd_col)
     bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
     co_amount = (
         np.asarray(as_array(cols[charge_off_col]), dtype=np.float64)

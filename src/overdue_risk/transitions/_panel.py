@@ -3,6 +3,12 @@
 A loan-month panel (see CONTRACTS.md section A) has one row per loan and period. The
 helpers here turn its columns into integer codes, check or restore the (loan, period)
 order, and pair each row with the row of the same loan ``step`` periods later.
+
+Every transitions function reads its panel through the same checks: the library's one
+column adapter (:func:`overdue_risk._columns.as_columns`: DataFrames of pandas, polars or
+pyarrow, dicts of arrays; duplicated column names refused), one row per (loan, period)
+(:func:`panel_keys`), states from the given list only, in its order (:func:`state_codes`:
+never dropped, never sorted alphabetically), and days past due >= 0 (:func:`dpd_values`).
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
+from overdue_risk._columns import as_columns
+from overdue_risk._validation import check_columns, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import STATES
 
@@ -22,9 +29,11 @@ __all__ = [
     "columns_of",
     "default_absorbing",
     "default_states",
+    "dpd_values",
     "factorize",
     "id_codes",
     "pair_rows",
+    "panel_keys",
     "period_index",
     "sort_order",
     "state_codes",
@@ -38,14 +47,19 @@ def columns_of(
     panel: Any, required: Sequence[str | None], what: str = "panel"
 ) -> Mapping[str, Any]:
     """Name -> column mapping of a DataFrame / dict of arrays, checking required columns."""
-    cols = as_mapping_of_columns(panel)
-    if cols is None:
+    if isinstance(panel, Mapping) and not panel:
+        raise DataError(f"{what} has no columns; pass a DataFrame or a dict of arrays.")
+    try:
+        view = as_columns(panel)
+    except DataError as exc:
+        raise DataError(f"{what}: {exc}") from None
+    if view.record is not None or view.matrix is not None:
         raise DataError(
-            f"{what} must be a pandas DataFrame or a dict of equal-length arrays; got "
-            f"{type(panel).__name__}."
+            f"{what} must be a DataFrame or a dict of equal-length arrays (one row per loan "
+            f"and period); got {type(panel).__name__}."
         )
-    check_columns(cols.keys(), [str(c) for c in required if c is not None], what=what)
-    return cols
+    check_columns(view.names, [str(c) for c in required if c is not None], what=what)
+    return {name: view.raw(name) for name in view.names}
 
 
 def as_array(column: Any) -> npt.NDArray[Any]:
@@ -72,20 +86,31 @@ def factorize(values: Any) -> tuple[IntArray, npt.NDArray[Any]]:
 
 
 def default_states(labels: Sequence[Any]) -> tuple[str, ...]:
-    """The bucket states (M0..M6+, CO, PO) when every label is one; else sorted labels."""
+    """The bucket states (M0..M6+, CO, PO) when every label is one; else a DataError.
+
+    Labels outside the bucket list have no natural order (sorting ``"M10"`` before
+    ``"M2"`` would be wrong): the caller lists them, in order, with ``states=``.
+    """
     names = [str(v) for v in labels]
     if set(names) <= set(STATES):
         return STATES
-    try:
-        return tuple(str(v) for v in sorted(labels))
-    except TypeError:
-        return tuple(sorted(names))
+    outside = [n for n in dict.fromkeys(names) if n not in STATES]
+    raise DataError(
+        f"the panel holds states {format_values(outside)} outside the bucket list "
+        f"{format_values(STATES)}. Pass states=[...] listing every state in order (best to "
+        "worst), or map them to buckets first (dpd_to_bucket)."
+    )
 
 
 def state_codes(
-    values: Any, states: Sequence[str] | None, column: str
+    values: Any, states: Sequence[str] | None, column: str, *, any_labels: bool = False
 ) -> tuple[IntArray, tuple[str, ...]]:
-    """Map state labels to positions in ``states`` (DataError naming unknown labels)."""
+    """Map state labels to positions in ``states`` (DataError naming unknown labels).
+
+    Without ``states``, the labels must be buckets (M0..M6+, CO, PO), unless
+    ``any_labels`` (rating histories of the continuous-time estimators, whose labels are
+    sorted as before).
+    """
     codes, uniques = factorize(values)
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
@@ -95,6 +120,11 @@ def state_codes(
         )
     if states is not None:
         labels = tuple(str(v) for v in states)
+    elif any_labels and not {str(u) for u in uniques} <= set(STATES):
+        try:
+            labels = tuple(str(v) for v in sorted(uniques.tolist()))
+        except TypeError:
+            labels = tuple(sorted(str(v) for v in uniques.tolist()))
     else:
         labels = default_states(uniques.tolist())
     pos = {s: i for i, s in enumerate(labels)}
@@ -144,6 +174,39 @@ def id_codes(values: Any) -> IntArray:
     if (codes < 0).any():
         raise DataError("the loan id column has missing values; every row needs a loan id.")
     return codes
+
+
+def panel_keys(
+    cols: Mapping[str, Any], id_col: str, time_col: str
+) -> tuple[IntArray, IntArray, IntArray | None]:
+    """``(loan codes, period numbers, sort order or None)``; one row per (loan, period).
+
+    Raises
+    ------
+    DataError
+        Columns of different lengths, missing ids or periods, or duplicated (loan, period)
+        rows (named by row).
+    """
+    ids = id_codes(cols[id_col])
+    t = period_index(cols[time_col], time_col)
+    if ids.size != t.size:
+        raise DataError("panel columns have different lengths; pass equal-length columns.")
+    return ids, t, sort_order(ids, t)
+
+
+def dpd_values(column: Any, name: str) -> FloatArray:
+    """Days past due as float64 (NaN: missing); a negative value is a DataError."""
+    from overdue_risk._columns import numeric_column
+
+    days = numeric_column(column, name)
+    bad = days < 0
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"column {name!r} holds {int(bad.sum())} negative days past due (first "
+            f"{days[row]:g} at row {row}). Days past due are >= 0; fix the extract."
+        )
+    return days
 
 
 def sort_order(ids: IntArray, t: IntArray) -> IntArray | None:

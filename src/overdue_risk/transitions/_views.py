@@ -28,7 +28,7 @@ from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
     as_array,
     columns_of,
-    id_codes,
+    panel_keys,
     period_index,
     state_codes,
 )
@@ -310,6 +310,7 @@ def flow_rates(
     states: Sequence[str] | None = None,
     time_col: str = "month",
     state_col: str = "bucket",
+    id_col: str | None = "loan_id",
 ) -> FlowRates:
     """Net flow rates: balance in bucket k+1 at t+1 over balance in bucket k at t.
 
@@ -327,6 +328,9 @@ def flow_rates(
         Best to worst (``M0 ... M6+, CO`` present when None).
     states : sequence of str, default=None
     time_col, state_col : str
+    id_col : str or None, default="loan_id"
+        When the panel has this column, a (loan, month) given twice is refused (its
+        balance would be counted twice); None skips the check.
 
     Returns
     -------
@@ -345,7 +349,10 @@ def flow_rates(
     """
     cols = columns_of(panel, [time_col, state_col, balance_col])
     codes, labels = state_codes(cols[state_col], states, state_col)
-    t = period_index(cols[time_col], time_col)
+    if id_col is not None and id_col in cols:
+        _, t, _ = panel_keys(cols, id_col, time_col)  # a loan counted once per month
+    else:
+        t = period_index(cols[time_col], time_col)
     bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
     if not np.all(np.isfinite(bal)) or (bal < 0).any():
         raise DataError(f"column {balance_col!r} must be finite and >= 0.")
@@ -626,8 +633,7 @@ def roll_rate_table(
             raise DataError(f"{name} must be a positive whole number; got {v!r}.")
     cols = columns_of(panel, [id_col, time_col, state_col])
     codes, labels = state_codes(cols[state_col], states, state_col)
-    t = period_index(cols[time_col], time_col)
-    ids = id_codes(cols[id_col])
+    ids, t, _ = panel_keys(cols, id_col, time_col)  # one row per (loan, month)
     seq = _order(order, labels)
     rank_of = np.full(len(labels), 0, dtype=np.int64)
     for r, s in enumerate(seq):

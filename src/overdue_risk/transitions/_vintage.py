@@ -15,7 +15,9 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._panel import (
     as_array,
     columns_of,
+    dpd_values,
     factorize,
+    panel_keys,
     period_index,
     state_codes,
 )
@@ -192,7 +194,7 @@ def vintage_curves(
             f"bad_states {format_values(unknown)} are not states of the panel "
             f"{format_values(labels)}."
         )
-    t = period_index(cols[time_col], time_col)
+    _, t, _ = panel_keys(cols, id_col, time_col)  # one row per (loan, month)
     mob = np.asarray(as_array(cols[mob_col]), dtype=np.float64)
     if not np.all(np.isfinite(mob)) or (mob < 0).any():
         raise DataError(f"column {mob_col!r} must hold months on book >= 0 (1 = first month).")
@@ -216,7 +218,7 @@ def vintage_curves(
     m_max = int(max_mob) if max_mob is not None else max(int(mob_i.max()), 1)
     bad = np.isin(codes, [labels.index(s) for s in bad_states])
     if bad_dpd is not None:
-        days = np.asarray(as_array(cols[dpd_col]), dtype=np.float64)
+        days = dpd_values(cols[dpd_col], dpd_col)
         bad |= np.nan_to_num(days, nan=-1.0) >= float(bad_dpd)
     big = np.iinfo(np.int64).max
     first_bad = np.full(n_l, big, dtype=np.int64)
