@@ -38,17 +38,20 @@ def _grades(
     *,
     open_interval: bool = False,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
-    n = check_counts(n_obligors, "n_obligors").reshape(-1)
-    d = check_counts(n_defaults, "n_defaults").reshape(-1)
-    p = np.atleast_1d(check_probability(pd, "pd", open_interval=open_interval)).reshape(-1)
+    n_raw = check_counts(n_obligors, "n_obligors")
+    d_raw = check_counts(n_defaults, "n_defaults")
+    p_raw = np.asarray(check_probability(pd, "pd", open_interval=open_interval))
+    n, d, p = n_raw.reshape(-1), d_raw.reshape(-1), p_raw.reshape(-1)
     k = max(n.size, d.size, p.size)
-    try:
-        n, d, p = (np.broadcast_to(a, (k,)).copy() for a in (n, d, p))  # type: ignore[assignment]
-    except ValueError:
+    # a scalar applies to every grade; a list must have one entry per grade (a one-entry
+    # list against several grades is a mistake, not a broadcast)
+    sizes = [a.size for a in (n_raw, d_raw, p_raw) if a.ndim > 0]
+    if any(size != k for size in sizes):
         raise DataError(
             f"n_obligors, n_defaults and pd must have one entry per grade (or be scalars); got "
             f"lengths {n.size}, {d.size}, {p.size}."
-        ) from None
+        )
+    n, d, p = (np.broadcast_to(a, (k,)).copy() for a in (n, d, p))  # type: ignore[assignment]
     over = d > n
     if over.any():
         i = int(np.flatnonzero(over)[0])

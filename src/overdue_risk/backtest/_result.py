@@ -54,7 +54,14 @@ def traffic_light(
     lo, hi = (float(v) for v in levels)
     if not 0.0 < lo < hi < 1.0:
         raise DataError(f"levels must satisfy 0 < yellow < red < 1; got {levels!r}.")
-    conf = 1.0 - np.atleast_1d(np.asarray(pvalue, dtype=np.float64))
+    pv = np.atleast_1d(np.asarray(pvalue, dtype=np.float64))
+    bad = ~np.isnan(pv) & ~((pv >= 0.0) & (pv <= 1.0))
+    if bad.any():
+        raise DataError(
+            f"pvalue must lie in [0, 1] (or be NaN for an empty grade); got "
+            f"{pv[bad][:5].tolist()}. Pass the p-values of a backtest."
+        )
+    conf = 1.0 - pv
     idx = (conf >= lo).astype(int) + (conf >= hi).astype(int)
     idx[np.isnan(conf)] = 3
     out: npt.NDArray[np.str_] = np.asarray(_TRAFFIC, dtype=str)[idx]

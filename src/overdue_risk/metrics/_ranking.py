@@ -584,6 +584,12 @@ def auc_change_test(
         raise DataError(f"auc_initial must lie in (0, 1); got {auc_initial!r}.")
     cur = roc_auc(y_true, y_score)
     se = cur.standard_error
+    if not se > 0 and 0.0 < cur.statistic < 1.0:
+        raise DataError(
+            f"the current AUC ({cur.statistic:g}) has a standard error of 0: every score is "
+            "tied, so the scores rank nobody and the test is undefined. Check y_score (a "
+            "constant column, or scores rounded to one value)."
+        )
     diff = a0 - cur.statistic
     z = diff / se if se > 0 else (0.0 if diff == 0 else math.copysign(math.inf, diff))
     return AUCComparisonResult(
