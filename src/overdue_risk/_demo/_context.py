@@ -14,7 +14,22 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from overdue_risk.datasets import Portfolio
 
-__all__ = ["DemoContext", "DemoStep"]
+__all__ = [
+    "FUNDING_RATE",
+    "GRADE_CAP",
+    "GRADE_FLOOR",
+    "HOLDOUT_SHARE",
+    "LGD",
+    "MAX_CORR",
+    "MIN_DEV_DEFAULTS",
+    "MIN_HOLDOUT_DEFAULTS",
+    "MIN_IV",
+    "N_GRADES",
+    "OPERATING_COST",
+    "SPECIAL_CODES",
+    "DemoContext",
+    "DemoStep",
+]
 
 # ---------------------------------------------------------------------------------------
 # the demo's assumptions (plain data, shown in the guide)

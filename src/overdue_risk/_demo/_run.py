@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from overdue_risk._demo._context import DemoContext, DemoStep, _p, _pct
 from overdue_risk._demo._steps_book import (
@@ -32,9 +32,6 @@ from overdue_risk._demo._steps_model import (
 )
 from overdue_risk._results import Result
 from overdue_risk.exceptions import DataError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __all__ = ["STEPS", "DemoResult", "run_demo"]
 

@@ -5,17 +5,28 @@ vintages, ECL, the CSV files and the HTML report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from overdue_risk import transitions as tr
 from overdue_risk._demo._context import FUNDING_RATE, LGD, OPERATING_COST, DemoContext, _pct
-from overdue_risk.exceptions import DataError
+from overdue_risk._results import render_html_table
+from overdue_risk.ecl import ecl_from_matrix
+from overdue_risk.exceptions import DataError, MissingDependencyError
+from overdue_risk.gate import validate
+from overdue_risk.reporting import SECTIONS, Section, build_report
+from overdue_risk.strategy import DecisionTable, cutoff_analysis
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
-__all__ = []
+__all__ = [
+    "decision_table_example",
+    "step_delinquency",
+    "step_ecl",
+    "step_gate",
+    "step_report",
+    "step_strategy",
+    "step_write",
+]
 
 
 # ------------------------------------------------------------------------ strategy
@@ -32,7 +43,6 @@ def decision_table_example(grades: Sequence[str]) -> Any:
     >>> [(b["grade"], b["decision"]) for b in table.bands][-3:]
     [('D', 'refer'), ('E', 'decline'), ('F', 'decline')]
     """
-    from overdue_risk.strategy import DecisionTable
 
     k = len(grades)
     good, mid = max(1, round(k / 3)), max(1, round(2 * k / 3))
@@ -84,7 +94,6 @@ def decision_table_example(grades: Sequence[str]) -> Any:
 
 def step_strategy(ctx: DemoContext) -> list[str]:
     """Cut-off analysis on the hold-out with the calibrated PDs; a decision-table example."""
-    from overdue_risk.strategy import cutoff_analysis
 
     hold = ctx.need("split").holdout
     spec, scale = ctx.need("spec"), ctx.need("master_scale")
@@ -133,7 +142,6 @@ def step_strategy(ctx: DemoContext) -> list[str]:
 
 def step_gate(ctx: DemoContext) -> list[str]:
     """The CI gate on the hold-out against the development sample; JSON and JUnit."""
-    from overdue_risk.gate import validate
 
     split = ctx.need("split")
     target = ctx.require_portfolio().target_name
@@ -153,7 +161,6 @@ def step_gate(ctx: DemoContext) -> list[str]:
 # ------------------------------------------------------------------ the overdue book
 def step_delinquency(ctx: DemoContext) -> list[str]:
     """Roll rates, the monthly transition matrix and vintage curves of the whole panel."""
-    from overdue_risk import transitions as tr
 
     pf = ctx.require_portfolio()
     perf = pf.performance
@@ -182,7 +189,6 @@ def step_delinquency(ctx: DemoContext) -> list[str]:
 
 def step_ecl(ctx: DemoContext) -> list[str]:
     """IFRS 9 expected credit loss of the open book from the bucket transition matrix."""
-    from overdue_risk.ecl import ecl_from_matrix
 
     pf = ctx.require_portfolio()
     perf = pf.performance
@@ -238,7 +244,6 @@ def step_write(ctx: DemoContext) -> list[str]:
 
 def _extra_sections(ctx: DemoContext) -> list[Any]:
     """The report's sections, with the demo's ECL (whole open book) and strategy tables."""
-    from overdue_risk.reporting import SECTIONS, Section
 
     ecl, cutoffs, decisions = ctx.need("ecl"), ctx.need("cutoffs"), ctx.need("decisions")
 
@@ -251,7 +256,6 @@ def _extra_sections(ctx: DemoContext) -> list[Any]:
         )
 
     def strategy() -> str:
-        from overdue_risk._results import render_html_table
 
         table = (
             decisions.groupby(["band", "decision"], observed=True)
@@ -296,8 +300,6 @@ def step_report(ctx: DemoContext) -> list[str]:
     """The self-contained HTML report (skipped with ``--no-report``)."""
     if not ctx.report:
         return ["skipped (--no-report)"]
-    from overdue_risk.exceptions import MissingDependencyError
-    from overdue_risk.reporting import build_report
 
     pf = ctx.require_portfolio()
     split = ctx.need("split")

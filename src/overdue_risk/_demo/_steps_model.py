@@ -6,7 +6,7 @@ hold-out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -24,20 +24,39 @@ from overdue_risk._demo._context import (
     _month,
     _pct,
 )
-from overdue_risk.datasets import out_of_time_split
-from overdue_risk.exceptions import DataError, SpecError
+from overdue_risk.backtest import (
+    binomial_test,
+    hosmer_lemeshow_test,
+    jeffreys_test,
+    traffic_light,
+)
+from overdue_risk.binning import WOEBinner
+from overdue_risk.calibration import MasterScale, PDCalibrator
+from overdue_risk.datasets import make_microloan_portfolio, out_of_time_split
+from overdue_risk.exceptions import DataError, OverdueRiskWarning, SpecError
+from overdue_risk.metrics import gini, ks_statistic, psi
+from overdue_risk.runtime import load_spec
+from overdue_risk.scorecard import Scorecard
+from overdue_risk.selection import select_by_correlation, select_by_iv
 from overdue_risk.transitions._buckets import STATES
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
-__all__ = []
+__all__ = [
+    "check_spec_matches",
+    "step_bin",
+    "step_calibrate",
+    "step_generate",
+    "step_scorecard",
+    "step_select",
+    "step_spec",
+    "step_split",
+    "step_summarise",
+    "step_validate",
+]
 
 
 # ------------------------------------------------------------------------- the book
 def step_generate(ctx: DemoContext) -> list[str]:
     """Simulate the synthetic micro-loan book."""
-    from overdue_risk.datasets import make_microloan_portfolio
 
     ctx.portfolio = make_microloan_portfolio(
         n_loans=ctx.n_loans, n_months=ctx.n_months, random_state=ctx.seed
@@ -115,7 +134,6 @@ def step_split(ctx: DemoContext) -> list[str]:
 # ----------------------------------------------------------------------- the model
 def _binner(columns: Sequence[str]) -> Any:
     """The demo's binner for ``columns`` (special codes of those among them)."""
-    from overdue_risk.binning import WOEBinner
 
     return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
 
@@ -145,7 +163,6 @@ def step_bin(ctx: DemoContext) -> list[str]:
 
 def step_select(ctx: DemoContext) -> list[str]:
     """Keep informative features (IV), then drop one of each highly correlated pair."""
-    from overdue_risk.selection import select_by_correlation, select_by_iv
 
     pf = ctx.require_portfolio()
     binner = ctx.need("binner")
@@ -174,7 +191,6 @@ def step_select(ctx: DemoContext) -> list[str]:
 
 def step_scorecard(ctx: DemoContext) -> list[str]:
     """Fit the logistic WOE scorecard on the selected features."""
-    from overdue_risk.scorecard import Scorecard
 
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
@@ -198,9 +214,6 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
     floor), the scale keeps its nominal geometric PDs instead (and says so).
     """
     import warnings
-
-    from overdue_risk.calibration import MasterScale, PDCalibrator
-    from overdue_risk.exceptions import OverdueRiskWarning
 
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
@@ -236,7 +249,6 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
 def step_spec(ctx: DemoContext) -> list[str]:
     """Export the sealed scoring spec and check the runtime reproduces the card exactly."""
-    from overdue_risk.runtime import load_spec
 
     pf = ctx.require_portfolio()
     split = ctx.need("split")
@@ -307,13 +319,6 @@ def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any
 # ---------------------------------------------------------------------- validation
 def step_validate(ctx: DemoContext) -> list[str]:
     """Discrimination, calibration backtests and stability on the out-of-time hold-out."""
-    from overdue_risk.backtest import (
-        binomial_test,
-        hosmer_lemeshow_test,
-        jeffreys_test,
-        traffic_light,
-    )
-    from overdue_risk.metrics import gini, ks_statistic, psi
 
     pf = ctx.require_portfolio()
     split, spec, scale = ctx.need("split"), ctx.need("spec"), ctx.need("master_scale")
@@ -328,8 +333,6 @@ def step_validate(ctx: DemoContext) -> list[str]:
     # what the card gives up by not using the lender's own decisions (circular features)
     decisions = [f for f in getattr(pf, "decision_features", ()) if f in dev.columns]
     if decisions:
-        from overdue_risk.scorecard import Scorecard
-
         cols = [*ctx.need("scorecard").features_, *decisions]
         circular = Scorecard(binner=_binner(cols)).fit(dev[cols], y_dev)
         ctx.results["gini_with_decisions"] = (
