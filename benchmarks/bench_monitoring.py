@@ -64,7 +64,7 @@ def build(seed: int, *, n_loans: int = 20_000, downturn: Any = DOWNTURN) -> dict
     return {"book": book, "population": data, "spec": spec}
 
 
-def run_monitor(spec: Any, data: pd.DataFrame) -> Any:
+def run_monitor(spec: Any, data: pd.DataFrame, thresholds: Any = THRESHOLDS) -> Any:
     """The monitoring run of the benchmark (and of tests/test_monitoring_downturn.py)."""
     from overdue_risk.monitoring import monitor
 
@@ -76,7 +76,7 @@ def run_monitor(spec: Any, data: pd.DataFrame) -> Any:
         observed="bad_next_observed",
         horizon=HORIZON,
         baseline=DEV,
-        thresholds=THRESHOLDS,
+        thresholds=thresholds,
     )
 
 
@@ -86,10 +86,10 @@ def downturn_months(downturn: Any = DOWNTURN) -> tuple[str, str]:
     return str(start + downturn[0]), str(start + downturn[1] - 1)
 
 
-def measure(seed: int, n_loans: int) -> dict[str, Any]:
+def measure(seed: int, n_loans: int, thresholds: Any = THRESHOLDS) -> dict[str, Any]:
     """Alert months of one seed, and the pre-downturn margins."""
     built = build(seed, n_loans=n_loans)
-    res = run_monitor(built["spec"], built["population"])
+    res = run_monitor(built["spec"], built["population"], thresholds)
     first, last = downturn_months()
     frame = res.to_frame()
     pre = frame[frame["period"] < first]
@@ -98,6 +98,9 @@ def measure(seed: int, n_loans: int) -> dict[str, Any]:
     for s in SERIES:
         row[s] = list(res.alert_periods(s))
     row["alerts_before_downturn"] = sum(a.raised_at < first for a in res.alerts)
+    row["before"] = sorted(
+        {f"{a.series}@{a.raised_at[2:]}" for a in res.alerts if a.raised_at < first}
+    )
     row["max_psi_before"] = float(pre["psi"].max())
     row["max_psi_during"] = float(frame[frame["period"].between(first, last)]["psi"].max())
     row["min_calibration_p_before"] = float(known_pre["calibration_pvalue"].min())
@@ -107,10 +110,16 @@ def measure(seed: int, n_loans: int) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = bench_parser(__doc__, "monitoring")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument(
+        "--default-thresholds",
+        action="store_true",
+        help="monitor with MonitoringThresholds() (PSI floor 0.10, no tolerances)",
+    )
     args = parser.parse_args(argv)
     seeds = 1 if args.quick else args.seeds
     n_loans = 4_000 if args.quick else 20_000
-    rows = [measure(seed, n_loans) for seed in range(seeds)]
+    th = None if args.default_thresholds else THRESHOLDS
+    rows = [measure(seed, n_loans, th) for seed in range(seeds)]
 
     def short(months: list[str]) -> str:
         return " ".join(m[2:] for m in months) or "-"
@@ -119,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         [
             ("seed", ">4d"),
             ("PSI alerts (raised)", "<44"),
+            ("alerts before (series@month)", "<34"),
             ("calibration alerts (raised)", "<44"),
             ("before", ">6d"),
             ("psi pre", ">7.3f"),
@@ -129,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             [
                 r["seed"],
                 short(r["psi"]),
+                " ".join(r["before"]) or "-",
                 short(r["calibration"]),
                 r["alerts_before_downturn"],
                 r["max_psi_before"],
