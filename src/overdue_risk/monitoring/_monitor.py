@@ -155,8 +155,6 @@ class _Scored:
 
 
 def _score(sp: Spec, frame: pd.DataFrame) -> _Scored:
-    from overdue_risk.gate import card_slots
-
     points = np.asarray(sp.score(frame), dtype=np.float64)
     pd_ = None
     grade = None
@@ -164,10 +162,11 @@ def _score(sp: Spec, frame: pd.DataFrame) -> _Scored:
         pd_ = np.asarray(sp.pd_from_points(points), dtype=np.float64)
         if sp.master_scale is not None:
             index = {g: i for i, g in enumerate(sp.master_scale.grades)}
+            # a grade the scale does not know (None for a NaN PD) is left out: -1
             grade = np.fromiter(
-                (index[g] for g in sp.grade_from_pd(pd_)), dtype=np.intp, count=pd_.size
+                (index.get(g, -1) for g in sp.grade_from_pd(pd_)), dtype=np.intp, count=pd_.size
             )
-    return _Scored(points, pd_, grade, card_slots(sp, frame))
+    return _Scored(points, pd_, grade, sp.slots(frame))
 
 
 def _take(s: _Scored, mask: npt.NDArray[np.bool_]) -> _Scored:
@@ -282,7 +281,7 @@ def monitor(
       (independent samples, DeLong standard errors; Hanley & McNeil 1983), when the
       baseline has the target.
 
-    The CSI uses the card's bins through :func:`overdue_risk.gate.card_slots`, the same
+    The CSI uses the card's bins (:meth:`overdue_risk.runtime.Spec.slots`), the same
     slots as the gate's stability check.
 
     References
@@ -315,9 +314,10 @@ def monitor(
     >>> res.alert_periods("calibration")
     ()
     """
-    from overdue_risk.gate._inputs import _as_frame, _as_spec, slot_labels
+    from overdue_risk.gate._inputs import _as_frame, slot_labels
+    from overdue_risk.runtime import as_spec
 
-    sp = _as_spec(spec)
+    sp = as_spec(spec)
     th = _thresholds(thresholds)
     rule_set = tuple(DEFAULT_RULES if rules is None else rules)
     horizon = _positive_int(horizon, "horizon")
@@ -558,8 +558,9 @@ def _outcome_stats(
         status["calibration"] = str(traffic_light(test.pvalue, levels=th.levels)[0])
         if out.grade is not None and sp.master_scale is not None:
             k = len(sp.master_scale.grades)
-            ng = np.bincount(out.grade, minlength=k)
-            dg = np.bincount(out.grade, weights=y, minlength=k)
+            known = out.grade >= 0
+            ng = np.bincount(out.grade[known], minlength=k)
+            dg = np.bincount(out.grade[known], weights=y[known], minlength=k)
             used = ng > 0
             grades = [g for g, u in zip(sp.master_scale.grades, used, strict=True) if u]
             gt = jeffreys_test(
