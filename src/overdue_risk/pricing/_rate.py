@@ -31,6 +31,7 @@ FloatArray = npt.NDArray[np.float64]
 RATE_METHODS: tuple[str, ...] = ("irr", "effective")
 
 _MAX_ITER = 100
+_BLOCK = 16_384  # loans per block of the solver
 _TOL = 1e-12
 
 
@@ -89,38 +90,113 @@ def npv(
     return float(out[0]) if np.ndim(cash_flows) == 1 else out
 
 
-def _value_regular(x: FloatArray, cf: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """NPV and its derivative in ``x = log(1 + i)`` by Horner's rule over the periods."""
-    v = np.exp(-x)
-    f = np.zeros_like(x)
-    g = np.zeros_like(x)  # sum t CF_t v^t, built alongside
-    for j in range(cf.shape[1] - 1, -1, -1):
-        g = g * v + f * v
-        f = f * v + cf[:, j]
-    # f = sum CF_t v^t; g = sum t CF_t v^t; d f / d x = -g
-    return f, -g
+class _Flows:
+    """The cash flows laid out for repeated NPV evaluations of a shrinking set of loans.
+
+    Regular flows are stored transposed (one contiguous row per period), so that Horner's
+    rule reads them with unit stride; the working copy is re-gathered only when the loans
+    still iterating fall below half of it.
+    """
+
+    def __init__(self, cf: FloatArray, t: FloatArray | None) -> None:
+        self.t = t
+        self.ids = np.arange(cf.shape[0])  # loans held in the working copy
+        self.work = np.ascontiguousarray(cf.T) if t is None else cf
+        self.tw = t
+
+    def shrink(self, active: npt.NDArray[np.int64]) -> None:
+        if active.size * 2 >= self.ids.size:
+            return
+        pos = np.searchsorted(self.ids, active)
+        self.work = np.ascontiguousarray(self.work[:, pos]) if self.t is None else self.work[pos]
+        if self.tw is not None:
+            self.tw = self.tw[pos]
+        self.ids = active
+
+    def value(self, x: FloatArray, active: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
+        """NPV and its derivative in ``x = log(1 + i)`` for the loans ``active``."""
+        pos = None if active.size == self.ids.size else np.searchsorted(self.ids, active)
+        if self.t is None:
+            v = np.exp(-x)
+            f = np.zeros_like(x)
+            g = np.zeros_like(x)  # sum t CF_t v^t, built alongside: d f / d x = -g
+            for j in range(self.work.shape[0] - 1, -1, -1):
+                g += f
+                g *= v
+                f *= v
+                f += self.work[j] if pos is None else self.work[j, pos]
+            return f, -g
+        tw: FloatArray = self.work if self.tw is None else self.tw  # set when t is given
+        cf = self.work if pos is None else self.work[pos]
+        tt = tw if pos is None else tw[pos]
+        disc = cf * np.exp(-x[:, None] * tt)
+        return disc.sum(axis=1), -(disc * tt).sum(axis=1)
 
 
-def _value_dates(x: FloatArray, cf: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
-    disc = cf * np.exp(-x[:, None] * t)
-    return disc.sum(axis=1), -(disc * t).sum(axis=1)
+def _solve_block(
+    cf: FloatArray, t: FloatArray | None, lo: float, hi: float
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Root ``x`` of the NPV in the continuous rate for a block of loans, and the loans
+    without a root in the bracket (their ``x`` is NaN)."""
+    n, big_t = cf.shape
+    flows = _Flows(cf, t)
+    everyone = np.arange(n)
+    f_lo, _ = flows.value(np.full(n, lo), everyone)
+    f_hi, _ = flows.value(np.full(n, hi), everyone)
+    pos = np.maximum(cf, 0.0)
+    spos = pos.sum(axis=1)
+    sneg = spos - cf.sum(axis=1)
+    no_root = (np.sign(f_lo) * np.sign(f_hi) > 0) | ~((spos > 0) & (sneg > 0))
+    # start: the rate that turns total outflow into total inflow over the mean duration
+    if t is None:
+        tt = np.arange(big_t, dtype=np.float64)
+        tpos, tall = pos @ tt, cf @ tt
+    else:
+        tpos, tall = (pos * t).sum(axis=1), (cf * t).sum(axis=1)
+    del pos
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dur = tpos / spos - (tpos - tall) / sneg
+        x0 = np.log(spos / sneg) / dur
+    x = np.where(np.isfinite(x0) & (x0 > lo) & (x0 < hi), x0, 0.5 * (lo + hi))
+    x = np.where(f_lo == 0, lo, np.where(f_hi == 0, hi, x))
+    x = np.where(no_root, np.nan, x)
+    sign_lo = np.sign(f_lo)
+    x_lo = np.full(n, lo)
+    x_hi = np.full(n, hi)
+    active = np.flatnonzero((f_lo != 0) & (f_hi != 0) & ~no_root)
+    for _ in range(_MAX_ITER):
+        if active.size == 0:
+            break
+        flows.shrink(active)
+        xa = x[active]
+        f, df = flows.value(xa, active)
+        below = np.sign(f) == sign_lo[active]  # the root lies above xa
+        a_lo = np.where(below, xa, x_lo[active])
+        a_hi = np.where(below, x_hi[active], xa)
+        x_lo[active], x_hi[active] = a_lo, a_hi
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = xa - f / df
+        bad = ~np.isfinite(new) | (new <= a_lo) | (new >= a_hi)
+        new = np.where(bad, 0.5 * (a_lo + a_hi), new)
+        done = (f == 0) | (np.abs(new - xa) < _TOL * np.maximum(1.0, np.abs(xa)))
+        done |= (a_hi - a_lo) < _TOL
+        x[active] = np.where(f == 0, xa, new)
+        active = active[~done]
+    return x, no_root
 
 
 def _solve(cf: FloatArray, t: FloatArray | None, lo: float, hi: float) -> FloatArray:
-    """Root ``x`` of the NPV in the continuous rate, row by row, vectorised."""
+    """Root ``x`` of the NPV in the continuous rate, row by row, vectorised.
+
+    Loans are solved in blocks of :data:`_BLOCK` rows (a loop over blocks, not loans), so
+    that every working array stays small enough for the CPU caches.
+    """
     n = cf.shape[0]
-
-    def value(xs: FloatArray, rows: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
-        if t is None:
-            return _value_regular(xs, cf[rows])
-        return _value_dates(xs, cf[rows], t[rows])
-
-    all_rows = np.arange(n)
-    x_lo = np.full(n, lo)
-    x_hi = np.full(n, hi)
-    f_lo, _ = value(x_lo, all_rows)
-    f_hi, _ = value(x_hi, all_rows)
-    no_root = (np.sign(f_lo) * np.sign(f_hi) > 0) | ~((cf > 0).any(axis=1) & (cf < 0).any(axis=1))
+    x = np.empty(n)
+    no_root = np.zeros(n, dtype=bool)
+    for start in range(0, n, _BLOCK):
+        sl = slice(start, min(start + _BLOCK, n))
+        x[sl], no_root[sl] = _solve_block(cf[sl], None if t is None else t[sl], lo, hi)
     if no_root.any():
         rows = np.flatnonzero(no_root)
         sums = cf[rows].sum(axis=1)
@@ -131,35 +207,6 @@ def _solve(cf: FloatArray, t: FloatArray | None, lo: float, hi: float) -> FloatA
             "A loan needs money out (negative) and money back (positive): check the signs, "
             "and that the flows are not all zero."
         )
-    # start: the rate that turns total outflow into total inflow over the mean duration
-    tt = np.arange(cf.shape[1], dtype=np.float64)[None, :] if t is None else t
-    pos = np.where(cf > 0, cf, 0.0)
-    neg = np.where(cf < 0, -cf, 0.0)
-    spos, sneg = pos.sum(axis=1), neg.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dur = (pos * tt).sum(axis=1) / spos - (neg * tt).sum(axis=1) / sneg
-        x0 = np.log(spos / sneg) / dur
-    x = np.where(np.isfinite(x0) & (x0 > lo) & (x0 < hi), x0, 0.5 * (lo + hi))
-    sign_lo = np.sign(f_lo)
-    x = np.where(f_lo == 0, lo, np.where(f_hi == 0, hi, x))
-    active = np.flatnonzero((f_lo != 0) & (f_hi != 0))
-    for _ in range(_MAX_ITER):
-        if active.size == 0:
-            break
-        xa = x[active]
-        f, df = value(xa, active)
-        same_as_lo = np.sign(f) == sign_lo[active]
-        x_lo[active] = np.where(same_as_lo, xa, x_lo[active])
-        x_hi[active] = np.where(same_as_lo, x_hi[active], xa)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = f / df
-        new = xa - step
-        bad = ~np.isfinite(new) | (new <= x_lo[active]) | (new >= x_hi[active])
-        new = np.where(bad, 0.5 * (x_lo[active] + x_hi[active]), new)
-        done = (f == 0) | (np.abs(new - xa) < _TOL * np.maximum(1.0, np.abs(xa)))
-        done |= (x_hi[active] - x_lo[active]) < _TOL
-        x[active] = np.where(f == 0, xa, new)
-        active = active[~done]
     return x
 
 
