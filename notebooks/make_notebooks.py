@@ -326,6 +326,82 @@ assert np.allclose(from_sql.iloc[:, 0].to_numpy(), spec.score(X))
 from_sql.head()""",
         ),
     ],
+    "05_reject_inference.ipynb": [
+        (
+            "md",
+            "# 5. Reject inference, judged against the truth\n\nThe built-in book can "
+            "simulate every applicant, an incumbent policy that rejected 40% of them, and "
+            "what would have happened to the rejects had they been booked. A card fitted on "
+            "the accepts (known good / bad) is then judged on the whole applicant "
+            "population, and so is each reject inference method.",
+        ),
+        (
+            "code",
+            setup(
+                "from overdue_risk.datasets import make_microloan_portfolio",
+                "from overdue_risk.metrics import gini",
+                "from overdue_risk.reject_inference import default_methods, "
+                "reject_inference_report",
+            ),
+        ),
+        (
+            "code",
+            """\
+book = make_microloan_portfolio(8_000, 30, random_state=0, through_the_door=True)
+apps, truth = book.applications, book.truth["through_the_door"]
+seen = truth["bad_observed"]
+print(apps["decision"].value_counts(normalize=True).round(3).to_dict())
+truth[seen].groupby("decision")["bad"].mean().round(4)  # the rejects' bad rate: evaluation only""",
+        ),
+        ("md", "## A circular feature: the price is the old score"),
+        (
+            "code",
+            """\
+booked = apps[apps["bad_observed"]]
+print("Gini of apr on the booked loans:", round(gini(booked["bad"], booked["apr"]).statistic, 3))
+print("Gini of the incumbent score:    ",
+      round(gini(booked["bad"], -booked["incumbent_score"].astype(float)).statistic, 3))
+print("apr of a rejected applicant:", apps.loc[apps["decision"] == "reject", "apr"].unique())
+print("risk features:", book.applicant_features)
+print("the lender's decisions:", book.decision_features)""",
+        ),
+        (
+            "md",
+            "## The known-good-bad card and reject inference on the through-the-door population",
+        ),
+        (
+            "code",
+            """\
+methods = {
+    name: method
+    for name, method in default_methods(book.applicant_features).items()
+    if name in {"parcelling", "fuzzy", "fuzzy_incumbent_score", "selection_model"}
+}
+report = reject_inference_report(book, methods=methods, random_state=0)
+print(report.summary())
+{m: round(report.ece_reduction(m), 3) for m in methods}""",
+        ),
+        (
+            "md",
+            "## What the new card really buys\n\nThe swap set against the incumbent policy at "
+            "the same approval rate: the card's own PD for the applicants it swaps in, "
+            "against their true bad rate.",
+        ),
+        (
+            "code",
+            """\
+print(report.swap_sets["known_good_bad"].summary())
+print(report.swap_sets["fuzzy_incumbent_score"].summary())""",
+        ),
+        (
+            "md",
+            "Ten seeds at 20,000 applicants (`benchmarks/bench_reject_inference.py`, "
+            "`docs/guide/reject_inference.md`): fuzzy augmentation whose reference model "
+            "also sees the incumbent score cuts the through-the-door ECE of the "
+            "known-good-bad card by about half and raises its Gini; when the old decisions "
+            "are explained by the observed features, no method helps materially.",
+        ),
+    ],
 }
 
 
