@@ -27,6 +27,7 @@ import numpy.typing as npt
 from overdue_risk._results import Result
 from overdue_risk._validation import check_consistent_length, check_probability
 from overdue_risk.exceptions import DataError
+from overdue_risk.transitions import TransitionMatrix, lifetime_pd
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -378,7 +379,6 @@ def ecl_from_matrix(
     >>> r.stage.tolist(), bool(r.ecl[1] > r.ecl[0])
     ([1, 2], True)
     """
-    from overdue_risk.transitions import TransitionMatrix, lifetime_pd
 
     first = matrix if isinstance(matrix, TransitionMatrix) else next(iter(matrix))
     states_now = np.asarray(state, dtype=object).astype(str)

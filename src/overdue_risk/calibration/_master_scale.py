@@ -14,7 +14,12 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_probability, check_sample_weight, format_values
+from overdue_risk._validation import (
+    check_binary_target,
+    check_probability,
+    check_sample_weight,
+    format_values,
+)
 from overdue_risk.calibration._common import FloatArray, _check_rate
 from overdue_risk.exceptions import DataError, OverdueRiskWarning, SpecError
 
@@ -280,7 +285,6 @@ class MasterScale(Result):
         >>> [a.tolist() for a in ms.grade_counts([0.01, 0.01, 0.3], [0, 1, 1])]
         [[2.0, 1.0], [1.0, 1.0]]
         """
-        from overdue_risk._validation import check_binary_target
 
         idx = self.grade_index(np.asarray(pd, dtype=np.float64).reshape(-1))
         yy = np.asarray(y).reshape(-1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from overdue_risk._demo import run_demo
 from overdue_risk.cli._common import positive_int
 
 __all__ = ["add_arguments", "run"]
@@ -44,7 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo steps, printing progress (stderr) and the summary (stdout)."""
-    from overdue_risk._demo import run_demo
 
     result = run_demo(
         n_loans=args.n_loans,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from overdue_risk.reporting import build_report
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -31,8 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the report and write it; print what it holds."""
     import sys
-
-    from overdue_risk.reporting import build_report
 
     if args.spec is None and args.data is None and args.performance is None:
         print(

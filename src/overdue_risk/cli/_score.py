@@ -20,6 +20,7 @@ from overdue_risk._io import TableReader, TableWriter
 from overdue_risk._optional import require
 from overdue_risk.cli._common import positive_int
 from overdue_risk.exceptions import DataError
+from overdue_risk.runtime import load_spec
 
 __all__ = ["add_arguments", "run"]
 
@@ -72,7 +73,6 @@ def _output_names(spec: Any, args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Stream INPUT through the spec into OUTPUT; print the row count check."""
-    from overdue_risk.runtime import load_spec
 
     spec = load_spec(args.spec)
     if (args.pd or args.grade) and spec.calibration is None:

@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from overdue_risk.gate import default_thresholds_toml, validate
+
 __all__ = ["add_arguments", "run"]
 
 
@@ -49,7 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the gate; print the verdict table; write JSON and JUnit; return the exit code."""
-    from overdue_risk.gate import default_thresholds_toml, validate
 
     if args.print_config:
         print(default_thresholds_toml(), end="")

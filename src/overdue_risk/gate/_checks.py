@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
 from overdue_risk.gate._types import CheckFunction, CheckResult, GateInputs, Status
+from overdue_risk.metrics import auc_change_test, gini, ks_statistic, psi, psi_from_counts, roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover
     from overdue_risk.metrics import PSIResult
@@ -55,7 +57,6 @@ def check_discrimination(inputs: GateInputs, thresholds: Thresholds) -> list[Che
     >>> [c.status for c in check_discrimination(GateInputs(y=y, score=score), load_thresholds())]
     ['pass', 'pass', 'skip']
     """
-    from overdue_risk.metrics import gini, ks_statistic
 
     th = thresholds["discrimination"]
     risk = -inputs.score
@@ -104,8 +105,6 @@ def _auc_vs_initial(inputs: GateInputs, initial_auc: float, alpha: float) -> Che
     otherwise the baseline sample's AUC and both DeLong errors (independent samples).
     """
     from scipy.stats import norm
-
-    from overdue_risk.metrics import auc_change_test, roc_auc
 
     rule = f"p >= {alpha:g}"
     name = "auc_vs_initial"
@@ -180,7 +179,6 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
     >>> [c.name for c in check_calibration(inputs, load_thresholds())]
     ['jeffreys grade A', 'jeffreys grade B', 'jeffreys portfolio', 'hosmer_lemeshow']
     """
-    from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
 
     th = thresholds["calibration"]
     red, yellow = float(th["red_pvalue"]), float(th["yellow_pvalue"])
@@ -297,7 +295,6 @@ def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckRes
     >>> [(c.name, c.status) for c in check_stability(inputs, load_thresholds())]
     [('psi score', 'fail')]
     """
-    from overdue_risk.metrics import psi
 
     th = thresholds["stability"]
     if inputs.baseline_score is None:
@@ -360,7 +357,6 @@ def csi_on_card_bins(
     >>> round(r.statistic, 4)
     0.3466
     """
-    from overdue_risk.metrics import psi_from_counts
 
     k = max(int(slots.max(initial=0)), int(baseline_slots.max(initial=0))) + 1
     k = max(k, len(labels) if labels else 0)

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._io import read_table as _read
 from overdue_risk._validation import check_binary_target, check_columns
 from overdue_risk.exceptions import DataError
 from overdue_risk.gate._types import GateInputs
+from overdue_risk.runtime import as_spec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -50,7 +52,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
     >>> read_table(p).shape
     (2, 2)
     """
-    from overdue_risk._io import read_table as _read
 
     p = Path(path)
     frame = _read(p)
@@ -73,7 +74,6 @@ def _as_frame(data: Any, what: str) -> pd.DataFrame:
 
 
 def _as_spec(spec: Any) -> Spec:
-    from overdue_risk.runtime import as_spec
 
     return as_spec(spec)
 

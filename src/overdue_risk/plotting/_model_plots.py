@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from overdue_risk._optional import require
 from overdue_risk._validation import check_binary_target, check_consistent_length
+from overdue_risk.metrics import cap_curve, roc_auc
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -87,7 +88,6 @@ def plot_roc(
     >>> ax.get_xlabel()
     'false positive rate (goods)'
     """
-    from overdue_risk.metrics import roc_auc
 
     fpr, tpr = roc_points(y_true, y_score)
     auc = roc_auc(y_true, y_score).statistic
@@ -140,7 +140,6 @@ def plot_cap(y_true: npt.ArrayLike, y_score: npt.ArrayLike, ax: Axes | None = No
     >>> ax.get_title()
     'Gains (CAP), accuracy ratio 0.500'
     """
-    from overdue_risk.metrics import cap_curve
 
     cap = cap_curve(y_true, y_score)
     ax = _axes(ax)

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._optional import require
+from overdue_risk.metrics import GainsTable, gains_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -57,8 +58,6 @@ def plot_gains(
     'score band (riskiest first)'
     """
     plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
-
-    from overdue_risk.metrics import GainsTable, gains_table
 
     if isinstance(y_true, GainsTable):
         table = y_true
