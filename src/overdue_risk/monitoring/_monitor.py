@@ -499,7 +499,7 @@ def _period_stats(
         csi[name] = r
         status[f"csi:{name}"] = stability_status(
             r.statistic,
-            r.critical_value_at(a_y),
+            r.critical_value if r.alpha == a_y else r.critical_value_at(a_y),
             r.critical_value_at(a_r),
             th.csi_yellow,
             th.csi_red,
