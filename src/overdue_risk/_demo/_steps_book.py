@@ -15,6 +15,7 @@ from overdue_risk._results import render_html_table
 from overdue_risk.ecl import ecl_from_matrix
 from overdue_risk.exceptions import DataError, MissingDependencyError
 from overdue_risk.gate import validate
+from overdue_risk.pricing import CapRules, RateCap, check_book
 from overdue_risk.reporting import SECTIONS, Section, build_report
 from overdue_risk.strategy import DecisionTable, cutoff_analysis
 
@@ -27,6 +28,10 @@ __all__ = [
     "step_strategy",
     "step_write",
 ]
+
+#: The rate cap the demo prices under: the 36% all-in line for cash loans (整治办函〔2017〕
+#: 141号), the regulatory cap of overdue_risk.pricing.CHINA_CAPS in force over the book.
+APR_CAP = 0.36
 
 
 # ------------------------------------------------------------------------ strategy
@@ -83,7 +88,7 @@ def decision_table_example(grades: Sequence[str]) -> Any:
                 "funding_rate": FUNDING_RATE,
                 "operating_cost": OPERATING_COST,
                 "target_margin": 0.05,
-                "apr_cap": 1.0,
+                "apr_cap": APR_CAP,
             },
             "key": "grade",
             "amount_column": "loan_amount",
@@ -118,7 +123,9 @@ def step_strategy(ctx: DemoContext) -> list[str]:
     table = decision_table_example(scale.grades)
     decisions = table.apply(hold, score=spec.grade(hold), pd=pd_hold)
     shares = decisions["decision"].value_counts(normalize=True)
-    ctx.artifacts.update(cutoffs=cutoffs, decision_table=table, decisions=decisions)
+    capped = decisions["reason"].isin(["price above APR cap", "band APR above cap"]).to_numpy()
+    caps = _cap_check(ctx)
+    ctx.artifacts.update(cutoffs=cutoffs, decision_table=table, decisions=decisions, cap_check=caps)
     ctx.results.update(
         best_cutoff=(
             best,
@@ -133,11 +140,33 @@ def step_strategy(ctx: DemoContext) -> list[str]:
             float(cutoffs.observed_bad_rate[j]),
         ),
         decisions={d: float(shares.get(d, 0.0)) for d in ("approve", "refer", "decline")},
+        declined_by_cap=int(capped.sum()),
+        book_above_cap=float(caps.breach.mean()) if caps is not None else float("nan"),
     )
-    return [
+    lines = [
         f"best expected profit at {best:.0f} points; decision table approves "
-        f"{_pct(ctx.results['decisions']['approve'])}"
+        f"{_pct(ctx.results['decisions']['approve'])}",
+        f"{int(capped.sum()):,} applicants ({_pct(float(capped.mean()))}) declined because "
+        f"their risk-based price would exceed the {APR_CAP:.0%} cap",
     ]
+    if caps is not None:
+        lines.append(
+            f"booked loans above the {APR_CAP:.0%} all-in cost line (fees included): "
+            f"{caps.n_breaches:,} ({_pct(float(caps.breach.mean()))})"
+        )
+    return lines
+
+
+def _cap_check(ctx: DemoContext) -> Any:
+    """The book's all-in annualised cost against the demo's cap (None without products)."""
+    apps = ctx.require_portfolio().applications
+    if "annualised_rate" not in apps.columns:
+        return None
+    rules = CapRules(
+        [RateCap("36% all-in line", limit=APR_CAP, source="整治办函〔2017〕141号")],
+        name="demo cap",
+    )
+    return check_book(apps, rules)
 
 
 def step_gate(ctx: DemoContext) -> list[str]:

@@ -59,7 +59,7 @@ def step_generate(ctx: DemoContext) -> list[str]:
     """Simulate the synthetic micro-loan book."""
 
     ctx.portfolio = make_microloan_portfolio(
-        n_loans=ctx.n_loans, n_months=ctx.n_months, random_state=ctx.seed
+        n_loans=ctx.n_loans, n_months=ctx.n_months, random_state=ctx.seed, products=True
     )
     perf = ctx.portfolio.performance
     ctx.results["n_loan_months"] = len(perf)
