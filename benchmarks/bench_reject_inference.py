@@ -55,6 +55,7 @@ def one_run(policy: IncumbentPolicy, seed: int, n: int) -> dict[str, Any]:
             "grades_rejected": c.grades_rejected,
             "bad_rate_approved": c.bad_rate_approved,
             "swap_in_bad_rate": c.swap_in_bad_rate,
+            "swap_in_expected_bad_rate": c.swap_in_expected_bad_rate,
             "swap_out_bad_rate": c.swap_out_bad_rate,
         }
         for c in rep.cards
@@ -74,7 +75,9 @@ def aggregate(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for method in runs[0]["cards"]:
         row: dict[str, Any] = {"method": method}
-        for key in ("gini", "ece", "ece_reduction", "gini_change", "bad_rate_approved"):
+        keys = ("gini", "ece", "ece_reduction", "gini_change", "bad_rate_approved")
+        keys += ("swap_in_bad_rate", "swap_in_expected_bad_rate", "swap_out_bad_rate")
+        for key in keys:
             vals = np.array([r["cards"][method][key] for r in runs])
             row[f"{key}_mean"] = float(vals.mean())
             row[f"{key}_sd"] = float(vals.std(ddof=1)) if vals.size > 1 else 0.0
@@ -141,6 +144,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print_table(columns, [[r["method"], *(r[k] for k in keys)] for r in rows])
         inc = float(np.mean([r["incumbent_bad_rate"] for r in runs]))
         print(f"incumbent policy's bad rate at its approval rate: {inc:.2%}")
+        print("swap set against the incumbent (same approval rate), mean over seeds:")
+        print_table(
+            [
+                ("method", "<22"),
+                ("swap-in bad (card's PD)", ">24.2%"),
+                ("swap-in bad (true)", ">19.2%"),
+                ("swap-out bad (true)", ">20.2%"),
+            ],
+            [
+                [
+                    r["method"],
+                    r["swap_in_expected_bad_rate_mean"],
+                    r["swap_in_bad_rate_mean"],
+                    r["swap_out_bad_rate_mean"],
+                ]
+                for r in rows
+            ],
+        )
         if best is not None:
             print(
                 f"best method keeping Gini: {best['method']} (ECE cut "

@@ -69,6 +69,9 @@ class CardEvaluation(Result):
         (swap-in), and of those the incumbent approved and the card rejects (swap-out).
     swap_in_share : float
         Swap-in applicants as a share of the through-the-door population.
+    swap_in_expected_bad_rate : float
+        The swap-ins' bad rate as the card itself predicts it (mean PD): what the lender
+        would believe without the truth.
     """
 
     method: str
@@ -85,6 +88,7 @@ class CardEvaluation(Result):
     swap_in_bad_rate: float
     swap_out_bad_rate: float
     swap_in_share: float
+    swap_in_expected_bad_rate: float
 
     _COLUMNS = (
         "method",
@@ -101,6 +105,7 @@ class CardEvaluation(Result):
         "swap_in_bad_rate",
         "swap_out_bad_rate",
         "swap_in_share",
+        "swap_in_expected_bad_rate",
     )
 
     def _row(self) -> list[Any]:
@@ -175,7 +180,8 @@ class RejectInferenceReport(Result):
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         cols = ["method", "gini", "ks", "ece", "ece_accepted", "grades_rejected"]
-        cols += ["bad_rate_approved", "swap_in_bad_rate", "swap_out_bad_rate"]
+        cols += ["bad_rate_approved", "swap_in_expected_bad_rate", "swap_in_bad_rate"]
+        cols += ["swap_out_bad_rate"]
         rows = [[getattr(c, k) for k in cols] for c in self.cards]
         footer = (
             f"Through-the-door evaluation: {self.n_evaluation:,} applicants, bad rate "
@@ -264,6 +270,7 @@ def _evaluate(
         swap_in_bad_rate=float(swaps.observed_bad_rate["swap_in"]),
         swap_out_bad_rate=float(swaps.observed_bad_rate["swap_out"]),
         swap_in_share=float(swaps.n["swap_in"]) / p.size,
+        swap_in_expected_bad_rate=float(swaps.expected_bad_rate["swap_in"]),
     )
     return ev, swaps
 
