@@ -46,6 +46,8 @@ class ExposureResult(Result):
         Balance of the ten largest borrowers / net assets.
     top10_book_share : float
         Balance of the ten largest borrowers / total balance.
+    largest_group_share : float
+        Balance of the largest related group / net assets (NaN without groups).
     breaches : pandas.DataFrame
         One row per breach: ``level`` (borrower / group / top10), ``id``, ``balance``,
         ``share`` and ``limit``.
@@ -61,6 +63,7 @@ class ExposureResult(Result):
     top10_share: float
     top10_book_share: float
     breaches: pd.DataFrame = field(repr=False)
+    largest_group_share: float = float("nan")
 
     @property
     def n_breaches(self) -> int:
@@ -92,7 +95,9 @@ class ExposureResult(Result):
         n_group = int((self.breaches["level"] == "group").sum())
         rows.append(["largest borrower", largest, self.max_single, n_single])
         if self.max_group is not None:
-            rows.append(["largest related group", "", self.max_group, n_group])
+            rows.append(
+                ["largest related group", self.largest_group_share, self.max_group, n_group]
+            )
         rows.append(["top-10 borrowers", self.top10_share, self.max_top10, int(self.top10_breach)])
         footer = (
             f"Shares of net assets {self.net_assets:,.2f}; the ten largest borrowers hold "
@@ -205,6 +210,9 @@ def exposure_limits(
                     "limit": float(max_group),
                 }
             )
+    largest_group = float("nan")
+    if group is not None and max_group is not None:
+        largest_group = float(gsum[0] / net_assets) if gsum.size else 0.0
     top10 = float(sums[:10].sum())
     top10_share = top10 / float(net_assets)
     if max_top10 is not None and top10_share > max_top10:
@@ -230,4 +238,5 @@ def exposure_limits(
         top10_share=top10_share,
         top10_book_share=top10 / total if total > 0 else float("nan"),
         breaches=breaches,
+        largest_group_share=largest_group,
     )
