@@ -109,6 +109,22 @@ def test_maturity_rule_and_no_look_ahead(rng):
     assert [p.mature for p in early.periods] == [True, True] + [False] * 4
 
 
+@settings(max_examples=5, deadline=None)
+@given(cut=st.integers(1, 4), seed=st.integers(0, 2**16))
+def test_later_periods_change_nothing_before_them(cut, seed):
+    """Run the monitor as of month ``cut`` on the data up to then, and on data that also
+    holds later months (with anything in them): the months up to ``cut`` are identical."""
+    gen = np.random.default_rng(seed)
+    data = _panel(gen, n_periods=6, n=400, shift_from=cut + 1)
+    later = data["month"] > cut
+    data.loc[later, "bad"] = gen.integers(0, 2, int(later.sum()))
+    kwargs = {"target": "bad", "baseline": (0, 0), "horizon": 2, "as_of": cut}
+    alone = monitor(SPEC, data[~later], **kwargs).to_frame()
+    full = monitor(SPEC, data, **kwargs).to_frame()
+    keep = ["period", "n", "psi", "max_csi", "mature", "gini", "ks", "calibration_pvalue"]
+    pd.testing.assert_frame_equal(alone[keep], full[keep].iloc[: cut + 1])
+
+
 def test_outcome_alerts_are_raised_when_the_window_ends(rng):
     data = _panel(rng, n_periods=6)
     data.loc[data.month == 2, "bad"] = 1  # every account of month 2 defaults
