@@ -1,4 +1,14 @@
-"""Shared fixtures: seeded randomness and the real data sets in ../shared/data."""
+"""Shared fixtures: seeded randomness, Hypothesis profiles and the real data sets in
+../shared/data.
+
+Hypothesis profiles (``--hypothesis-profile NAME`` or ``HYPOTHESIS_PROFILE=NAME``):
+
+* ``deterministic`` (the default, and CI's): derandomized, so every run draws the same
+  examples and a failure reproduces; no example database is written (tests write only
+  into ``tmp_path``).
+* ``dev``: fresh random examples on every run, for exploring; a failure prints the
+  ``@reproduce_failure`` blob to pin it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +17,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    derandomize=False,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("OVERDUE_RISK_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

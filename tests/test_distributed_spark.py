@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from typing import Any
 
 import numpy as np
@@ -50,8 +51,14 @@ def spark():
         pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
     from pyspark.sql import SparkSession
 
+    # workers must run this interpreter (with overdue_risk and its dependencies), not the
+    # first `python3` on PATH: without this the tests fail unless the venv is activated
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     session = (
         SparkSession.builder.master("local[2]")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
         .appName("overdue_risk-export-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")

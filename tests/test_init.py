@@ -26,10 +26,17 @@ def test_import_overdue_risk_is_light() -> None:
     assert not loaded & set(HEAVY), f"import overdue_risk loaded {sorted(loaded & set(HEAVY))}"
 
 
-def test_all_is_sorted_and_resolves() -> None:
-    assert overdue_risk.__all__ == sorted(overdue_risk.__all__)
-    for name in overdue_risk.__all__:
+def test_every_exported_name_resolves_and_is_public_where_it_lives() -> None:
+    # (``__all__`` is built with sorted(): checking its order could not fail.) What can go
+    # wrong is a lazy entry that points at a missing name, or at a name its module does not
+    # list as public.
+    import importlib
+
+    assert set(overdue_risk.__all__) == {*overdue_risk._LAZY, "__version__"}
+    for name, module in overdue_risk._LAZY.items():
         assert getattr(overdue_risk, name) is not None, name
+        public = getattr(importlib.import_module(module), "__all__", ())
+        assert name in public, f"overdue_risk.{name} is not in {module}.__all__"
 
 
 def test_unknown_attribute_raises_attribute_error() -> None:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -430,7 +430,14 @@ class TestPSI:
 
         x = np.asarray(values)
         edges = _quantile_edges(x, bins)
-        assert edges == pytest.approx(np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1])))
+        ref = np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1])
+        # numpy interpolates with another lerp formula: the edges agree to a few ulps of the
+        # data's magnitude (not to an absolute 1e-12), and two edges that one formula makes
+        # equal the other may keep apart, so compare the sets up to that tolerance
+        tol = 8 * np.finfo(np.float64).eps * float(np.max(np.abs(x)))
+        assert np.all(np.diff(edges) > 0)
+        assert all(np.min(np.abs(ref - e)) <= tol for e in edges)
+        assert all(np.min(np.abs(edges - r)) <= tol for r in ref)
         assert np.array_equal(_bin_codes(x, edges), np.searchsorted(edges, x, side="right"))
 
     @settings(max_examples=60, deadline=None)
@@ -452,8 +459,7 @@ class TestPSI:
     )
     def test_psi_is_non_negative_and_symmetric(self, pair: tuple[list[int], list[int]]) -> None:
         e, a = pair
-        if sum(e) == 0 or sum(a) == 0:
-            return
+        assume(sum(e) > 0 and sum(a) > 0)
         r1, r2 = psi_from_counts(e, a), psi_from_counts(a, e)
         assert r1.statistic >= -1e-12
         assert r1.statistic == pytest.approx(r2.statistic, rel=1e-9, abs=1e-12)
@@ -551,13 +557,11 @@ class TestSampleWeight:
     ) -> None:
         e, ew = (np.asarray(v) for v in zip(*ref, strict=True))
         a, aw = (np.asarray(v) for v in zip(*cur, strict=True))
-        if ew.sum() == 0 or aw.sum() == 0:
-            return
+        assume(ew.sum() > 0 and aw.sum() > 0)
         e, a = e.astype(float), a.astype(float)
         e[::7] = np.nan  # a Missing bin, weighted too
         er, ar = np.repeat(e, ew), np.repeat(a, aw)
-        if np.isnan(er).all():
-            return
+        assume(not np.isnan(er).all())
         w_res = psi(e, a, bins=bins, expected_weight=ew, actual_weight=aw)
         r_res = psi(er, ar, bins=bins)
         assert w_res.labels == r_res.labels

@@ -32,7 +32,7 @@ import numpy.typing as npt
 __all__ = ["canonical_categories", "canonical_category", "is_missing", "is_missing_scalar"]
 
 _MISSING_TYPE_NAMES = frozenset({"NAType", "NaTType"})
-_INTEGRAL_TEXT = re.compile(r"[+-]?[0-9]+\.0*")
+_INTEGRAL_TEXT = re.compile(r"(0|-?[1-9][0-9]*)\.0")  # how floats print whole numbers
 
 
 def is_missing_scalar(value: Any) -> bool:

@@ -38,6 +38,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,8 @@ from overdue_risk.export._spec import as_spec, special_strings
 from overdue_risk.runtime import Spec
 
 __all__ = ["DIALECTS", "to_sql"]
+
+_INT_TEXT = re.compile(r"0|-?[1-9][0-9]*")  # canonical spelling of an integer
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,12 @@ def _points_case(f: Any, d: _Dialect) -> str:
             whens.append(f"WHEN {x} = {string_literal(code, d.name)} THEN {lit(pts)}")
         for group, pts in zip(f.categories, f.points, strict=True):
             if group:
-                values = ", ".join(string_literal(c, d.name) for c in group)
+                # an integer code also matches its float spelling ("4" and "4.0"), as the
+                # runtime's canonical categories do: a DOUBLE column cast to text reads 4.0
+                spelled = [
+                    v for c in group for v in ((c, c + ".0") if _INT_TEXT.fullmatch(c) else (c,))
+                ]
+                values = ", ".join(string_literal(c, d.name) for c in spelled)
                 whens.append(f"WHEN {x} IN ({values}) THEN {lit(pts)}")
         # unseen category: the spec's unseen points, or NULL when its policy is "error"
         otherwise = "NULL" if f.unseen_points is None else lit(f.unseen_points)
