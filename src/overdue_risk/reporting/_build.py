@@ -21,6 +21,8 @@ from overdue_risk.reporting import _sections_monitoring  # noqa: F401  (monitori
 from overdue_risk.reporting import _sections_pricing  # noqa: F401  (rate caps, provisions)
 
 # isort: on
+from overdue_risk.gate import validate
+from overdue_risk.gate._inputs import _as_frame, _as_spec, _target
 from overdue_risk.reporting._html import esc, page
 from overdue_risk.reporting._registry import SECTIONS, Section, register_section
 
@@ -108,7 +110,6 @@ class _Inputs:
 
 @_derives("y")
 def _derive_y(inp: _Inputs) -> Any:
-    from overdue_risk.gate._inputs import _target
 
     data, target = inp.get("data"), inp.get("target")
     if data is None or target is None:
@@ -118,7 +119,6 @@ def _derive_y(inp: _Inputs) -> Any:
 
 @_derives("baseline_y")
 def _derive_baseline_y(inp: _Inputs) -> Any:
-    from overdue_risk.gate._inputs import _target
 
     base, target = inp.get("baseline"), inp.get("target")
     if base is None or target is None or target not in base.columns:
@@ -160,7 +160,6 @@ def _derive_grade(inp: _Inputs) -> Any:
 
 @_derives("gate")
 def _derive_gate(inp: _Inputs) -> Any:
-    from overdue_risk.gate import validate
 
     spec, data, target = inp.get("spec"), inp.get("data"), inp.get("target")
     if spec is None or data is None or target is None:
@@ -171,7 +170,6 @@ def _derive_gate(inp: _Inputs) -> Any:
 
 
 def _normalise(given: dict[str, Any]) -> dict[str, Any]:
-    from overdue_risk.gate._inputs import _as_frame, _as_spec
 
     portfolio = given.pop("portfolio", None)
     if portfolio is not None:

@@ -10,8 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from overdue_risk._results import render_html_table
+from overdue_risk._validation import check_columns
+from overdue_risk.collection import prioritise
+from overdue_risk.ecl import ecl_from_matrix
+from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix, plot_vintage_curves
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
+from overdue_risk.transitions import (
+    TransitionMatrix,
+    cohort_matrix,
+    five_tier,
+    roll_rates,
+    vintage_curves,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -24,7 +36,6 @@ _PANEL_COLUMNS = ("loan_id", "month", "bucket")
 
 
 def _check_panel(performance: pd.DataFrame, needed: tuple[str, ...]) -> None:
-    from overdue_risk._validation import check_columns
 
     check_columns(map(str, performance.columns), needed, what="the performance panel")
 
@@ -32,8 +43,6 @@ def _check_panel(performance: pd.DataFrame, needed: tuple[str, ...]) -> None:
 @register_section("delinquency", "Delinquency: roll rates and the five-tier classification")
 def delinquency_section(*, performance: pd.DataFrame) -> str:
     """Monthly transition matrix (heatmap), roll and cure rates, five tiers at the last month."""
-    from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix
-    from overdue_risk.transitions import five_tier, roll_rates
 
     _check_panel(performance, (*_PANEL_COLUMNS, "dpd"))
     tm = _pooled_matrix(performance)
@@ -79,7 +88,6 @@ def delinquency_section(*, performance: pd.DataFrame) -> str:
 
 def _pooled_matrix(performance: pd.DataFrame) -> TransitionMatrix:
     """The monthly cohort transition matrix pooled over the whole panel."""
-    from overdue_risk.transitions import TransitionMatrix, cohort_matrix
 
     tm = cohort_matrix(performance)
     if not isinstance(tm, TransitionMatrix):  # pragma: no cover - only with by=...
@@ -95,8 +103,6 @@ def _month(value: Any) -> str:
 @register_section("vintages", "Vintage curves")
 def vintage_section(*, performance: pd.DataFrame) -> str:
     """Cumulative bad rate (M4+ or charged off) by months on book, per origination cohort."""
-    from overdue_risk.plotting import plot_vintage_curves
-    from overdue_risk.transitions import vintage_curves
 
     _check_panel(performance, (*_PANEL_COLUMNS, "mob"))
     vc = vintage_curves(performance)
@@ -132,7 +138,6 @@ def ecl_section(
     """
     if applications is not None:
         data = applications
-    from overdue_risk.ecl import ecl_from_matrix
 
     _check_panel(performance, (*_PANEL_COLUMNS, "dpd", "mob", "balance"))
     needed = ("loan_id", "apr", "term_months")
@@ -170,8 +175,6 @@ def ecl_section(
 @register_section("collections", "Collections: who to call first")
 def collections_section(*, performance: pd.DataFrame, lgd: float = 0.8) -> str:
     """Delinquent loans at the last month ranked by expected loss avoided, with treatments."""
-    from overdue_risk._results import render_html_table
-    from overdue_risk.collection import prioritise
 
     _check_panel(performance, (*_PANEL_COLUMNS, "balance"))
     tm = _pooled_matrix(performance)

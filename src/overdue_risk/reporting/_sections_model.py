@@ -11,8 +11,22 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._optional import require
+from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, jeffreys_test, traffic_light
+from overdue_risk.gate import card_slots, slot_labels
+from overdue_risk.gate._checks import _grade_counts, csi_on_card_bins
+from overdue_risk.metrics import gains_table, gini, ks_statistic, psi, roc_auc
+from overdue_risk.plotting import (
+    plot_calibration,
+    plot_cap,
+    plot_ks,
+    plot_psi,
+    plot_roc,
+    plot_score_distribution,
+    plot_woe,
+)
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
+from overdue_risk.strategy import cutoff_analysis
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -57,9 +71,6 @@ def _woe_grid(tables: list[Any], ncols: int = 3) -> str:
         "matplotlib.backends.backend_agg", extra="plots", purpose="the HTML report"
     ).FigureCanvasAgg
     from matplotlib.figure import Figure
-
-    from overdue_risk.plotting import plot_woe
-    from overdue_risk.reporting._html import figure_html
 
     nrows = -(-len(tables) // ncols)
     fig = Figure(figsize=(4.0 * ncols, 2.7 * nrows))
@@ -140,8 +151,6 @@ def scorecard_section(*, spec: Spec) -> str:
 @register_section("discrimination", "Discrimination: ROC, KS and gains")
 def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> str:
     """AUC and Gini with DeLong intervals, KS, ROC / KS / CAP charts, gains table."""
-    from overdue_risk.metrics import gains_table, gini, ks_statistic, roc_auc
-    from overdue_risk.plotting import plot_cap, plot_ks, plot_roc, plot_score_distribution
 
     risk = -score
     auc, g, ks = roc_auc(y, risk), gini(y, risk), ks_statistic(y, risk)
@@ -192,8 +201,6 @@ def calibration_section(
     spec: Spec | None = None,
 ) -> str:
     """Observed default rate against PD, and per-grade Jeffreys backtests (traffic light)."""
-    from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, traffic_light
-    from overdue_risk.plotting import plot_calibration
 
     with figure(5.2, 4.0) as (fig, (ax,)):
         plot_calibration(y, pd, ax)
@@ -206,9 +213,6 @@ def calibration_section(
     ]
     ms = spec.to_dict().get("master_scale") if spec is not None else None
     if grade is not None and ms:
-        from overdue_risk.backtest import jeffreys_test
-        from overdue_risk.gate._checks import _grade_counts
-
         grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
         labels, n, d, pds = _grade_counts(y, grade, grade_pd)
         jt = jeffreys_test(n, d, pds, labels=labels)
@@ -249,8 +253,6 @@ def stability_section(
     baseline: pd.DataFrame | None = None,
 ) -> str:
     """PSI of the score against the baseline, and CSI of each feature on the card's bins."""
-    from overdue_risk.metrics import psi
-    from overdue_risk.plotting import plot_psi, plot_score_distribution
 
     p = psi(baseline_score, score, bins=10, name="score")
     charts = []
@@ -266,9 +268,6 @@ def stability_section(
         _grid(*charts),
     ]
     if spec is not None and data is not None and baseline is not None:
-        from overdue_risk.gate import card_slots, slot_labels
-        from overdue_risk.gate._checks import csi_on_card_bins
-
         now, then, labels = card_slots(spec, data), card_slots(spec, baseline), slot_labels(spec)
         rows = []
         for name in now:
@@ -297,7 +296,6 @@ def cutoff_section(
     lgd: float = 0.8,
 ) -> str:
     """Approval rate, bad rates and (with PD, APR and amounts) profit by score cut-off."""
-    from overdue_risk.strategy import cutoff_analysis
 
     kwargs: dict[str, Any] = {"lgd": lgd}
     have = set(map(str, data.columns)) if data is not None else set()
