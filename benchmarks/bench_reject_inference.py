@@ -28,8 +28,7 @@ from typing import Any
 import numpy as np
 
 from _common import bench_parser, print_table, versions, write_json
-from overdue_risk.datasets import make_microloan_portfolio
-from overdue_risk.datasets._through_the_door import IncumbentPolicy
+from overdue_risk.datasets import IncumbentPolicy, make_microloan_portfolio
 from overdue_risk.reject_inference import reject_inference_report
 
 POLICIES = {

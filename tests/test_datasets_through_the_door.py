@@ -6,13 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from overdue_risk.datasets import make_microloan_portfolio
+from overdue_risk.datasets import IncumbentPolicy, make_microloan_portfolio
 from overdue_risk.datasets._portfolio import (
     APPLICANT_FEATURES,
     DECISION_FEATURES,
     FEATURE_NAMES,
 )
-from overdue_risk.datasets._through_the_door import IncumbentPolicy
 from overdue_risk.exceptions import DataError
 
 

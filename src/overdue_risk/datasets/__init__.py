@@ -24,10 +24,12 @@ from overdue_risk.datasets._collections import (
 from overdue_risk.datasets._loaders import load_portfolio
 from overdue_risk.datasets._portfolio import Portfolio, make_microloan_portfolio
 from overdue_risk.datasets._split import OutOfTimeSplit, out_of_time_split
+from overdue_risk.datasets._through_the_door import IncumbentPolicy
 
 __all__ = [
     "CollectionCosts",
     "CollectionsSimulation",
+    "IncumbentPolicy",
     "OutOfTimeSplit",
     "Portfolio",
     "load_portfolio",

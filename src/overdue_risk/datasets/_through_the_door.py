@@ -176,6 +176,7 @@ class IncumbentPolicy:
 
     Examples
     --------
+    >>> from overdue_risk.datasets import IncumbentPolicy
     >>> IncumbentPolicy(reject_rate=0.25).reject_rate
     0.25
     """
