@@ -82,6 +82,17 @@ def test_row_order_does_not_matter(rng):
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
 
 
+def test_baseline_frame_honours_observed(rng):
+    data = _panel(rng, n_periods=3)
+    data["known"] = True
+    base = data[data.month == 0].copy()
+    base.loc[base.index[:50], "known"] = False
+    base.loc[base.index[:50], "bad"] = 0  # unknown outcomes recorded as 0 must not count
+    flagged = monitor(SPEC, data, target="bad", observed="known", baseline=base)
+    dropped = monitor(SPEC, data, target="bad", observed="known", baseline=base.iloc[50:])
+    assert flagged.periods[1].auc_drop_pvalue == pytest.approx(dropped.periods[1].auc_drop_pvalue)
+
+
 def test_baseline_frame_equals_baseline_periods(rng):
     data = _panel(rng, n_periods=4, shift_from=2)
     a = monitor(SPEC, data, target="bad", baseline=(0, 1))

@@ -345,7 +345,9 @@ def monitor(
             known &= _flag(frame, observed)
         y_all[known] = _target_values(frame, target, known, "the monitoring data")
 
-    base, ref, base_text, n_base = _baseline(sp, baseline, frame, per, scored, known, y_all, target)
+    base, ref, base_text, n_base = _baseline(
+        sp, baseline, frame, per, scored, known, y_all, target, observed
+    )
     base_auc = None
     if ref is not None and ref[1].min() != ref[1].max():
         from overdue_risk.metrics import roc_auc
@@ -434,6 +436,7 @@ def _baseline(
     known: npt.NDArray[np.bool_],
     y_all: npt.NDArray[np.int64],
     target: str | None,
+    observed: str | None = None,
 ) -> tuple[_Scored, tuple[FloatArray, npt.NDArray[np.int64]] | None, str, int]:
     """The baseline's scores and slots, (points, target) of its rows with a known
     outcome (the AUC reference), a description, and its size."""
@@ -463,6 +466,8 @@ def _baseline(
     ref = None
     if target is not None and target in bframe.columns:
         ok = ~np.asarray(bframe[target].isna().to_numpy(), dtype=bool)
+        if observed is not None and observed in bframe.columns:
+            ok &= _flag(bframe, observed)
         if ok.any():
             ref = (base.points[ok], _target_values(bframe, target, ok, "the baseline data"))
     return base, ref, "a separate sample", len(bframe)
