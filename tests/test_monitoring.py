@@ -334,3 +334,26 @@ def test_book_population_never_counts_unknown_outcomes_good(small_book):
     assert len(unknown) > 0
     assert (unknown["bad_next"] == 0).all()
     assert pop.loc[pop["bad_next"] == 1, "bad_next_observed"].all()
+
+
+@pytest.mark.parametrize("month", ["2023-05", "2023-08", "2023-11"])
+def test_book_population_agrees_with_behaviour_panel_features(small_book, month):
+    """Two implementations, one answer: the book at the start of ``month`` is the loans
+    open at the end of the month before (overdue_risk.behaviour.panel_features) that are
+    not in default, plus the loans booked that month."""
+    from overdue_risk.behaviour import panel_features
+
+    pop = book_population(small_book, horizon=2)
+    rows = pop[pop["month"] == month]
+    prev = str(pd.Period(month, "M") - 1)
+    feats = panel_features(small_book.performance, prev, windows=(6,))
+    both = rows.merge(feats, on="loan_id", suffixes=("", "_panel"))
+    assert (both["dpd_start"] == both["dpd_now"]).all()
+    assert (both["worst_dpd_6m"] == both["worst_dpd_6m_panel"]).all()
+    assert (both["mob"] == both["months_on_book"]).all()
+    assert set(rows["loan_id"]) - set(feats["loan_id"]) == set(
+        rows.loc[rows["mob"] == 0, "loan_id"]
+    )
+    assert set(feats["loan_id"]) - set(rows["loan_id"]) == set(
+        feats.loc[feats["dpd_now"] >= 90, "loan_id"]
+    )
