@@ -59,6 +59,8 @@ def columns_of(
             f"and period); got {type(panel).__name__}."
         )
     check_columns(view.names, [str(c) for c in required if c is not None], what=what)
+    if view.n_rows == 0:
+        raise DataError(f"{what} has no rows; pass at least one loan-period.")
     return {name: view.raw(name) for name in view.names}
 
 
