@@ -34,18 +34,10 @@ _LAZY: dict[str, str] = {
 }
 
 # 0.1.0 names that moved to overdue_risk.distributed (resolved with a DeprecationWarning)
+_ENGINE_FUNCTIONS = ("band_counts", "prebin_counts", "score", "transition_counts")
 _MOVED: frozenset[str] = frozenset(
-    {
-        "band_counts_dask",
-        "band_counts_spark",
-        "prebin_counts_dask",
-        "prebin_counts_spark",
-        "score_dask",
-        "score_spark",
-        "score_spark_sql",
-        "transition_counts_dask",
-        "transition_counts_spark",
-    }
+    {"score_spark_sql"}
+    | {f"{what}_{engine}" for what in _ENGINE_FUNCTIONS for engine in ("spark", "dask")}
 )
 
 __all__ = ["DIALECTS", "to_pmml", "to_sql"]

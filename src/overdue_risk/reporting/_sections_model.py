@@ -10,20 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk import plotting
 from overdue_risk._optional import require
 from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, jeffreys_test, traffic_light
 from overdue_risk.gate import card_slots, slot_labels
 from overdue_risk.gate._checks import _grade_counts, csi_on_card_bins
 from overdue_risk.metrics import gains_table, gini, ks_statistic, psi, roc_auc
-from overdue_risk.plotting import (
-    plot_calibration,
-    plot_cap,
-    plot_ks,
-    plot_psi,
-    plot_roc,
-    plot_score_distribution,
-    plot_woe,
-)
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 from overdue_risk.strategy import cutoff_analysis
@@ -77,7 +69,7 @@ def _woe_grid(tables: list[Any], ncols: int = 3) -> str:
     FigureCanvasAgg(fig)
     for k, t in enumerate(tables):
         ax = fig.add_subplot(nrows, ncols, k + 1)
-        plot_woe(t.labels, t.woe, ax, title=f"{t.name} (IV {t.total_iv:.3f})")
+        plotting.plot_woe(t.labels, t.woe, ax, title=f"{t.name} (IV {t.total_iv:.3f})")
     # fixed spacing: a constrained layout of a large grid costs seconds
     fig.subplots_adjust(
         left=0.05,
@@ -164,16 +156,16 @@ def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.fl
     summary = table_html(["measure", "value", "95% DeLong CI / note"], rows, text_columns=(0, 2))
     charts = []
     with figure(4.6, 3.6) as (fig, (ax,)):
-        plot_roc(y, risk, ax)
+        plotting.plot_roc(y, risk, ax)
         charts.append(figure_html(fig, "ROC curve"))
     with figure(4.6, 3.6) as (fig, (ax,)):
-        plot_ks(y, score, ax)
+        plotting.plot_ks(y, score, ax)
         charts.append(figure_html(fig, "Cumulative score distributions of goods and bads"))
     with figure(4.6, 3.6) as (fig, (ax,)):
-        plot_cap(y, risk, ax)
+        plotting.plot_cap(y, risk, ax)
         charts.append(figure_html(fig, "Gains: share of bads among the riskiest applicants"))
     with figure(4.6, 3.6) as (fig, (ax,)):
-        plot_score_distribution(score, y, ax)
+        plotting.plot_score_distribution(score, y, ax)
         charts.append(figure_html(fig, "Score distribution of goods and bads"))
     gains = gains_table(y, risk, n_bins=10)
     return (
@@ -203,7 +195,7 @@ def calibration_section(
     """Observed default rate against PD, and per-grade Jeffreys backtests (traffic light)."""
 
     with figure(5.2, 4.0) as (fig, (ax,)):
-        plot_calibration(y, pd, ax)
+        plotting.plot_calibration(y, pd, ax)
         chart = figure_html(fig, "Observed default rate against mean PD, PD deciles")
     brier = brier_score(y, pd)
     parts = [
@@ -257,10 +249,10 @@ def stability_section(
     p = psi(baseline_score, score, bins=10, name="score")
     charts = []
     with figure(4.8, 3.6) as (fig, (ax,)):
-        plot_psi(p, ax)
+        plotting.plot_psi(p, ax)
         charts.append(figure_html(fig, "Score decile shares, baseline against current"))
     with figure(4.8, 3.6) as (fig, (ax,)):
-        plot_score_distribution(score, None, ax, baseline=baseline_score)
+        plotting.plot_score_distribution(score, None, ax, baseline=baseline_score)
         charts.append(figure_html(fig, "Score distribution, baseline against current"))
     parts = [
         f"<p>PSI of the score: {p.statistic:.4f} ({esc(p.rule_of_thumb)}); critical value "
