@@ -379,7 +379,6 @@ def ecl_from_matrix(
     >>> r.stage.tolist(), bool(r.ecl[1] > r.ecl[0])
     ([1, 2], True)
     """
-
     first = matrix if isinstance(matrix, TransitionMatrix) else next(iter(matrix))
     states_now = np.asarray(state, dtype=object).astype(str)
     b = np.atleast_1d(np.asarray(balance, dtype=np.float64))

@@ -48,7 +48,6 @@ def decision_table_example(grades: Sequence[str]) -> Any:
     >>> [(b["grade"], b["decision"]) for b in table.bands][-3:]
     [('D', 'refer'), ('E', 'decline'), ('F', 'decline')]
     """
-
     k = len(grades)
     good, mid = max(1, round(k / 3)), max(1, round(2 * k / 3))
     bands: list[dict[str, Any]] = []
@@ -99,7 +98,6 @@ def decision_table_example(grades: Sequence[str]) -> Any:
 
 def step_strategy(ctx: DemoContext) -> list[str]:
     """Cut-off analysis on the hold-out with the calibrated PDs; a decision-table example."""
-
     hold = ctx.need("split").holdout
     spec, scale = ctx.need("spec"), ctx.need("master_scale")
     score, pd_hold = ctx.need("holdout_score"), ctx.need("holdout_pd")
@@ -171,7 +169,6 @@ def _cap_check(ctx: DemoContext) -> Any:
 
 def step_gate(ctx: DemoContext) -> list[str]:
     """The CI gate on the hold-out against the development sample; JSON and JUnit."""
-
     split = ctx.need("split")
     target = ctx.require_portfolio().target_name
     result = validate(ctx.need("spec"), split.holdout, target=target, baseline=split.development)
@@ -190,7 +187,6 @@ def step_gate(ctx: DemoContext) -> list[str]:
 # ------------------------------------------------------------------ the overdue book
 def step_delinquency(ctx: DemoContext) -> list[str]:
     """Roll rates, the monthly transition matrix and vintage curves of the whole panel."""
-
     pf = ctx.require_portfolio()
     perf = pf.performance
     rolls = tr.roll_rates(perf)
@@ -218,7 +214,6 @@ def step_delinquency(ctx: DemoContext) -> list[str]:
 
 def step_ecl(ctx: DemoContext) -> list[str]:
     """IFRS 9 expected credit loss of the open book from the bucket transition matrix."""
-
     pf = ctx.require_portfolio()
     perf = pf.performance
     last = perf[perf["month"] == perf["month"].max()]
@@ -273,7 +268,6 @@ def step_write(ctx: DemoContext) -> list[str]:
 
 def _extra_sections(ctx: DemoContext) -> list[Any]:
     """The report's sections, with the demo's ECL (whole open book) and strategy tables."""
-
     ecl, cutoffs, decisions = ctx.need("ecl"), ctx.need("cutoffs"), ctx.need("decisions")
 
     def ecl_book() -> str:

@@ -57,7 +57,6 @@ __all__ = [
 # ------------------------------------------------------------------------- the book
 def step_generate(ctx: DemoContext) -> list[str]:
     """Simulate the synthetic micro-loan book."""
-
     ctx.portfolio = make_microloan_portfolio(
         n_loans=ctx.n_loans, n_months=ctx.n_months, random_state=ctx.seed, products=True
     )
@@ -134,7 +133,6 @@ def step_split(ctx: DemoContext) -> list[str]:
 # ----------------------------------------------------------------------- the model
 def _binner(columns: Sequence[str]) -> Any:
     """The demo's binner for ``columns`` (special codes of those among them)."""
-
     return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
 
 
@@ -163,7 +161,6 @@ def step_bin(ctx: DemoContext) -> list[str]:
 
 def step_select(ctx: DemoContext) -> list[str]:
     """Keep informative features (IV), then drop one of each highly correlated pair."""
-
     pf = ctx.require_portfolio()
     binner = ctx.need("binner")
     dev = ctx.need("split").development
@@ -191,7 +188,6 @@ def step_select(ctx: DemoContext) -> list[str]:
 
 def step_scorecard(ctx: DemoContext) -> list[str]:
     """Fit the logistic WOE scorecard on the selected features."""
-
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
     selected = ctx.need("selected")
@@ -249,7 +245,6 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
 def step_spec(ctx: DemoContext) -> list[str]:
     """Export the sealed scoring spec and check the runtime reproduces the card exactly."""
-
     pf = ctx.require_portfolio()
     split = ctx.need("split")
     card, cal, scale = ctx.need("scorecard"), ctx.need("calibrator"), ctx.need("master_scale")
@@ -319,7 +314,6 @@ def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any
 # ---------------------------------------------------------------------- validation
 def step_validate(ctx: DemoContext) -> list[str]:
     """Discrimination, calibration backtests and stability on the out-of-time hold-out."""
-
     pf = ctx.require_portfolio()
     split, spec, scale = ctx.need("split"), ctx.need("spec"), ctx.need("master_scale")
     dev, hold = split.development, split.holdout

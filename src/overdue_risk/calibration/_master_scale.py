@@ -285,7 +285,6 @@ class MasterScale(Result):
         >>> [a.tolist() for a in ms.grade_counts([0.01, 0.01, 0.3], [0, 1, 1])]
         [[2.0, 1.0], [1.0, 1.0]]
         """
-
         idx = self.grade_index(np.asarray(pd, dtype=np.float64).reshape(-1))
         yy = np.asarray(y).reshape(-1)
         if yy.size != idx.size:

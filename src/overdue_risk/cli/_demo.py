@@ -45,7 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo steps, printing progress (stderr) and the summary (stdout)."""
-
     result = run_demo(
         n_loans=args.n_loans,
         n_months=args.n_months,

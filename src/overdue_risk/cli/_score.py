@@ -73,7 +73,6 @@ def _output_names(spec: Any, args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Stream INPUT through the spec into OUTPUT; print the row count check."""
-
     spec = load_spec(args.spec)
     if (args.pd or args.grade) and spec.calibration is None:
         raise DataError(f"--pd/--grade need a calibration; {args.spec} carries none.")

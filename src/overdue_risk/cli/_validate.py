@@ -51,7 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the gate; print the verdict table; write JSON and JUnit; return the exit code."""
-
     if args.print_config:
         print(default_thresholds_toml(), end="")
         return 0

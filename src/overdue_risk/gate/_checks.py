@@ -57,7 +57,6 @@ def check_discrimination(inputs: GateInputs, thresholds: Thresholds) -> list[Che
     >>> [c.status for c in check_discrimination(GateInputs(y=y, score=score), load_thresholds())]
     ['pass', 'pass', 'skip']
     """
-
     th = thresholds["discrimination"]
     risk = -inputs.score
     g = gini(inputs.y, risk)
@@ -179,7 +178,6 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
     >>> [c.name for c in check_calibration(inputs, load_thresholds())]
     ['jeffreys grade A', 'jeffreys grade B', 'jeffreys portfolio', 'hosmer_lemeshow']
     """
-
     th = thresholds["calibration"]
     red, yellow = float(th["red_pvalue"]), float(th["yellow_pvalue"])
     rule = f"p >= {red:g}"
@@ -295,7 +293,6 @@ def check_stability(inputs: GateInputs, thresholds: Thresholds) -> list[CheckRes
     >>> [(c.name, c.status) for c in check_stability(inputs, load_thresholds())]
     [('psi score', 'fail')]
     """
-
     th = thresholds["stability"]
     if inputs.baseline_score is None:
         return [
@@ -357,7 +354,6 @@ def csi_on_card_bins(
     >>> round(r.statistic, 4)
     0.3466
     """
-
     k = max(int(slots.max(initial=0)), int(baseline_slots.max(initial=0))) + 1
     k = max(k, len(labels) if labels else 0)
     expected = np.bincount(baseline_slots, minlength=k).astype(np.float64)

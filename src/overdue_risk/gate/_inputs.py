@@ -52,7 +52,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
     >>> read_table(p).shape
     (2, 2)
     """
-
     p = Path(path)
     frame = _read(p)
     if len(frame) == 0:

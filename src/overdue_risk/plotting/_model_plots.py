@@ -88,7 +88,6 @@ def plot_roc(
     >>> ax.get_xlabel()
     'false positive rate (goods)'
     """
-
     fpr, tpr = roc_points(y_true, y_score)
     auc = roc_auc(y_true, y_score).statistic
     ax = _axes(ax)
@@ -140,7 +139,6 @@ def plot_cap(y_true: npt.ArrayLike, y_score: npt.ArrayLike, ax: Axes | None = No
     >>> ax.get_title()
     'Gains (CAP), accuracy ratio 0.500'
     """
-
     cap = cap_curve(y_true, y_score)
     ax = _axes(ax)
     x = np.asarray(cap.fraction_population)

@@ -43,7 +43,6 @@ def _check_panel(performance: pd.DataFrame, needed: tuple[str, ...]) -> None:
 @register_section("delinquency", "Delinquency: roll rates and the five-tier classification")
 def delinquency_section(*, performance: pd.DataFrame) -> str:
     """Monthly transition matrix (heatmap), roll and cure rates, five tiers at the last month."""
-
     _check_panel(performance, (*_PANEL_COLUMNS, "dpd"))
     tm = _pooled_matrix(performance)
     rr = roll_rates(performance)
@@ -88,7 +87,6 @@ def delinquency_section(*, performance: pd.DataFrame) -> str:
 
 def _pooled_matrix(performance: pd.DataFrame) -> TransitionMatrix:
     """The monthly cohort transition matrix pooled over the whole panel."""
-
     tm = cohort_matrix(performance)
     if not isinstance(tm, TransitionMatrix):  # pragma: no cover - only with by=...
         msg = "expected one pooled transition matrix"
@@ -103,7 +101,6 @@ def _month(value: Any) -> str:
 @register_section("vintages", "Vintage curves")
 def vintage_section(*, performance: pd.DataFrame) -> str:
     """Cumulative bad rate (M4+ or charged off) by months on book, per origination cohort."""
-
     _check_panel(performance, (*_PANEL_COLUMNS, "mob"))
     vc = vintage_curves(performance)
     charts = []
@@ -175,7 +172,6 @@ def ecl_section(
 @register_section("collections", "Collections: who to call first")
 def collections_section(*, performance: pd.DataFrame, lgd: float = 0.8) -> str:
     """Delinquent loans at the last month ranked by expected loss avoided, with treatments."""
-
     _check_panel(performance, (*_PANEL_COLUMNS, "balance"))
     tm = _pooled_matrix(performance)
     last = performance[performance["month"] == performance["month"].max()]

@@ -40,7 +40,6 @@ def _grid(*figures: str) -> str:
 @register_section("binning", "Binning and weight of evidence")
 def binning_section(*, binner: Any) -> str:
     """Per feature: the binning table (counts, event rate, WOE, IV) and a WOE chart."""
-
     names = [str(n) for n in binner.feature_names_in_]
     tables = [binner.binning_table(n) for n in names]
     order = np.argsort([-float(t.total_iv) for t in tables], kind="stable")
@@ -143,7 +142,6 @@ def scorecard_section(*, spec: Spec) -> str:
 @register_section("discrimination", "Discrimination: ROC, KS and gains")
 def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> str:
     """AUC and Gini with DeLong intervals, KS, ROC / KS / CAP charts, gains table."""
-
     risk = -score
     auc, g, ks = roc_auc(y, risk), gini(y, risk), ks_statistic(y, risk)
     a_lo, a_hi = auc.confidence_interval(0.95)
@@ -193,7 +191,6 @@ def calibration_section(
     spec: Spec | None = None,
 ) -> str:
     """Observed default rate against PD, and per-grade Jeffreys backtests (traffic light)."""
-
     with figure(5.2, 4.0) as (fig, (ax,)):
         plotting.plot_calibration(y, pd, ax)
         chart = figure_html(fig, "Observed default rate against mean PD, PD deciles")
@@ -245,7 +242,6 @@ def stability_section(
     baseline: pd.DataFrame | None = None,
 ) -> str:
     """PSI of the score against the baseline, and CSI of each feature on the card's bins."""
-
     p = psi(baseline_score, score, bins=10, name="score")
     charts = []
     with figure(4.8, 3.6) as (fig, (ax,)):
@@ -288,7 +284,6 @@ def cutoff_section(
     lgd: float = 0.8,
 ) -> str:
     """Approval rate, bad rates and (with PD, APR and amounts) profit by score cut-off."""
-
     kwargs: dict[str, Any] = {"lgd": lgd}
     have = set(map(str, data.columns)) if data is not None else set()
     if data is not None and "apr" in have:
