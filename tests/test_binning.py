@@ -333,14 +333,20 @@ def test_fit_from_counts_accepts_duck_typed_tables(rng) -> None:
         )
 
 
-def test_two_numeric_labels_larger_is_event_text_refused(rng) -> None:
+def test_other_labels_need_pos_label(rng) -> None:
+    """The one target rule: 0/1 or bool pass, any other two labels need pos_label."""
     x = rng.normal(size=(500, 1))
     y = (rng.random(500) < 1 / (1 + np.exp(-x[:, 0]))).astype(int)
     a = WOEBinner(max_n_bins=4).fit(x, y)
-    b = WOEBinner(max_n_bins=4).fit(x, y + 1)  # labels {1, 2}: 2 is the event
+    with pytest.raises(DataError, match=r"y has labels \[1, 2\]; pass pos_label=2"):
+        WOEBinner(max_n_bins=4).fit(x, y + 1)
+    b = WOEBinner(max_n_bins=4, pos_label=2).fit(x, y + 1)
     np.testing.assert_allclose(a.bins_["x0"].woe, b.bins_["x0"].woe)
-    with pytest.raises(DataError, match="only 0 and 1"):
-        WOEBinner().fit(x, np.where(y == 1, "bad", "good"))
+    text = np.where(y == 1, "bad", "good")
+    with pytest.raises(DataError, match=r"y has labels \['bad', 'good'\]; pass pos_label='bad'"):
+        WOEBinner().fit(x, text)
+    c = WOEBinner(max_n_bins=4, pos_label="bad").fit(x, text)
+    np.testing.assert_allclose(a.bins_["x0"].woe, c.bins_["x0"].woe)
 
 
 def test_manual_bins_parameter_survives_clone_and_refit(frame) -> None:

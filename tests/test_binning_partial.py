@@ -93,7 +93,7 @@ def test_later_chunks_are_checked(rng) -> None:
     arrays = WOEBinner(max_n_bins=3).partial_fit(np.c_[X["x"].to_numpy()[:1000]], y[:1000])
     with pytest.raises(DataError, match="expecting 1 features"):
         arrays.partial_fit(np.zeros((10, 2)), y[:10])
-    with pytest.raises(DataError, match="only 0 and 1"):
+    with pytest.raises(DataError, match="single label 2; pass pos_label"):
         b.partial_fit(X.iloc[1000:1010], np.full(10, 2))
     bad = X.iloc[1000:1010].copy()
     bad.loc[bad.index[0], "x"] = np.inf

@@ -115,3 +115,48 @@ def test_woe_selector_in_pipeline_records_every_step(rng) -> None:
     assert "x3" not in kept  # pure noise: IV below 0.02
     assert [r.method for r in sel.results_] == ["iv", "correlation", "vif"]
     assert (pipe[-1].coef_ < 0).all()  # WOE convention carries through the pipeline
+
+
+def test_vif_of_exactly_collinear_columns_is_infinite_and_dropped(rng) -> None:
+    """Regression (issue 12): pinv of the singular correlation matrix reported VIF 1.00."""
+    a, b = rng.normal(size=(2, 500))
+    X = np.c_[a, b, a + b, rng.normal(size=500)]
+    res = select_by_vif(X, max_vif=5.0)
+    assert np.isinf(res.statistic[0])
+    assert res.dropped == ("x0",)  # one of the three collinear columns goes, the rest stay
+    assert "exactly collinear" in res.reasons[0]
+    assert max(s for s, k in zip(res.statistic, res.kept, strict=True) if k) < 5.0
+    twins = select_by_vif(np.c_[a, 2.0 * a - 1.0], max_vif=10.0)
+    assert twins.kept == (False, True)
+
+
+def test_vif_matches_regression_definition(rng) -> None:
+    """VIF_j = 1 / (1 - R_j^2) of the least-squares fit on the other columns (Kutner)."""
+    a, b, c = rng.normal(size=(3, 800))
+    X = np.c_[a, b, 0.6 * a + 0.8 * b + 0.5 * c]
+    res = select_by_vif(X, max_vif=1e6)
+    for j in range(3):
+        others = np.c_[np.ones(800), np.delete(X, j, axis=1)]
+        coef, *_ = np.linalg.lstsq(others, X[:, j], rcond=None)
+        resid = X[:, j] - others @ coef
+        r2 = 1.0 - resid.var() / X[:, j].var()
+        assert res.statistic[j] == pytest.approx(1.0 / (1.0 - r2), rel=1e-9)
+
+
+def test_select_by_iv_drops_a_nan_iv_with_reason() -> None:
+    """Regression (issue 12): a feature whose IV is NaN was kept."""
+    res = select_by_iv({"a": 0.3, "b": float("nan"), "c": float("inf")}, min_iv=0.02)
+    assert res.selected == ("a",)
+    assert "not a finite number" in res.reasons[1]
+    assert "not a finite number" in res.reasons[2]
+
+
+def test_selection_target_needs_pos_label_for_text(rng) -> None:
+    X = rng.normal(size=(400, 2))
+    y = (rng.random(400) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+    with pytest.raises(DataError, match=r"pass pos_label='bad'"):
+        stepwise_selection(X, np.where(y == 1, "bad", "good"))
+    a = stepwise_selection(X, y)
+    b = stepwise_selection(X, np.where(y == 1, "bad", "good"), pos_label="bad")
+    assert a.selected == b.selected
+    assert a.statistic == pytest.approx(b.statistic)

@@ -18,11 +18,21 @@ def test_binary_target_accepts_bools_and_floats() -> None:
 @pytest.mark.parametrize(
     ("y", "match"),
     [
-        ([0, 1, 2], r"only 0 and 1; got values \[0.0, 1.0, 2.0\]"),
+        (
+            [0, 1, 2],
+            r"Only binary classification is supported. y must contain only 0 and 1 .* "
+            r"got 3 labels \[0, 1, 2\]",
+        ),
         ([1, 1, 1], "single class"),
         ([0, np.nan, 1], "missing values"),
-        (["good", "bad"], "only 0 and 1"),
+        (["good", "bad"], r"y has labels \['bad', 'good'\]; pass pos_label='bad'"),
+        ([1, 2, 2], r"y has labels \[1, 2\]; pass pos_label=2"),
+        (["0", "1"], r"y has labels \['0', '1'\]; pass pos_label='1'"),
+        ([0.0, 0.3, 1.0], r"only 0 and 1; got continuous values \[0.0, 0.3, 1.0\]"),
+        (["bad"], "single class"),
         ([], "empty"),
+        (None, "requires y to be passed"),
+        ([[0, 1], [1, 0]], "one-dimensional"),
     ],
 )
 def test_binary_target_errors(y: list[object], match: str) -> None:
@@ -30,6 +40,26 @@ def test_binary_target_errors(y: list[object], match: str) -> None:
         v.check_binary_target(y)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, OverdueRiskError)
+
+
+def test_binary_target_pos_label_and_classes() -> None:
+    """The one target rule: any two labels with pos_label; classes_ is [non-event, event]."""
+    flag, classes = v.check_binary_target(
+        np.array(["good", "bad", "good"]), pos_label="bad", return_classes=True
+    )
+    np.testing.assert_array_equal(flag, [0, 1, 0])
+    assert classes.tolist() == ["good", "bad"]
+    flag, classes = v.check_binary_target([1, 2, 2], pos_label=1, return_classes=True)
+    np.testing.assert_array_equal(flag, [1, 0, 0])
+    assert classes.tolist() == [2, 1]
+    flag, classes = v.check_binary_target([True, False], return_classes=True)
+    assert classes.tolist() == [False, True]
+    with pytest.raises(DataError, match="pos_label='BAD' is not a label of y"):
+        v.check_binary_target(["bad", "good"], pos_label="BAD")
+    with pytest.raises(DataError, match="3 labels"):
+        v.check_binary_target(["a", "b", "c"], pos_label="a")
+    np.testing.assert_array_equal(v.check_binary_target([0, 0], allow_single_class=True), [0, 0])
+    np.testing.assert_array_equal(v.check_binary_target(np.array([[0], [1]])), [0, 1])
 
 
 def test_sample_weight_errors() -> None:

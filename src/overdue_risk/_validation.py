@@ -10,7 +10,7 @@ This module imports NumPy only; pandas objects are recognised by duck typing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,6 @@ __all__ = [
     "check_positive",
     "check_probability",
     "check_sample_weight",
-    "check_two_class_target",
     "format_values",
 ]
 
@@ -41,80 +40,195 @@ def format_values(values: Iterable[Any], limit: int = 8) -> str:
     return f"[{shown}{more}]"
 
 
-def check_binary_target(y: npt.ArrayLike, name: str = "y") -> npt.NDArray[np.int64]:
-    """Validate a binary default flag and return it as an int64 array of 0/1.
+_EVENT_WORDS = ("bad", "default", "defaulted", "event", "yes", "y", "true", "1")
 
-    Raises a :class:`DataError` for missing values, values other than 0/1 (True/False
-    accepted), and a target with a single class.
+
+def _labels(arr: npt.NDArray[Any]) -> list[Any]:
+    """Distinct values of a 1-D array, sorted when they sort (first-seen order otherwise)."""
+    distinct = list(dict.fromkeys(v.item() if isinstance(v, np.generic) else v for v in arr))
+    try:
+        return sorted(distinct)
+    except TypeError:
+        return distinct
+
+
+def _suggest_pos_label(labels: Sequence[Any]) -> Any:
+    """The label that most likely means "default" (for the error message only)."""
+    for lab in labels:
+        if isinstance(lab, str) and lab.strip().lower() in _EVENT_WORDS:
+            return lab
+    return labels[-1]
+
+
+@overload
+def check_binary_target(
+    y: npt.ArrayLike,
+    name: str = ...,
+    *,
+    pos_label: Any = ...,
+    allow_single_class: bool = ...,
+    return_classes: Literal[False] = ...,
+) -> npt.NDArray[np.int64]: ...
+
+
+@overload
+def check_binary_target(
+    y: npt.ArrayLike,
+    name: str = ...,
+    *,
+    pos_label: Any = ...,
+    allow_single_class: bool = ...,
+    return_classes: Literal[True],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]: ...
+
+
+def check_binary_target(
+    y: npt.ArrayLike,
+    name: str = "y",
+    *,
+    pos_label: Any = None,
+    allow_single_class: bool = False,
+    return_classes: bool = False,
+) -> npt.NDArray[np.int64] | tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """The library's one target rule: return the default flag as an int64 array of 0/1.
+
+    - 0/1 (integers, floats ``0.0``/``1.0``) and bool pass as they are (1 = default).
+    - Any other two labels (``"bad"``/``"good"``, ``1``/``2``, ...) need ``pos_label``,
+      the label of a default: which one is the event is never guessed.
+    - Missing values, a single class (unless ``allow_single_class``, e.g. one chunk of
+      a stream), three or more labels, and non-integer numbers are refused.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The target (a column vector of shape ``(n, 1)`` is accepted).
+    name : str, default="y"
+        Name used in error messages.
+    pos_label : scalar or None, default=None
+        Label of the event (default). Required unless ``y`` holds only 0/1 or bools.
+    allow_single_class : bool, default=False
+        Accept a target holding one class only.
+    return_classes : bool, default=False
+        Also return ``classes``, the labels as ``[non-event, event]`` (for ``classes_``).
+
+    Returns
+    -------
+    ndarray of int64
+        1 where ``y`` is the event, else 0; with ``return_classes`` a tuple
+        ``(flag, classes)``.
+
+    Raises
+    ------
+    DataError
+        For every refused target, naming the labels found and the fix.
 
     Examples
     --------
     >>> check_binary_target([0, 1, 1, 0])
     array([0, 1, 1, 0])
+    >>> check_binary_target(["bad", "good", "good"], pos_label="bad")
+    array([1, 0, 0])
+    >>> check_binary_target(["bad", "good"])
+    Traceback (most recent call last):
+    ...
+    overdue_risk.exceptions.DataError: y has labels ['bad', 'good']; pass pos_label='bad' ...
     """
+    if y is None:
+        raise DataError(
+            f"This model requires y to be passed, but the target y is None ({name}). Pass "
+            "the 0/1 default flag of every row."
+        )
     arr = np.asarray(y)
-    if arr.ndim != 1:
-        arr = arr.reshape(-1) if arr.ndim == 2 and 1 in arr.shape else arr
+    if arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.reshape(-1)
     if arr.ndim != 1:
         raise DataError(f"{name} must be one-dimensional; got shape {arr.shape}. Pass one column.")
     if arr.size == 0:
         raise DataError(f"{name} is empty. Pass at least one row with a 0/1 default flag.")
+    if arr.dtype.kind == "c":
+        raise DataError(
+            f"{name} holds complex numbers; a default flag must be 0 or 1. Map {name} to a "
+            "0/1 default flag first."
+        )
     miss = is_missing(arr)
     if miss.any():
         raise DataError(
             f"{name} has {int(miss.sum())} missing values (first at row "
             f"{int(np.flatnonzero(miss)[0])}). Drop those rows or decide their outcome first."
         )
-    if arr.dtype.kind == "b":
-        out = arr.astype(np.int64)
-    else:
-        try:
-            num = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            uniq = sorted({str(v) for v in arr.tolist()})
+    labels = _labels(arr)
+    if pos_label is None:
+        if arr.dtype.kind in "iuf" and any(
+            not float(v).is_integer() for v in labels
+        ):  # probabilities or scores given as a target
+            offending = [v for v in labels if not float(v).is_integer()]
             raise DataError(
-                f"{name} must contain only 0 and 1; got values {format_values(uniq)}. "
-                "Map your target to a binary default flag first."
-            ) from None
-        bad = ~np.isin(num, (0.0, 1.0))
-        if bad.any():
-            uniq_vals = np.unique(num[bad])
-            raise DataError(
-                f"{name} must contain only 0 and 1; got values "
-                f"{format_values(sorted(set(np.unique(num).tolist())))} "
-                f"(offending: {format_values(uniq_vals.tolist())}). "
-                "Map your target to a binary default flag first."
+                f"{name} must contain only 0 and 1; got continuous values "
+                f"{format_values([float(v) for v in labels])} (offending: "
+                f"{format_values([float(v) for v in offending])}). Map your target to a "
+                "binary default flag first."
             )
-        out = num.astype(np.int64)
+        if all(isinstance(v, int | float | bool) and v in (0, 1) for v in labels):
+            out = (
+                np.asarray(arr == 1, dtype=np.int64)
+                if arr.dtype.kind != "O"
+                else np.array([int(v == 1) for v in arr.tolist()], dtype=np.int64)
+            )
+            classes: npt.NDArray[Any] = np.array(
+                [0, 1], dtype=arr.dtype if arr.dtype.kind in "biuf" else np.int64
+            )
+            return _finish(out, classes, name, allow_single_class, return_classes)
+        if len(labels) == 2:
+            hint = _suggest_pos_label(labels)
+            raise DataError(
+                f"{name} has labels {format_values(labels)}; pass pos_label={hint!r} (the "
+                f"label of a default) or map {name} to a 0/1 default flag."
+            )
+    elif pos_label not in labels:
+        raise DataError(
+            f"pos_label={pos_label!r} is not a label of {name}; {name} has labels "
+            f"{format_values(labels)}. Pass the label that marks a default."
+        )
+    if len(labels) > 2:
+        raise DataError(
+            f"Only binary classification is supported. {name} must contain only 0 and 1 (or "
+            f"two labels and pos_label); got {len(labels)} labels {format_values(labels)}. "
+            f"Map {name} to a 0/1 default flag first."
+        )
+    if len(labels) == 1:
+        if not allow_single_class:
+            raise DataError(
+                f"{name} has a single class (all {labels[0]!r}; {arr.size} rows). A default "
+                "model needs two classes, not 1 class: defaults and non-defaults. Widen the "
+                "sample or the target window."
+            )
+        if pos_label is None:  # a single label that is not 0/1 (those returned above)
+            raise DataError(
+                f"{name} has the single label {labels[0]!r}; pass pos_label (the label of a "
+                f"default) or map {name} to a 0/1 default flag."
+            )
+    out = np.array([int(v == pos_label) for v in arr.tolist()], dtype=np.int64)
+    others = [v for v in labels if v != pos_label]
+    classes = np.array([*others[:1], pos_label], dtype=arr.dtype if others else None)
+    return _finish(out, classes, name, allow_single_class, return_classes)
+
+
+def _finish(
+    out: npt.NDArray[np.int64],
+    classes: npt.NDArray[Any],
+    name: str,
+    allow_single_class: bool,
+    return_classes: bool,
+) -> npt.NDArray[np.int64] | tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
     n_pos = int(out.sum())
-    if n_pos == 0 or n_pos == out.size:
+    if not allow_single_class and (n_pos == 0 or n_pos == out.size):
         only = 1 if n_pos else 0
         raise DataError(
             f"{name} has a single class (all {only}; {out.size} rows). A default model needs "
-            "both defaults (1) and non-defaults (0): widen the sample or the target window."
+            "two classes, not 1 class: defaults (1) and non-defaults (0). Widen the sample or "
+            "the target window."
         )
-    return out
-
-
-def check_two_class_target(y: npt.ArrayLike, name: str = "y") -> npt.NDArray[np.int64]:
-    """Like :func:`check_binary_target`, but any two numeric labels are accepted.
-
-    The larger label is the event (1), as scikit-learn's binary classifiers treat it.
-    Text labels are refused (which of "good"/"bad" is the event is not for us to guess).
-
-    Examples
-    --------
-    >>> check_two_class_target([1, 2, 2, 1])
-    array([0, 1, 1, 0])
-    """
-    arr = np.asarray(y)
-    if arr.ndim == 2 and 1 in arr.shape:
-        arr = arr.reshape(-1)
-    if arr.ndim == 1 and arr.size and arr.dtype.kind in "iuf" and not is_missing(arr).any():
-        values = np.unique(arr)
-        if values.size == 2 and not np.array_equal(values, [0, 1]):
-            return np.asarray(arr == values[1], dtype=np.int64)
-    return check_binary_target(arr, name)
+    return (out, classes) if return_classes else out
 
 
 def check_sample_weight(

@@ -29,8 +29,15 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
+from overdue_risk._estimator import (
+    check_fitted,
+    check_target,
+    one_of,
+    real,
+    validate_params,
+)
 from overdue_risk._results import Result
-from overdue_risk._validation import check_consistent_length, check_two_class_target, format_values
+from overdue_risk._validation import check_binary_target, check_consistent_length, format_values
 from overdue_risk.exceptions import DataError
 
 __all__ = [
@@ -146,6 +153,8 @@ def select_by_iv(
 ) -> SelectionResult:
     """Keep features whose information value lies in ``[min_iv, max_iv]``.
 
+    A feature whose IV is NaN or infinite is dropped, with the reason.
+
     Parameters
     ----------
     iv : mapping of str -> float, or a fitted WOEBinner
@@ -167,7 +176,13 @@ def select_by_iv(
     ivs = _iv_mapping(iv)
     kept, reasons = [], []
     for v in ivs.values():
-        if v < min_iv:
+        if not np.isfinite(v):
+            kept.append(False)
+            reasons.append(
+                f"IV {v} is not a finite number: the feature cannot be assessed (check its "
+                "binning: bins without events or non-events, or no data)"
+            )
+        elif v < min_iv:
             kept.append(False)
             reasons.append(f"IV {v:.4f} < min_iv {min_iv:g}: unpredictive")
         elif max_iv is not None and v > max_iv:
@@ -247,20 +262,33 @@ def select_by_correlation(
     return SelectionResult("correlation", tuple(names), kept, tuple(stat), tuple(reasons))
 
 
+_COLLINEAR = 1e-10  # 1 - R^2 below this: the column is a linear combination of the others
+
+
 def _vif(arr: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """VIF_j = 1 / (1 - R_j^2) = diag(inverse correlation matrix)."""
-    if arr.shape[1] == 1:
-        return np.ones(1)
+    """VIF_j = 1 / (1 - R_j^2), R_j^2 of the least-squares fit of column j on the others.
+
+    Exactly collinear columns (and constant ones) get an infinite VIF: the inverse of a
+    singular correlation matrix does not exist, and a pseudo-inverse would report a
+    finite VIF for them.
+    """
+    p = arr.shape[1]
     sd = arr.std(axis=0)
-    if (sd == 0).any():
-        out = np.full(arr.shape[1], np.inf)
-        ok = sd > 0
-        if ok.sum() > 0:
-            out[ok] = _vif(arr[:, ok])
+    out = np.full(p, np.inf)
+    ok = np.flatnonzero(sd > 0)
+    if ok.size == 0:
         return out
-    corr = np.corrcoef(arr, rowvar=False)
-    inv = np.linalg.pinv(corr)
-    return np.asarray(np.maximum(np.diag(inv), 1.0), dtype=np.float64)
+    z = (arr[:, ok] - arr[:, ok].mean(axis=0)) / sd[ok]
+    for pos, j in enumerate(ok):
+        if ok.size == 1:
+            out[j] = 1.0
+            continue
+        others = np.delete(z, pos, axis=1)
+        coef, *_ = np.linalg.lstsq(others, z[:, pos], rcond=None)
+        resid = z[:, pos] - others @ coef
+        unexplained = float(resid @ resid) / float(z[:, pos] @ z[:, pos])
+        out[j] = np.inf if unexplained <= _COLLINEAR else max(1.0 / unexplained, 1.0)
+    return out
 
 
 def select_by_vif(
@@ -269,7 +297,8 @@ def select_by_vif(
     """Drop, one at a time, the feature with the largest VIF until all are <= ``max_vif``.
 
     ``VIF_j = 1 / (1 - R_j^2)``, with ``R_j^2`` from regressing feature ``j`` on the others
-    (the diagonal of the inverse correlation matrix).
+    by least squares. An exactly collinear (or constant) feature has an infinite VIF and
+    is dropped first.
 
     Parameters
     ----------
@@ -310,7 +339,8 @@ def select_by_vif(
         rnd += 1
         j = active.pop(k)
         stat[j] = float(v[k])
-        reasons[j] = f"VIF {v[k]:.2f} > {max_vif:g} (dropped in round {rnd})"
+        why = " (exactly collinear with the others, or constant)" if np.isinf(v[k]) else ""
+        reasons[j] = f"VIF {v[k]:.2f} > {max_vif:g}{why} (dropped in round {rnd})"
     kept = tuple(j in active for j in range(len(names)))
     return SelectionResult("vif", tuple(names), kept, tuple(stat), tuple(reasons))
 
@@ -332,6 +362,7 @@ def stepwise_selection(
     p_remove: float = 0.05,
     max_features: int | None = None,
     feature_names: Sequence[str] | None = None,
+    pos_label: Any = None,
 ) -> SelectionResult:
     """Stepwise selection of WOE features on a logistic model (statsmodels).
 
@@ -353,6 +384,8 @@ def stepwise_selection(
     max_features : int or None, default=None
     feature_names : sequence of str, optional
         Names when X is an array.
+    pos_label : scalar or None, default=None
+        Label of the event when ``y`` is not 0/1 or bool.
 
     Returns
     -------
@@ -373,7 +406,7 @@ def stepwise_selection(
     if criterion not in ("aic", "pvalue"):
         raise DataError(f'criterion must be "aic" or "pvalue"; got {criterion!r}.')
     names, arr = _matrix(X, feature_names)
-    yv = check_two_class_target(y)
+    yv = check_binary_target(y, pos_label=pos_label)
     check_consistent_length(X=arr, y=yv)
     p = len(names)
     limit = p if max_features is None else int(max_features)
@@ -430,7 +463,11 @@ def stepwise_selection(
 
 
 def iv_of_woe_columns(
-    X: Any, y: npt.ArrayLike, *, feature_names: Sequence[str] | None = None
+    X: Any,
+    y: npt.ArrayLike,
+    *,
+    feature_names: Sequence[str] | None = None,
+    pos_label: Any = None,
 ) -> dict[str, float]:
     """Information value of WOE-coded columns (each distinct WOE value is one bin).
 
@@ -442,6 +479,8 @@ def iv_of_woe_columns(
         0/1 target.
     feature_names : sequence of str, optional
         Names when X is an array.
+    pos_label : scalar or None, default=None
+        Label of the event when ``y`` is not 0/1 or bool.
 
     Returns
     -------
@@ -455,7 +494,7 @@ def iv_of_woe_columns(
     from overdue_risk.binning import woe_iv
 
     names, arr = _matrix(X, feature_names)
-    yv = check_two_class_target(y)
+    yv = check_binary_target(y, pos_label=pos_label)
     check_consistent_length(X=arr, y=yv)
     total_e = float(yv.sum())
     total_n = float(yv.size - total_e)
@@ -483,6 +522,8 @@ class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
     max_vif : float or None, default=None
     stepwise : {"forward", "backward", "both"} or None, default=None
     criterion : {"aic", "pvalue"}, default="aic"
+    pos_label : scalar or None, default=None
+        Label of the event when ``y`` is not 0/1 or bool.
 
     Attributes
     ----------
@@ -515,6 +556,7 @@ class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         max_vif: float | None = None,
         stepwise: str | None = None,
         criterion: str = "aic",
+        pos_label: Any = None,
     ) -> None:
         self.min_iv = min_iv
         self.max_iv = max_iv
@@ -522,22 +564,31 @@ class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         self.max_vif = max_vif
         self.stepwise = stepwise
         self.criterion = criterion
+        self.pos_label = pos_label
+
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "min_iv": real(low=0, none=True),
+        "max_iv": real(low=0, none=True),
+        "max_corr": real(0, 1, none=True),
+        "max_vif": real(low=1, none=True),
+        "stepwise": one_of("forward", "backward", "both", None),
+        "criterion": one_of("aic", "pvalue"),
+    }
 
     def fit(self, X: Any, y: Any = None) -> WOESelector:
         """Run the selection steps on WOE columns ``X`` and the 0/1 target ``y``."""
         from sklearn.utils.validation import validate_data
 
+        validate_params(self)
         if y is None:
-            raise DataError(
-                "WOESelector requires y to be passed, but the target y is None. Pass the 0/1 "
-                "default flag."
-            )
+            check_target(self, y)  # raises, naming the estimator
         arr = validate_data(self, X, reset=True, dtype=np.float64, ensure_min_samples=2)
         names = (
             [str(c) for c in self.feature_names_in_]
             if hasattr(self, "feature_names_in_")
             else [f"x{i}" for i in range(arr.shape[1])]
         )
+        y, _ = check_target(self, y)
         self.iv_ = iv_of_woe_columns(arr, y, feature_names=names)
         keep = np.ones(len(names), dtype=bool)
         results: list[SelectionResult] = []
@@ -579,9 +630,7 @@ class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _get_support_mask(self) -> npt.NDArray[np.bool_]:
-        from sklearn.utils.validation import check_is_fitted
-
-        check_is_fitted(self, "support_")
+        check_fitted(self, "support_")
         return np.asarray(self.support_)
 
     def __sklearn_tags__(self) -> Any:

@@ -8,14 +8,23 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import validate_data
 
+from overdue_risk._estimator import (
+    check_fitted,
+    check_target,
+    data_errors,
+    instance_of,
+    integer,
+    one_of,
+    real,
+    validate_params,
+)
 from overdue_risk._missing import canonical_category
 from overdue_risk._validation import (
     check_consistent_length,
     check_finite,
-    check_in,
     check_sample_weight,
-    check_two_class_target,
     format_values,
 )
 from overdue_risk.binning._columns import (
@@ -29,7 +38,7 @@ from overdue_risk.binning._overrides import ManualBinningMixin
 from overdue_risk.binning._prebin import numeric_prebin_counts
 from overdue_risk.binning._solver import SMOOTHING, solve_binning
 from overdue_risk.binning._table import BinningSummary, BinningTable, gini_ks_from_counts
-from overdue_risk.exceptions import ConstraintError, DataError, NotFittedError
+from overdue_risk.exceptions import ConstraintError, DataError
 
 __all__ = ["WOEBinner"]
 
@@ -109,6 +118,9 @@ default="auto"
         "reason": "..."}`` (categorical); recorded in ``overrides_`` with action
         "manual_bins". Being a parameter, it survives ``clone`` (a Scorecard refits its
         binner); :meth:`manual_bins_from_overrides` turns interactive overrides into it.
+    pos_label : scalar or None, default=None
+        The label of ``y`` that marks the event (default). Needed unless ``y`` holds 0/1
+        or bools (the library's one target rule, ``check_binary_target``).
 
     Attributes
     ----------
@@ -178,6 +190,7 @@ default="auto"
         unseen_policy: str = "worst",
         output: str = "woe",
         manual_bins: Mapping[str, Mapping[str, Any]] | None = None,
+        pos_label: Any = None,
     ) -> None:
         self.max_n_bins = max_n_bins
         self.monotonic_trend = monotonic_trend
@@ -195,38 +208,34 @@ default="auto"
         self.unseen_policy = unseen_policy
         self.output = output
         self.manual_bins = manual_bins
+        self.pos_label = pos_label
 
     # ------------------------------------------------------------------ validation
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "max_n_bins": integer(low=1, none=True),
+        "monotonic_trend": one_of(*TRENDS),
+        "auto_min_iv_gain": real(low=0),
+        "auto_alpha": real(0, 1, closed="neither", none=True),
+        "min_bin_frac": real(0, 1, closed="left"),
+        "min_event_count": real(low=0),
+        "min_nonevent_count": real(low=0),
+        "special_codes": instance_of(
+            "a list of numbers or a dict column -> list", Sequence, Mapping, np.ndarray, none=True
+        ),
+        "user_splits": instance_of("a dict column -> cut points or groups", Mapping, none=True),
+        "n_prebins": integer(low=1),
+        "prebinning": one_of("quantile", "tree"),
+        "categorical_features": instance_of(
+            '"auto" or a list of columns', str, Sequence, np.ndarray
+        ),
+        "rare_category_frac": real(0, 1, closed="left"),
+        "unseen_policy": one_of(*UNSEEN_POLICIES),
+        "output": one_of(*OUTPUTS),
+        "manual_bins": instance_of("a dict column -> reviewed bins", Mapping, none=True),
+    }
+
     def _validate_params(self) -> None:
-        check_in(self.monotonic_trend, "monotonic_trend", TRENDS)
-        check_in(self.output, "output", OUTPUTS)
-        check_in(self.unseen_policy, "unseen_policy", UNSEEN_POLICIES)
-        check_in(self.prebinning, "prebinning", ("quantile", "tree"))
-        if self.max_n_bins is not None and (
-            not isinstance(self.max_n_bins, int | np.integer) or self.max_n_bins < 1
-        ):
-            raise DataError(
-                f"max_n_bins must be a positive integer or None; got {self.max_n_bins!r}."
-            )
-        if not isinstance(self.n_prebins, int | np.integer) or self.n_prebins < 1:
-            raise DataError(f"n_prebins must be a positive integer; got {self.n_prebins!r}.")
-        for name in ("min_bin_frac", "rare_category_frac"):
-            v = getattr(self, name)
-            if not isinstance(v, int | float | np.number) or not 0 <= v < 1:
-                raise DataError(f"{name} must be a number in [0, 1); got {v!r}.")
-        g = self.auto_min_iv_gain
-        if not isinstance(g, int | float | np.number) or not np.isfinite(g) or g < 0:
-            raise DataError(
-                f"auto_min_iv_gain must be a non-negative number (a relative IV gain, "
-                f"0.05 = 5%); got {g!r}."
-            )
-        a = self.auto_alpha
-        if a is not None and (not isinstance(a, int | float | np.number) or not 0 < a < 1):
-            raise DataError(f"auto_alpha must be None or a number in (0, 1); got {a!r}.")
-        for name in ("min_event_count", "min_nonevent_count"):
-            v = getattr(self, name)
-            if not isinstance(v, int | float | np.number) or not np.isfinite(v) or v < 0:
-                raise DataError(f"{name} must be a non-negative number; got {v!r}.")
+        validate_params(self)
 
     def _codes_for(self, name: str) -> tuple[float, ...]:
         sc = self.special_codes
@@ -290,8 +299,7 @@ default="auto"
         X : DataFrame or array-like of shape (n_samples, n_features)
             Numeric and categorical columns; missing values allowed.
         y : array-like of shape (n_samples,)
-            0/1 target (1 = event, e.g. default). Any two numeric labels are accepted; the
-            larger is the event.
+            0/1 target (1 = event, e.g. default), or two labels with ``pos_label``.
         sample_weight : array-like of shape (n_samples,), optional
             Row weights.
 
@@ -322,12 +330,9 @@ default="auto"
     ) -> tuple[list[str], list[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Columns, 0/1 target and weights of one batch, validated."""
         if y is None:
-            raise DataError(
-                "WOEBinner requires y to be passed, but the target y is None. Pass the 0/1 "
-                "default flag."
-            )
-        names, columns, has_names = columns_of(X)
-        self._set_feature_names(X, has_names, reset=reset)
+            check_target(self, y)  # raises, naming the estimator
+        names, columns, _ = columns_of(X)
+        self._set_feature_names(X, names, reset=reset)
         n = columns[0].shape[0] if columns else int(getattr(X, "shape", (0,))[0])
         if n == 0:
             raise DataError(
@@ -345,20 +350,9 @@ default="auto"
         check_consistent_length(X=columns[0], y=yarr.reshape(-1) if yarr.ndim else [yarr])
         if n == 1 and reset:
             raise DataError("X has 1 sample; n_samples = 1 cannot be binned. Pass more rows.")
-        target = check_two_class_target(y) if reset else self._chunk_target(yarr)
+        target, _ = check_target(self, y, allow_single_class=not reset)
         w = check_sample_weight(sample_weight, n)
         return names, columns, target, w
-
-    def _chunk_target(self, y: Any) -> npt.NDArray[np.int64]:
-        """A later chunk's target: 0/1 (one class alone is fine in a chunk)."""
-        yv = np.asarray(y).reshape(-1)
-        if yv.dtype.kind not in "iufb" or not np.isin(yv, (0, 1)).all():
-            raise DataError(
-                f"partial_fit: y of a later chunk must hold only 0 and 1; got values "
-                f"{format_values(np.unique(yv.astype(object)).tolist())}. Map the target to a "
-                "0/1 default flag first (every chunk the same way)."
-            )
-        return yv.astype(np.int64)
 
     def partial_fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> WOEBinner:
         """Add one chunk of data; the bins are solved lazily on the accumulated counts.
@@ -765,17 +759,21 @@ default="auto"
 
     # ------------------------------------------------------------------ applying
     def _check_fitted(self) -> None:
-        if not hasattr(self, "bins_"):
-            raise NotFittedError(
-                "This WOEBinner instance is not fitted yet. Call 'fit' with appropriate "
-                "arguments before using this estimator."
-            )
+        check_fitted(self, "bins_")
 
-    def _set_feature_names(self, X: Any, has_names: bool, *, reset: bool) -> None:
-        from sklearn.utils.validation import _check_feature_names
-
-        if has_names or hasattr(self, "feature_names_in_") or not reset:
-            _check_feature_names(self, X, reset=reset)
+    def _set_feature_names(self, X: Any, names: list[str], *, reset: bool) -> None:
+        """Record (``reset``) or check the input column names (a dict's keys count)."""
+        if isinstance(X, Mapping):
+            if reset:
+                self.feature_names_in_ = np.asarray(names, dtype=object)
+            elif hasattr(self, "feature_names_in_") and names != self._names():
+                raise DataError(
+                    f"X has columns {format_values(names)}, but WOEBinner was fitted on "
+                    f"{format_values(self._names())}. Pass the fitted columns in that order."
+                )
+            return
+        with data_errors("WOEBinner", "Pass the columns the binner was fitted on."):
+            validate_data(self, X, reset=reset, skip_check_array=True)
 
     def _names(self) -> list[str]:
         if hasattr(self, "feature_names_in_"):
@@ -796,8 +794,8 @@ default="auto"
             float64 (int64 for ``output="index"``).
         """
         self._check_fitted()
-        _, columns, has_names = columns_of(X)
-        self._set_feature_names(X, has_names, reset=False)
+        names, columns, _ = columns_of(X)
+        self._set_feature_names(X, names, reset=False)
         if len(columns) != self.n_features_in_:
             raise DataError(
                 f"X has {len(columns)} features, but WOEBinner is expecting "

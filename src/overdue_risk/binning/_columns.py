@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,14 @@ def columns_of(X: Any) -> tuple[list[str], list[Any], bool]:
             "Sparse data was passed to WOEBinner, but dense data is required: sparse input "
             "is not supported. Convert it with X.toarray() (or pass a DataFrame)."
         )
+    if isinstance(X, Mapping):
+        arrays = [np.atleast_1d(np.asarray(v)) for v in X.values()]
+        if len({a.shape for a in arrays}) > 1:
+            raise DataError(
+                f"the columns of X have different shapes {sorted({a.shape for a in arrays})}. "
+                "Pass equal-length one-dimensional columns."
+            )
+        return [str(k) for k in X], arrays, True
     if hasattr(X, "columns") and hasattr(X, "__getitem__") and hasattr(X, "shape"):
         cols = list(X.columns)
         names = [str(c) for c in cols]

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from overdue_risk._validation import (
+    check_binary_target,
     check_consistent_length,
     check_finite,
     check_sample_weight,
-    check_two_class_target,
     format_values,
 )
 from overdue_risk.binning._columns import columns_of
@@ -275,7 +275,7 @@ class ManualBinningMixin:
             col = columns[fitted.index(feature)]
         else:
             raise DataError(f"set_splits: X has no column {feature!r}.")
-        target = check_two_class_target(y)
+        target = check_binary_target(y, pos_label=getattr(self, "pos_label", None))
         check_consistent_length(X=col, y=target)
         w = check_sample_weight(sample_weight, target.shape[0])
         old = self.count_tables_[feature]

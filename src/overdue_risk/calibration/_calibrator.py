@@ -11,9 +11,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from overdue_risk._validation import check_sample_weight, format_values
+from overdue_risk._estimator import (
+    Rule,
+    check_fitted,
+    check_target,
+    data_errors,
+    integer,
+    one_of,
+    real,
+    validate_params,
+)
+from overdue_risk._validation import check_sample_weight
 from overdue_risk.calibration._common import FloatArray, _check_rate, _expit, _logit, _solve_shift
 from overdue_risk.exceptions import DataError, SpecError
 
@@ -81,6 +91,15 @@ def _weighted_band_edges(x: FloatArray, w: FloatArray, n_bins: int) -> FloatArra
 
 
 # ----------------------------------------------------------------------------- estimator
+_RATE = Rule(
+    "a rate in (0, 1) (0.05 for 5%, not a percentage)",
+    real(0, 1, closed="neither").accepts,
+    none=True,
+)
+PD_EPS = 1e-15
+"""Logistic PDs are kept inside ``[PD_EPS, 1 - PD_EPS]`` (never exactly 0 or 1)."""
+
+
 class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Map scores (total points) or raw probabilities to calibrated PDs.
 
@@ -101,7 +120,14 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Number of bands for ``method="binned"``.
     pd_floor : float, default=1e-4
         Isotonic and binned PDs are clipped to ``[pd_floor, 1 - pd_floor]``, so no grade or
-        band gets a PD of exactly 0 or 1.
+        band gets a PD of exactly 0 or 1. Logistic PDs are kept inside
+        ``[PD_EPS, 1 - PD_EPS]`` (``_RATE = Rule(
+    "a rate in (0, 1) (0.05 for 5%, not a percentage)",
+    real(0, 1, closed="neither").accepts,
+    none=True,
+)
+PD_EPS = 1e-15``): the formula rounds to exactly 0 or
+        1 for extreme scores, which the PD backtests rightly refuse.
     central_tendency : float or None, default=None
         If set, after fitting the mapping is shifted in log-odds so that the mean PD over
         the TRAINING scores equals this target (e.g. the long-run default rate); the
@@ -110,11 +136,14 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         If set, the Bayes prior correction from the training sample's (weighted) default
         rate to this population rate is applied (a closed-form log-odds shift). Exclusive
         with ``central_tendency``.
+    pos_label : scalar or None, default=None
+        The label of ``y`` that marks a default, e.g. ``"bad"``. Needed unless ``y`` holds
+        0/1 or bools: which of two other labels is the default is never guessed.
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
-        Class labels; ``classes_[1]`` is the default (event) class, as in scikit-learn.
+        Class labels as ``[non-default, default]``; ``classes_[1]`` is the default.
     n_features_in_ : int
         Columns of ``X``. With several columns their row sum is the score (e.g. the
         points of each feature).
@@ -167,6 +196,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         pd_floor: float = 1e-4,
         central_tendency: float | None = None,
         population_default_rate: float | None = None,
+        pos_label: Any = None,
     ) -> None:
         self.method = method
         self.input_type = input_type
@@ -174,6 +204,16 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.pd_floor = pd_floor
         self.central_tendency = central_tendency
         self.population_default_rate = population_default_rate
+        self.pos_label = pos_label
+
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "method": one_of("logistic", "isotonic", "binned"),
+        "input_type": one_of("score", "probability"),
+        "n_bins": integer(low=1),
+        "pd_floor": real(0, 0.5, closed="neither"),
+        "central_tendency": _RATE,
+        "population_default_rate": _RATE,
+    }
 
     # -- scikit-learn plumbing
     def __sklearn_tags__(self) -> Any:
@@ -183,22 +223,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return tags
 
     def _validate_params_(self) -> None:
-        if self.method not in ("logistic", "isotonic", "binned"):
-            raise DataError(
-                f"method must be one of ['logistic', 'isotonic', 'binned']; got {self.method!r}."
-            )
-        if self.input_type not in ("score", "probability"):
-            raise DataError(
-                f"input_type must be 'score' or 'probability'; got {self.input_type!r}."
-            )
-        if (
-            isinstance(self.n_bins, bool)
-            or not isinstance(self.n_bins, int | np.integer)
-            or self.n_bins < 1
-        ):
-            raise DataError(f"n_bins must be a positive integer; got {self.n_bins!r}.")
-        if not 0.0 < float(self.pd_floor) < 0.5:
-            raise DataError(f"pd_floor must lie in (0, 0.5); got {self.pd_floor!r}.")
+        validate_params(self)
         if self.central_tendency is not None and self.population_default_rate is not None:
             raise DataError(
                 "set either central_tendency (target mean PD on the current scores) or "
@@ -210,15 +235,12 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             _check_rate(self.population_default_rate, "population_default_rate")
 
     def _score(self, X: Any, *, reset: bool) -> FloatArray:
-        try:
+        with data_errors(
+            "PDCalibrator",
+            "X must hold finite numeric scores (total points or probabilities), one row per "
+            "application: score the applications with the scorecard first.",
+        ):
             Xv = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=True)
-        except ValueError as exc:
-            if "could not convert" not in str(exc):
-                raise
-            raise DataError(
-                f"X must hold numeric scores (total points or probabilities); {exc}. Score "
-                "the applications with the scorecard first."
-            ) from None
         s: FloatArray = np.asarray(Xv, dtype=np.float64).sum(axis=1)
         if self.input_type == "probability":
             bad = (s < 0) | (s > 1)
@@ -243,7 +265,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             Scores in one column (``points.reshape(-1, 1)`` or a one-column frame); with
             several columns their row sum is the score.
         y : array-like of shape (n_samples,)
-            Binary target; the larger label (1 for a 0/1 flag) is the default.
+            Default flag: 0/1 or bool, or two labels with ``pos_label``.
         sample_weight : array-like of shape (n_samples,), optional
             Observation weights.
 
@@ -258,42 +280,17 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> cal.classes_.tolist(), round(cal.sample_default_rate_, 2)
         ([0, 1], 0.75)
         """
-        from sklearn.utils.multiclass import check_classification_targets, type_of_target
-        from sklearn.utils.validation import column_or_1d
-
         self._validate_params_()
         if y is None:
-            raise DataError(
-                "PDCalibrator requires y to be passed, but the target y is None. Pass the "
-                "default flags (0/1) of the rows of X."
-            )
+            check_target(self, y)  # raises, naming the estimator
         x = self._score(X, reset=True)
-        y_raw = np.asarray(y)
-        if y_raw.dtype.kind in "fc" and not np.all(np.isfinite(y_raw)):
+        y01, classes = check_target(self, y)
+        if y01.shape[0] != x.shape[0]:
             raise DataError(
-                "Input y contains NaN or infinity; a default flag must be 0 or 1 on every "
-                "row. Drop the rows without an observed outcome."
-            )
-        y_arr = column_or_1d(y, warn=True)
-        if y_arr.shape[0] != x.shape[0]:
-            raise DataError(
-                f"X has {x.shape[0]} rows but y has {y_arr.shape[0]}. Pass one target per row."
-            )
-        check_classification_targets(y_arr)
-        classes = np.unique(y_arr)
-        if classes.size > 2:
-            raise DataError(
-                "Only binary classification is supported. The type of the target is "
-                f"{type_of_target(y_arr)}: got classes {format_values(classes.tolist())}. "
-                "Map the target to a 0/1 default flag."
-            )
-        if classes.size < 2:
-            raise DataError(
-                f"y has one class only ({classes.tolist()}); a PD calibration needs both "
-                "defaults and non-defaults."
+                f"X has {x.shape[0]} rows but y has {y01.shape[0]}. Pass one target per row."
             )
         self.classes_ = classes
-        yb = (y_arr == classes[1]).astype(np.float64)
+        yb = y01.astype(np.float64)
         w = check_sample_weight(sample_weight, x.size)
         self.sample_default_rate_ = float(np.average(yb, weights=w))
         floor = float(self.pd_floor)
@@ -344,7 +341,8 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             # the runtime's formula, so spec PDs equal these bit for bit
             from overdue_risk.runtime._spec import logistic_pd
 
-            return logistic_pd(self.intercept_ + shift, self.slope_, x)
+            pd_ = logistic_pd(self.intercept_ + shift, self.slope_, x)
+            return np.clip(pd_, PD_EPS, 1.0 - PD_EPS)
         if self.method == "isotonic":
             ys = _expit(_logit(self.y_thresholds_) + shift) if shift else self.y_thresholds_
             return np.interp(x, self.x_thresholds_, ys)
@@ -395,7 +393,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> round(float(new.predict_pd(today).mean()), 6)
         0.2
         """
-        check_is_fitted(self, "shift_")
+        check_fitted(self, "shift_")
         t = _check_rate(target, "target")
         x = self._score(self._as_2d(X), reset=False)
         w = check_sample_weight(sample_weight, x.size)
@@ -433,7 +431,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> cal.predict_pd([1.5, 3.5]).tolist()
         [0.0001, 0.9999]
         """
-        check_is_fitted(self, "shift_")
+        check_fitted(self, "shift_")
         x = self._score(self._as_2d(X), reset=False)
         return self._predict_from(x, 0.0)
 
@@ -455,7 +453,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> cal.predict_proba([[1.0], [4.0]]).round(4).tolist()
         [[0.5, 0.5], [0.0001, 0.9999]]
         """
-        check_is_fitted(self, "shift_")
+        check_fitted(self, "shift_")
         p = self._predict_from(self._score(X, reset=False), 0.0)
         return np.column_stack([1.0 - p, p])
 
@@ -503,7 +501,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sorted(cal.to_spec_dict())
         ['intercept', 'method', 'slope']
         """
-        check_is_fitted(self, "shift_")
+        check_fitted(self, "shift_")
         if self.input_type != "score":
             raise SpecError(
                 "a scoring spec's calibration takes the total points; this calibrator was "

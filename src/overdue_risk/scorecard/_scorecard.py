@@ -11,16 +11,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    assert_all_finite,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import validate_data
 
-from overdue_risk._validation import check_in, check_positive, check_sample_weight, format_values
+from overdue_risk._estimator import (
+    boolean,
+    check_fitted,
+    check_target,
+    data_errors,
+    instance_of,
+    integer,
+    one_of,
+    real,
+    validate_params,
+)
+from overdue_risk._validation import check_binary_target, check_sample_weight, format_values
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._columns import Columns
@@ -79,11 +83,14 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         the feature's own contribution (points 0 = WOE 0 = the average applicant).
     reason_code_map : dict or None, default=None
         Feature name -> reason code; unmapped features use their name.
+    pos_label : scalar or None, default=None
+        The label of ``y`` that marks the event (default), e.g. ``"bad"``. Needed unless
+        ``y`` holds 0/1 or bools: which of two other labels is the event is never guessed.
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
-        Class labels; ``classes_[1]`` is the event (bad).
+        Class labels as ``[non-event, event]``; ``classes_[1]`` is the event (bad).
     binner_ : WOEBinner
         The fitted binner (all input features).
     coef_ : ndarray of shape (1, n_card_features)
@@ -170,6 +177,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         rounding: bool = False,
         intercept_mode: str = "distributed",
         reason_code_map: Mapping[str, str] | None = None,
+        pos_label: Any = None,
     ) -> None:
         self.binner = binner
         self.selector = selector
@@ -184,6 +192,23 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.rounding = rounding
         self.intercept_mode = intercept_mode
         self.reason_code_map = reason_code_map
+        self.pos_label = pos_label
+
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "binner": instance_of("an unfitted WOEBinner", BaseEstimator, none=True),
+        "selector": instance_of("an unfitted selector", BaseEstimator, none=True),
+        "min_iv": real(low=0, none=True),
+        "max_features": integer(low=1, none=True),
+        "sign_check": one_of("drop", "warn", "report"),
+        "C": real(low=0, closed="neither", allow_inf=True),
+        "max_iter": integer(low=1),
+        "pdo": real(low=0, closed="neither"),
+        "base_score": real(),
+        "base_odds": real(low=0, closed="neither"),
+        "rounding": boolean(),
+        "intercept_mode": one_of("distributed", "separate"),
+        "reason_code_map": instance_of("a dict feature -> reason code", Mapping, none=True),
+    }
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self) -> Any:
@@ -194,24 +219,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ fit
     def _check_params(self) -> PointsScaling:
-        check_in(self.sign_check, "sign_check", ["drop", "warn", "report"])
-        check_in(self.intercept_mode, "intercept_mode", ["distributed", "separate"])
-        if self.min_iv is not None:
-            check_positive(self.min_iv, "min_iv", strict=False)
-        if self.max_features is not None and (
-            isinstance(self.max_features, bool)
-            or not isinstance(self.max_features, int | np.integer)
-            or self.max_features < 1
-        ):
-            raise DataError(
-                f"max_features must be a positive integer or None; got {self.max_features!r}."
-            )
-        if not (
-            isinstance(self.C, int | float | np.integer | np.floating)
-            and not isinstance(self.C, bool)
-            and float(self.C) > 0
-        ):
-            raise DataError(f"C must be a positive number (inf: no penalty); got {self.C!r}.")
+        validate_params(self)
         return PointsScaling(pdo=self.pdo, base_score=self.base_score, base_odds=self.base_odds)
 
     def _make_binner(self) -> Any:
@@ -249,11 +257,15 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         scaling = self._check_params()
         cols = Columns(X)
-        _check_n_features(self, X, reset=True)
-        _check_feature_names(self, X, reset=True)
-        if cols.n_rows == 0:
-            raise DataError("X has 0 rows; a scorecard needs data to fit. Pass a non-empty X.")
-        classes, y01 = self._check_target(y, cols.n_rows)
+        self._check_input_features(X, cols, reset=True)
+        if cols.n_rows < 2:
+            raise DataError(
+                f"X has {cols.n_rows} sample(s) (n_samples = {cols.n_rows}); a scorecard needs "
+                "data to fit. Pass more rows."
+            )
+        y01, classes = check_target(self, y)
+        if y01.shape[0] != cols.n_rows:
+            raise DataError(f"X has {cols.n_rows} rows but y has {y01.shape[0]}. Align them first.")
         w = check_sample_weight(sample_weight, cols.n_rows)
         weighted_events = float(w[y01 == 1].sum())
         if weighted_events == 0 or weighted_events == float(w.sum()):
@@ -271,7 +283,20 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(cols.get(n, j))]
         dropped, keep = self._select(names, bins, Z)
         keep = self._run_selector(names, Z, y01, sample_weight, keep, dropped)
+        if not keep:
+            raise DataError(
+                "no feature is left on the card: "
+                + "; ".join(f"{n!r} {why}" for n, why in dropped.items())
+                + ". A card without features scores every applicant the same; lower min_iv, "
+                "relax the selector, or check the target and the features."
+            )
         keep, fit, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
+        if not keep:
+            raise DataError(
+                "no feature is left on the card: every coefficient had the wrong sign "
+                f"({format_values(wrong)}). Check the binning trends and collinearity, or "
+                "set sign_check='report'."
+            )
         if not fit.converged:
             warnings.warn(
                 f"the logistic model did not converge in max_iter={self.max_iter} Newton "
@@ -307,22 +332,19 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.is_expert_ = False
         return self
 
-    @staticmethod
-    def _check_target(y: Any, n_rows: int) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
-        """Classes and the 0/1 event flag (``classes_[1]``, the larger label, is the event)."""
-        y_arr = column_or_1d(y, warn=True)
-        assert_all_finite(y_arr, input_name="y")
-        check_classification_targets(y_arr)
-        classes = np.unique(y_arr)
-        if classes.size != 2:
-            raise DataError(
-                "Only binary classification is supported: Scorecard models a default flag, "
-                f"but y has {classes.size} class(es) {format_values(classes.tolist())}. "
-                "Map the target to a binary default flag."
-            )
-        if y_arr.shape[0] != n_rows:
-            raise DataError(f"X has {n_rows} rows but y has {y_arr.shape[0]}. Align them first.")
-        return classes, (y_arr == classes[1]).astype(np.int64)
+    def _check_input_features(self, X: Any, cols: Columns, *, reset: bool) -> None:
+        """Record (``reset``) or check the number and names of the input columns."""
+        if cols.kind == "dict":
+            if reset:
+                self.n_features_in_ = cols.n_columns
+                self.feature_names_in_ = np.asarray(cols.names, dtype=object)
+            return
+        with data_errors(
+            type(self).__name__,
+            f"The card scores {format_values(getattr(self, 'features_', []))}; pass the "
+            "columns it was fitted on.",
+        ):
+            validate_data(self, X, reset=reset, skip_check_array=True)
 
     def _scale(
         self,
@@ -571,7 +593,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ apply
     def _check_fitted(self) -> None:
-        check_is_fitted(self, "card_")
+        check_fitted(self, "card_")
 
     def _columns(self, X: Any) -> Columns:
         self._check_fitted()
@@ -592,19 +614,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 # a frame holding every card feature (plus or minus other columns, e.g.
                 # loan ids, or only the card's features): read by name
                 return cols
-            try:
-                _check_feature_names(self, X, reset=False)
-                _check_n_features(self, X, reset=False)
-            except ValueError as exc:
-                raise DataError(
-                    f"{exc} The card scores {format_values(self.features_)}; rename or "
-                    "add the missing columns."
-                ) from None
+            self._check_input_features(X, cols, reset=False)
             if missing:  # pragma: no cover - scikit-learn's check raises first
                 raise DataError(f"the data lacks columns {format_values(missing)}.")
         else:
-            _check_n_features(self, X, reset=False)
-            _check_feature_names(self, X, reset=False)
+            self._check_input_features(X, cols, reset=False)
         return cols
 
     def _column(self, cols: Columns, name: str) -> Any:
@@ -1020,8 +1034,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "it with overdue_risk.metrics / backtest on predict_points instead."
             )
         cols = self._columns(X)
-        y_arr = column_or_1d(y)
-        y01 = (y_arr == self.classes_[1]).astype(np.int64)
+        y01 = check_binary_target(y, pos_label=self.classes_[1])
         Z = np.column_stack(
             [
                 np.asarray(f.woe, dtype=np.float64)[f.bin_index(self._column(cols, f.name))]
