@@ -147,3 +147,18 @@ def test_slots_index_slot_points(spec: Spec) -> None:
         pts += np.asarray(feat.slot_points)[slots[feat.name]]
     np.testing.assert_array_equal(pts + spec.intercept_points, spec.score(data))
     assert slots["purpose"].tolist() == [0, 2, 4, 3]
+
+
+def test_two_fits_of_the_same_data_give_byte_identical_specs() -> None:
+    # known defect 9: Scorecard.to_spec wrote created_utc, so the checksum changed each second
+    pd = pytest.importorskip("pandas")
+    from overdue_risk.scorecard import Scorecard
+
+    rng = np.random.default_rng(3)
+    age = rng.integers(18, 70, 800).astype(float)
+    X = pd.DataFrame({"age": age, "purpose": rng.choice(["cash", "car", "rent"], 800)})
+    y = (rng.random(800) < 1 / (1 + np.exp((age - 30) / 8))).astype(int)
+    one = json.dumps(Scorecard().fit(X, y).to_spec(), sort_keys=False)
+    two = json.dumps(Scorecard().fit(X, y).to_spec(), sort_keys=False)
+    assert one == two
+    assert "created_utc" not in json.loads(one)

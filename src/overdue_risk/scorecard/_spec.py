@@ -71,28 +71,29 @@ def build_spec(
     master_scale: Mapping[str, Any] | None = None,
     overrides: Sequence[Mapping[str, Any]] = (),
     metadata: Mapping[str, Any] | None = None,
+    created_utc: str | None = None,
 ) -> dict[str, Any]:
-    """Assemble and seal (checksum) a spec document."""
-    from overdue_risk import __version__
-    from overdue_risk.runtime import FORMAT, SCHEMA_VERSION
+    """Assemble (with the runtime's ``spec_document``) and seal (checksum) a spec document.
+
+    No timestamp is written unless ``created_utc`` is given, so two fits of the same data
+    give byte-identical specs.
+    """
+    from overdue_risk.runtime import spec_document
 
     if not isinstance(name, str) or not name:
         raise DataError(f"name must be a non-empty string naming the card; got {name!r}.")
-    doc: dict[str, Any] = {
-        "format": FORMAT,
-        "schema_version": SCHEMA_VERSION,
-        "library_version": __version__,
-        "created_utc": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "name": name,
-        "target": dict(target) if target is not None else None,
-        "scaling": scaling.to_spec_dict(intercept_mode=intercept_mode, rounded=rounded),
-        "intercept_points": _num(intercept_points, rounded),
-        "features": [feature_spec(f, rounded=rounded) for f in features],
-        "calibration": dict(calibration) if calibration is not None else None,
-        "master_scale": dict(master_scale) if master_scale is not None else None,
-        "overrides": [_plain(dict(o)) for o in overrides],
-        "metadata": _plain(dict(metadata or {})),
-    }
+    doc = spec_document(
+        name=name,
+        target=target,
+        scaling=scaling.to_spec_dict(intercept_mode=intercept_mode, rounded=rounded),
+        intercept_points=_num(intercept_points, rounded),
+        features=[feature_spec(f, rounded=rounded) for f in features],
+        calibration=calibration,
+        master_scale=master_scale,
+        overrides=[_plain(dict(o)) for o in overrides],
+        metadata=_plain(dict(metadata or {})),
+        created_utc=created_utc,
+    )
     return _seal(doc)
 
 
