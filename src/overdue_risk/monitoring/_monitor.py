@@ -337,44 +337,23 @@ def monitor(
     scored = _score(sp, frame)
 
     mature_period = per.ordinals + horizon - 1 <= last
-    known = np.zeros(len(frame), dtype=bool)
-    y_all = np.zeros(len(frame), dtype=np.int64)
-    if target is not None:
-        known = mature_period[per.codes]
-        if observed is not None:
-            known &= _flag(frame, observed)
-        y_all[known] = _target_values(frame, target, known, "the monitoring data")
-
+    known, y_all = _outcomes(frame, per, mature_period, target, observed)
     base, ref, base_text, n_base = _baseline(
         sp, baseline, frame, per, scored, known, y_all, target, observed
     )
-    base_auc = None
-    if ref is not None and ref[1].min() != ref[1].max():
-        from overdue_risk.metrics import roc_auc
-
-        base_auc = roc_auc(ref[1], -ref[0])
-    labels = slot_labels(sp)
+    reference = _Reference(base, _auc(ref), slot_labels(sp), sp, th, score_bins, level)
     stats: list[PeriodStats] = []
     for i, label in enumerate(per.labels):
         rows = per.codes == i
         cur = _take(scored, rows)
-        y = y_all[rows][known[rows]]
-        out = _take(cur, known[rows])
         stats.append(
             _period_stats(
                 label,
                 per.label_of(int(per.ordinals[i]) + horizon - 1),
                 bool(mature_period[i]) and target is not None,
                 cur,
-                base,
-                out,
-                y,
-                labels,
-                sp,
-                th,
-                score_bins,
-                level,
-                base_auc,
+                (_take(cur, known[rows]), y_all[rows][known[rows]]),
+                reference,
             )
         )
     alerts = _alerts(stats, rule_set)
@@ -396,6 +375,46 @@ def _positive_int(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise DataError(f"{name} must be a whole number >= 1; got {value!r}.")
     return int(value)
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What every period is compared with, and how."""
+
+    base: _Scored
+    base_auc: Any  # AUCResult of the baseline's known outcomes, or None
+    labels: Mapping[str, tuple[str, ...]]
+    spec: Spec
+    thresholds: MonitoringThresholds
+    score_bins: int
+    level: float
+
+
+def _outcomes(
+    frame: pd.DataFrame,
+    per: _Periods,
+    mature_period: npt.NDArray[np.bool_],
+    target: str | None,
+    observed: str | None,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Rows whose outcome is known (mature and observed), and the target (0 elsewhere)."""
+    known = np.zeros(len(frame), dtype=bool)
+    y_all = np.zeros(len(frame), dtype=np.int64)
+    if target is not None:
+        known = mature_period[per.codes]
+        if observed is not None:
+            known &= _flag(frame, observed)
+        y_all[known] = _target_values(frame, target, known, "the monitoring data")
+    return known, y_all
+
+
+def _auc(ref: tuple[FloatArray, npt.NDArray[np.int64]] | None) -> Any:
+    """The baseline AUC (risk = minus points), when its outcomes hold both classes."""
+    if ref is None or ref[1].min() == ref[1].max():
+        return None
+    from overdue_risk.metrics import roc_auc
+
+    return roc_auc(ref[1], -ref[0])
 
 
 def _thresholds(value: MonitoringThresholds | Mapping[str, float] | None) -> MonitoringThresholds:
@@ -478,21 +497,15 @@ def _period_stats(
     known_at: str,
     mature: bool,
     cur: _Scored,
-    base: _Scored,
-    out: _Scored,
-    y: npt.NDArray[np.int64],
-    labels: Mapping[str, tuple[str, ...]],
-    sp: Spec,
-    th: MonitoringThresholds,
-    score_bins: int,
-    level: float,
-    base_auc: Any,
+    outcomes: tuple[_Scored, npt.NDArray[np.int64]],
+    ref: _Reference,
 ) -> PeriodStats:
     from overdue_risk.gate._checks import csi_on_card_bins
     from overdue_risk.metrics import psi
 
+    th = ref.thresholds
     a_y, a_r = th.alpha_yellow, th.alpha_red
-    p = psi(base.points, cur.points, bins=score_bins, alpha=a_y, name="score")
+    p = psi(ref.base.points, cur.points, bins=ref.score_bins, alpha=a_y, name="score")
     status = {
         "psi": stability_status(
             p.statistic, p.critical_value, p.critical_value_at(a_r), th.psi_yellow, th.psi_red
@@ -500,7 +513,7 @@ def _period_stats(
     }
     csi = {}
     for name, slots in cur.slots.items():
-        r = csi_on_card_bins(base.slots[name], slots, labels.get(name), name)
+        r = csi_on_card_bins(ref.base.slots[name], slots, ref.labels.get(name), name)
         csi[name] = r
         status[f"csi:{name}"] = stability_status(
             r.statistic,
@@ -512,8 +525,9 @@ def _period_stats(
     extra: dict[str, Any] = {}
     for key in ("calibration", "calibration_grades", "discrimination"):
         status[key] = "n/a"
+    out, y = outcomes
     if mature and y.size:
-        extra = _outcome_stats(out, y, sp, th, level, base_auc, status)
+        extra = _outcome_stats(out, y, ref, status)
     return PeriodStats(
         period=label,
         n=int(cur.points.size),
@@ -530,15 +544,13 @@ def _period_stats(
 def _outcome_stats(
     out: _Scored,
     y: npt.NDArray[np.int64],
-    sp: Spec,
-    th: MonitoringThresholds,
-    level: float,
-    base_auc: Any,
+    ref: _Reference,
     status: dict[str, str],
 ) -> dict[str, Any]:
     from overdue_risk.backtest import jeffreys_test, traffic_light
     from overdue_risk.metrics import gini, ks_statistic, roc_auc
 
+    th, sp, base_auc, level = ref.thresholds, ref.spec, ref.base_auc, ref.level
     n, d = int(y.size), int(y.sum())
     extra: dict[str, Any] = {"n_outcomes": n, "n_defaults": d}
     if 0 < d < n:
