@@ -109,7 +109,7 @@ def test_check_loans_flat_rate_breaches_where_equal_instalment_does_not() -> Non
     assert res.breach.tolist() == [False, True]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     cap=st.floats(0.05, 1.0),
     term=st.integers(1, 36),

@@ -23,9 +23,13 @@ from __future__ import annotations
 from overdue_risk.collection import (
     ACTIONS,
     CONTACT_ACTIONS,
-    ConductBreaches,
-    ConductRules,
     conduct_breaches,
+)
+from overdue_risk.collection import (
+    ConductBreaches as ConductBreaches,
+)
+from overdue_risk.collection import (
+    ConductRules as ConductRules,
 )
 from overdue_risk.regulation._exposure import ExposureResult, exposure_limits
 from overdue_risk.regulation._provisions import (
@@ -35,12 +39,13 @@ from overdue_risk.regulation._provisions import (
     loan_loss_provisions,
 )
 
+# ConductRules and ConductBreaches are importable from here but documented once, in
+# overdue_risk.collection (listing a re-exported class in two modules' __all__ makes the
+# API reference describe the same class twice).
 __all__ = [
     "ACTIONS",
     "CONTACT_ACTIONS",
     "PBOC_2002",
-    "ConductBreaches",
-    "ConductRules",
     "ExposureResult",
     "ProvisionRatios",
     "ProvisionResult",
