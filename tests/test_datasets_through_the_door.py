@@ -123,3 +123,17 @@ def test_bad_policy_is_a_clear_error(kwargs: dict[str, float], match: str) -> No
 def test_bad_through_the_door_value() -> None:
     with pytest.raises(DataError, match="through_the_door must be"):
         make_microloan_portfolio(100, 6, random_state=0, through_the_door="yes")  # type: ignore[arg-type]
+
+
+def test_a_loaded_book_separates_its_decision_columns(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from overdue_risk.datasets import load_portfolio
+
+    pf = make_microloan_portfolio(300, 12, random_state=0)
+    folder = Path(str(tmp_path))
+    pf.applications.to_csv(folder / "apps.csv", index=False)
+    pf.performance.to_csv(folder / "perf.csv", index=False)
+    loaded = load_portfolio(folder / "apps.csv", folder / "perf.csv")
+    assert loaded.decision_features == DECISION_FEATURES
+    assert set(loaded.applicant_features) == set(APPLICANT_FEATURES)

@@ -18,6 +18,7 @@ from overdue_risk._validation import check_columns, format_values
 from overdue_risk.buckets import CHARGED_OFF, PAID_OFF, STATES, dpd_to_bucket
 from overdue_risk.datasets._portfolio import (
     APPLICATION_COLUMNS,
+    DECISION_FEATURES,
     PERFORMANCE_COLUMNS,
     Portfolio,
     derive_target,
@@ -323,6 +324,8 @@ def load_portfolio(
         applications=apps,
         performance=perf,
         feature_names=features,
+        applicant_features=tuple(c for c in features if c not in DECISION_FEATURES),
+        decision_features=tuple(c for c in features if c in DECISION_FEATURES),
         target_dpd=target_dpd,
         target_window=target_window,
     )
