@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from overdue_risk.gate import default_thresholds_toml, validate
+from overdue_risk.reporting import build_report
 
 __all__ = ["add_arguments", "run"]
 
@@ -74,8 +75,6 @@ def run(args: argparse.Namespace) -> int:
             write(path)
             print(f"wrote {path}")
     if args.report:
-        from overdue_risk.reporting import build_report
-
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         build_report(
             args.report,

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
+from overdue_risk.exceptions import DataError
 from overdue_risk.gate._types import CheckFunction, CheckResult, GateInputs, Status
 from overdue_risk.metrics import auc_change_test, gini, ks_statistic, psi, psi_from_counts, roc_auc
 
@@ -196,8 +197,6 @@ def check_calibration(inputs: GateInputs, thresholds: Thresholds) -> list[CheckR
         )
     else:
         if test_name not in ("jeffreys", "binomial"):
-            from overdue_risk.exceptions import DataError
-
             msg = f"[calibration] grade_test must be 'jeffreys' or 'binomial'; got {test_name!r}."
             raise DataError(msg)
         labels, n, d, pds = _grade_counts(inputs.y, inputs.grade, inputs.grade_pd)

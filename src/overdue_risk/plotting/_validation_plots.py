@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._optional import require
+from overdue_risk.exceptions import DataError
 from overdue_risk.metrics import GainsTable, gains_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,8 +64,6 @@ def plot_gains(
         table = y_true
     else:
         if y_score is None:
-            from overdue_risk.exceptions import DataError
-
             raise DataError("plot_gains needs y_score with y_true, or a GainsTable alone.")
         table = gains_table(y_true, y_score, n_bins=n_bins)
     cols: dict[str, Any] = table._columns()
