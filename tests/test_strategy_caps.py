@@ -28,6 +28,9 @@ def test_fixed_apr_band_above_pricing_cap_is_declined() -> None:
     assert out["decision"].tolist() == ["decline", "approve"]
     assert out["reason"].tolist() == ["band APR above cap", ""]
     assert np.isnan(out.loc[0, "apr"])
+    assert table.bands_above_cap() == ["risky"]  # the grid check, before any applicant
+    assert table.bands_above_cap(0.2) == ["risky", "prime"]
+    assert DecisionTable(bands=table.bands).bands_above_cap() == []
 
 
 def test_table_cap_without_pricing_and_the_lower_cap_wins() -> None:

@@ -360,6 +360,29 @@ class DecisionTable:
         caps = [check_positive(c, "apr_cap") for c in given if c is not None]
         return min(caps) if caps else None
 
+    def bands_above_cap(self, cap: float | None = None) -> list[str]:
+        """Names of the approving bands whose fixed APR is above the cap (the grid check).
+
+        ``cap`` defaults to :attr:`active_cap`; applicants of these bands are declined by
+        :meth:`apply` ("band APR above cap").
+
+        Examples
+        --------
+        >>> t = DecisionTable(bands=[DecisionBand("A", min_score=600, apr=0.30),
+        ...                          DecisionBand("B", min_score=500, apr=0.50)])
+        >>> t.bands_above_cap(0.36)
+        ['B']
+        """
+        limit = self.active_cap if cap is None else check_positive(cap, "cap")
+        if limit is None:
+            return []
+        bands, _ = self._parse()
+        return [
+            b.name
+            for b in bands
+            if b.decision == "approve" and b.apr is not None and float(b.apr) > limit
+        ]
+
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> DecisionTable:
         """Build a table from plain data (e.g. parsed JSON or TOML).
