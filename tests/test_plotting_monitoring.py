@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
+from overdue_risk.monitoring._example import example_result
 from overdue_risk.plotting import (
     plot_monitoring_calibration,
     plot_monitoring_csi,
@@ -17,12 +18,11 @@ from overdue_risk.plotting import (
     plot_monitoring_psi,
     plot_monitoring_status,
 )
-from overdue_risk.plotting._monitoring_plots import _example_result
 
 
 @pytest.fixture(scope="module")
 def result():
-    return _example_result()
+    return example_result()
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from overdue_risk.plotting._monitoring_plots import _example_result
+from overdue_risk.monitoring._example import example_result
 from overdue_risk.reporting import build_report
 
 
 def test_monitoring_section_renders_series_and_alerts(tmp_path):
-    res = _example_result()
+    res = example_result()
     report = build_report(tmp_path / "r.html", monitoring=res, title="Monitoring")
     assert "Monitoring over time" in report.included
     html = report.path.read_text(encoding="utf-8")

@@ -49,8 +49,8 @@ def check_monitoring(result: MonitoringResult, *, window: int | None = 1) -> lis
 
     Examples
     --------
-    >>> from overdue_risk.plotting._monitoring_plots import _example_result
-    >>> checks = check_monitoring(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> checks = check_monitoring(example_result())
     >>> [(c.name, c.status) for c in checks][:3]
     [('psi', 'fail'), ('csi age', 'fail'), ('csi purpose', 'pass')]
     """
@@ -100,8 +100,8 @@ def monitoring_gate(result: MonitoringResult, *, window: int | None = 1) -> Gate
 
     Examples
     --------
-    >>> from overdue_risk.plotting._monitoring_plots import _example_result
-    >>> verdict = monitoring_gate(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> verdict = monitoring_gate(example_result())
     >>> verdict.passed, verdict.exit_code
     (False, 1)
     """

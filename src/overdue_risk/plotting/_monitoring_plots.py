@@ -58,26 +58,6 @@ def _mark_alerts(ax: Axes, result: MonitoringResult, pattern: str) -> None:
                 ax.axvspan(i - 0.5, i + 0.5, color=_COLOURS[level], alpha=0.12, lw=0)
 
 
-def _example_result() -> MonitoringResult:
-    """A small monitoring run for the examples: younger applicants from month 3 on."""
-    import pandas as pd
-
-    from overdue_risk.monitoring import monitor
-    from overdue_risk.runtime import Spec, example_spec_dict, seal
-
-    spec = Spec.from_dict(seal(example_spec_dict()))
-    rng = np.random.default_rng(0)
-    frames = []
-    for m in range(6):
-        age = rng.integers(20, 60, 1500) - (12 if m >= 3 else 0)
-        frames.append(
-            pd.DataFrame({"month": m, "age": age, "purpose": rng.choice(["cash", "rent"], 1500)})
-        )
-    data = pd.concat(frames, ignore_index=True)
-    data["bad"] = (rng.random(len(data)) < 1.6 * spec.predict_pd(data)).astype(int)
-    return monitor(spec, data, target="bad", baseline=(0, 1))
-
-
 def plot_monitoring_psi(result: MonitoringResult, ax: Axes | None = None) -> Axes:
     """Score PSI per period with its yellow and red thresholds.
 
@@ -89,7 +69,8 @@ def plot_monitoring_psi(result: MonitoringResult, ax: Axes | None = None) -> Axe
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_monitoring_psi(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> ax = plot_monitoring_psi(example_result())
     >>> ax.get_title()
     'Score PSI against the baseline'
     """
@@ -118,7 +99,8 @@ def plot_monitoring_csi(result: MonitoringResult, ax: Axes | None = None, *, top
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_monitoring_csi(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> ax = plot_monitoring_csi(example_result())
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['age', 'purpose']
     """
@@ -147,7 +129,8 @@ def plot_monitoring_discrimination(result: MonitoringResult, ax: Axes | None = N
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_monitoring_discrimination(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> ax = plot_monitoring_discrimination(example_result())
     >>> ax.get_ylabel()
     'Gini / KS'
     """
@@ -184,7 +167,8 @@ def plot_monitoring_calibration(result: MonitoringResult, ax: Axes | None = None
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_monitoring_calibration(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> ax = plot_monitoring_calibration(example_result())
     >>> ax.get_title()
     'Calibration: default rate vs mean PD (Jeffreys traffic light)'
     """
@@ -212,7 +196,8 @@ def plot_monitoring_status(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> ax = plot_monitoring_status(_example_result())
+    >>> from overdue_risk.monitoring._example import example_result
+    >>> ax = plot_monitoring_status(example_result())
     >>> [t.get_text() for t in ax.get_yticklabels()][:2]
     ['psi', 'csi:age']
     """
