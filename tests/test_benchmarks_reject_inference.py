@@ -21,3 +21,4 @@ def test_quick_benchmark_writes_summary(tmp_path: Path) -> None:
     (run,) = private["runs"]
     assert run["reject_rate"] == pytest.approx(0.4, abs=0.02)
     assert run["cards"]["known_good_bad"]["ece_reduction"] == 0.0
+    assert private["summary"][0]["ece_ratio_vs_known_good_bad"] == 1.0
