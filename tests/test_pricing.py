@@ -48,6 +48,16 @@ def test_excel_xirr_documented_example() -> None:
     assert rate == pytest.approx(0.373362535, abs=5e-9)
 
 
+def test_excel_irr_documented_example() -> None:
+    # Microsoft Excel help, IRR function: initial cost -700,000 then net income 120,000,
+    # 150,000, 180,000, 210,000, 260,000 a year: IRR after four years -2.1%, after five
+    # 8.7%, after two -44.4%. Yearly flows: periods_per_year=1.
+    flows = [-700_000, 120_000, 150_000, 180_000, 210_000, 260_000]
+    assert round(annualised_rate(flows[:5], periods_per_year=1), 3) == -0.021
+    assert round(annualised_rate(flows, periods_per_year=1), 3) == 0.087
+    assert round(annualised_rate(flows[:3], periods_per_year=1), 3) == -0.444
+
+
 def test_flat_rate_loan_is_twice_its_headline() -> None:
     # 10,000 over 12 months at a flat 1% a month (等本等息): 933.33 a month; the IRR
     # annualised rate is about 21.5%, not 12% (the example of issue 16; the conversion of
