@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from overdue_risk.cli._common import add_sample_arguments
 from overdue_risk.reporting import build_report
 
 __all__ = ["add_arguments", "run"]
@@ -11,16 +12,16 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("spec", nargs="?", metavar="SPEC", help="scoring spec (JSON)")
-    parser.add_argument(
-        "data", nargs="?", metavar="DATA", help="applications / validation sample (.csv, .parquet)"
+    add_sample_arguments(
+        parser,
+        spec="scoring spec (JSON)",
+        data="applications / validation sample (.csv, .parquet)",
+        baseline="development sample, for PSI/CSI",
+        config="gate thresholds TOML file",
     )
-    parser.add_argument("--target", help="name of the 0/1 default-flag column")
-    parser.add_argument("--baseline", help="development sample, for PSI/CSI")
     parser.add_argument(
         "--performance", help="loan-month panel (.csv, .parquet), for roll rates, vintages, ECL"
     )
-    parser.add_argument("--config", help="gate thresholds TOML file")
     parser.add_argument(
         "--lgd", type=float, default=0.8, help="loss given default for ECL and profit (0.8)"
     )

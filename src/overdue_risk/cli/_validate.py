@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from overdue_risk.cli._common import add_sample_arguments
 from overdue_risk.gate import default_thresholds_toml, validate
 from overdue_risk.reporting import build_report
 
@@ -17,15 +18,13 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("spec", nargs="?", metavar="SPEC", help="scoring spec (JSON) to validate")
-    parser.add_argument(
-        "data", nargs="?", metavar="DATA", help="validation sample (.csv, .tsv or .parquet)"
+    add_sample_arguments(
+        parser,
+        spec="scoring spec (JSON) to validate",
+        data="validation sample (.csv, .tsv or .parquet)",
+        baseline="development (or last accepted) sample, for PSI/CSI and AUC drift",
+        config="thresholds TOML file (see --print-config)",
     )
-    parser.add_argument("--target", help="name of the 0/1 default-flag column")
-    parser.add_argument(
-        "--baseline", help="development (or last accepted) sample, for PSI/CSI and AUC drift"
-    )
-    parser.add_argument("--config", help="thresholds TOML file (see --print-config)")
     parser.add_argument(
         "--json",
         default="gate.json",
