@@ -48,6 +48,19 @@ def test_excel_xirr_documented_example() -> None:
     assert rate == pytest.approx(0.373362535, abs=5e-9)
 
 
+def test_lender_disclosure_examples() -> None:
+    # LendKey "Rates & Terms" loan cost example (cugradu.lendkey.com): $10,000 at a 3.71%
+    # APR, level repayment over 15 years: 180 monthly payments of $72.52; at 6.16%: $85.25.
+    for apr, payment in ((0.0371, 72.52), (0.0616, 85.25)):
+        s = repayment_schedule(10_000, apr, 180)
+        assert round(float(s.instalment[0, 0]), 2) == payment
+        assert round(100 * annualised_rate([-10_000.0] + [payment] * 180), 2) == 100 * apr
+    # Seahold "How it works": 28.8% a year (2.4% a month) compounded monthly "results in an
+    # effective rate of 32.923% per annum".
+    eff = annualised_rate([-1000.0, 1024.0], method="effective")
+    assert round(100 * eff, 3) == 32.923
+
+
 def test_excel_irr_documented_example() -> None:
     # Microsoft Excel help, IRR function: initial cost -700,000 then net income 120,000,
     # 150,000, 180,000, 210,000, 260,000 a year: IRR after four years -2.1%, after five
