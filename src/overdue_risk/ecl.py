@@ -28,6 +28,7 @@ from overdue_risk._results import Result
 from overdue_risk._validation import check_consistent_length, check_probability
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions import TransitionMatrix, lifetime_pd
+from overdue_risk.transitions._buckets import check_dpd
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -84,12 +85,7 @@ def assign_stage(
     >>> assign_stage([0, 45, 120], sicr=[True, False, False]).tolist()
     [2, 2, 3]
     """
-    days = np.asarray(dpd)
-    if days.dtype.kind == "f" and np.isnan(days).any():
-        raise DataError("dpd holds NaN values; days past due must be known for every loan.")
-    days = days.astype(np.int64)
-    if (days < 0).any():
-        raise DataError(f"dpd must be >= 0; got {int(days.min())}.")
+    days = check_dpd(dpd)
     if not 0 < stage2_from_dpd < stage3_from_dpd:
         raise DataError(
             f"need 0 < stage2_from_dpd < stage3_from_dpd; got {stage2_from_dpd} and "

@@ -18,6 +18,7 @@ __all__ = [
     "PAID_OFF",
     "STATES",
     "bucket_labels",
+    "check_dpd",
     "dpd_to_bucket",
 ]
 
@@ -40,6 +41,23 @@ def bucket_labels(dpd_edges: Sequence[int] = DEFAULT_DPD_EDGES) -> tuple[str, ..
     """
     k = len(dpd_edges)
     return (*(f"M{i}" for i in range(k)), f"M{k}+")
+
+
+def check_dpd(dpd: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Days past due as whole numbers, refusing NaN and negative values.
+
+    Examples
+    --------
+    >>> check_dpd([0, 31.0, 95]).tolist()
+    [0, 31, 95]
+    """
+    arr = np.asarray(dpd)
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise DataError("dpd holds NaN values. Days past due must be known for every loan.")
+    days = arr.astype(np.int64)
+    if (days < 0).any():
+        raise DataError(f"dpd must be >= 0; got {int(days.min())}. Check the DPD computation.")
+    return days
 
 
 def dpd_to_bucket(
@@ -74,11 +92,5 @@ def dpd_to_bucket(
         raise DataError(
             f"labels needs {edges.size + 1} entries for {edges.size} dpd_edges; got {len(names)}."
         )
-    arr = np.asarray(dpd)
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise DataError("dpd holds NaN values. Days past due must be known for every loan-month.")
-    days = arr.astype(np.int64)
-    if (days < 0).any():
-        raise DataError(f"dpd must be >= 0; got {int(days.min())}. Check the DPD computation.")
-    idx = np.searchsorted(edges, days, side="left")
+    idx = np.searchsorted(edges, check_dpd(dpd), side="left")
     return np.asarray(names, dtype=object)[idx]
