@@ -19,6 +19,7 @@ from overdue_risk.scorecard import Scorecard
 
 book = make_microloan_portfolio(n_loans=4000, n_months=18, random_state=0)
 X, y = book.xy()
+X = X[list(book.applicant_features)]  # not apr, loan_amount, term_months: decisions
 print(f"{len(y):,} loans with a known outcome, bad rate {y.mean():.1%}")
 
 # %%

@@ -43,6 +43,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             """\
 book = make_microloan_portfolio(n_loans=4000, n_months=18, random_state=0)
 X, y = book.xy()
+X = X[list(book.applicant_features)]  # not apr, loan_amount, term_months: the lender's decisions
 print(f"{len(y):,} loans with a known outcome; bad rate {y.mean():.2%}")
 book.data_dictionary.head()""",
         ),
@@ -291,6 +292,7 @@ from overdue_risk.scorecard import Scorecard
 
 book = make_microloan_portfolio(n_loans=3000, n_months=18, random_state=3)
 X, y = book.xy()
+X = X[list(book.applicant_features)]  # risk features only (no decision variables)
 card = Scorecard().fit(X, y)
 points = card.predict_points(X).reshape(-1, 1)
 calibrator = PDCalibrator().fit(points, y)
