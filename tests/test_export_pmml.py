@@ -124,3 +124,24 @@ def test_to_pmml_writes_file(tmp_path):
     assert math.isclose(float(ET.fromstring(text).find("p:Scorecard", NS).get("initialScore")), 0.0)
     with pytest.raises(ValueError, match="reason_codes"):
         to_pmml(spec, reason_codes=-2)
+
+
+def test_integer_categories_match_their_float_spelling_as_the_kernel_does(tmp_path):
+    from overdue_risk.runtime import feature_block, seal, spec_document
+
+    region = feature_block(
+        "region",
+        "categorical",
+        categories=[[1, 2], [3, 4]],
+        points=[10, 20],
+        missing_points=0,
+        unseen_points=-100,
+        unseen_policy="worst",
+        max_points=20,
+    )
+    spec = Spec.from_dict(seal(spec_document(name="codes", features=[region])))
+    codes = np.array(["4", "4.0", "1.0", "4.00", "7"], dtype=object)
+    got = evaluate(spec, {"region": codes}, tmp_path, k=0)
+    want = spec.score({"region": codes})
+    assert want.tolist() == [20.0, 20.0, 10.0, -100.0, -100.0]
+    np.testing.assert_array_equal(np.asarray(got["score"], dtype=float), want)

@@ -354,3 +354,31 @@ def test_exports_import_heavy_engines_lazily():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _integer_coded_card() -> Spec:
+    from overdue_risk.runtime import feature_block, spec_document
+
+    region = feature_block(
+        "region",
+        "categorical",
+        categories=[[1, 2], [3, 4], [0, -5]],
+        points=[10, 20, 30],
+        missing_points=0,
+        unseen_points=-100,
+        unseen_policy="worst",
+        max_points=30,
+    )
+    return Spec.from_dict(seal(spec_document(name="codes", features=[region])))
+
+
+@pytest.mark.parametrize(("engine", "run"), [("duckdb", run_duckdb), ("sqlite", run_sqlite)])
+def test_integer_categories_match_their_float_spelling_as_the_kernel_does(engine, run):
+    # a DOUBLE column cast to text reads "4.0": the kernel reads it as the category 4
+    spec = _integer_coded_card()
+    codes = ["4", "4.0", "-5.0", "0.0", "4.00", "+4", "7", None]
+    data = {"row_id": np.arange(len(codes)), "region": np.array(codes, dtype=object)}
+    got = run(spec, warehouse_columns(spec, data), engine, k=0)
+    want = spec.score(data).tolist()
+    assert want == [20.0, 20.0, 30.0, 30.0, -100.0, -100.0, -100.0, 0.0]
+    assert got["score"].tolist() == want

@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
 
 def _attribute(parent: ET.Element, points: float) -> ET.Element:
     return _sub(parent, "Attribute", partialScore=_num(points))
+
+
+_INT_TEXT = re.compile(r"0|-?[1-9][0-9]*")  # canonical spelling of an integer
 
 
 def _one_of(parent: ET.Element, field: str, values: tuple[str, ...]) -> None:
@@ -91,7 +95,11 @@ def _characteristic(parent: ET.Element, f: Any) -> None:
         _one_of(_attribute(ch, pts), f.name, (code,))
     for group, pts in zip(f.categories, f.points, strict=True):
         if group:
-            _one_of(_attribute(ch, pts), f.name, group)
+            # an integer code also matches its float spelling "4.0", as the runtime does
+            spelled = tuple(
+                v for c in group for v in ((c, c + ".0") if _INT_TEXT.fullmatch(c) else (c,))
+            )
+            _one_of(_attribute(ch, pts), f.name, spelled)
     if f.unseen_points is not None:
         _sub(_attribute(ch, f.unseen_points), "True")
     # unseen_policy "error": no catch-all, so the evaluator refuses unseen categories
