@@ -50,6 +50,9 @@ def test_rejects_have_features_but_no_decision_or_outcome(book: object) -> None:
     assert perf_ids == set(apps.loc[~rej, "loan_id"])
     X, _y = book.xy()  # type: ignore[attr-defined]
     assert len(X) == int(apps["bad_observed"].sum())
+    lines = book.summary().splitlines()  # type: ignore[attr-defined]
+    row = next(line.split() for line in lines if "rejected (incumbent policy)" in line)
+    assert row[-1] == f"{int(rej.sum()):,}"
 
 
 def test_truth_keeps_what_would_have_happened(book: object) -> None:

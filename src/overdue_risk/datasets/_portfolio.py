@@ -284,12 +284,21 @@ class Portfolio(Result):
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         apps, perf = self.applications, self.performance
+        rejected: list[list[Any]] = []
+        if "decision" in apps.columns:  # a through-the-door book: applicants, not loans
+            is_rejected = apps["decision"].to_numpy(dtype=object) == "reject"
+            rejected = [
+                ["applicants", len(apps)],
+                ["rejected (incumbent policy)", int(is_rejected.sum())],
+            ]
+            apps = apps.loc[~is_rejected]
         observed = apps["bad_observed"].to_numpy(dtype=bool)
         bad = apps[self.target_name].to_numpy()
         status = perf["status"].to_numpy(dtype=object)
         n = max(len(apps), 1)
         bad_rate = float(bad[observed].mean()) if observed.any() else float("nan")
         rows: list[list[Any]] = [
+            *rejected,
             ["loans", len(apps)],
             ["loan-months", len(perf)],
             ["first month", str(perf["month"].min())[:7] if len(perf) else ""],
