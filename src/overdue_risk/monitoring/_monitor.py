@@ -548,7 +548,7 @@ def _outcome_stats(
     status: dict[str, str],
 ) -> dict[str, Any]:
     from overdue_risk.backtest import jeffreys_test, traffic_light
-    from overdue_risk.metrics import gini, ks_statistic, roc_auc
+    from overdue_risk.metrics import gini, ks_statistic
 
     th, sp, base_auc, level = ref.thresholds, ref.spec, ref.base_auc, ref.level
     n, d = int(y.size), int(y.sum())
@@ -560,9 +560,10 @@ def _outcome_stats(
         if base_auc is not None:
             from scipy.stats import norm
 
-            now = roc_auc(y, -out.points)
-            se = math.hypot(base_auc.standard_error, now.standard_error)
-            drop = base_auc.statistic - th.auc_tolerance - now.statistic
+            # AUC = (Gini + 1) / 2 and SE_AUC = SE_Gini / 2 (the same DeLong placements)
+            auc_now, se_now = (g.statistic + 1.0) / 2.0, g.standard_error / 2.0
+            se = math.hypot(base_auc.standard_error, se_now)
+            drop = base_auc.statistic - th.auc_tolerance - auc_now
             z = drop / se if se > 0 else 0.0
             pval = float(norm.sf(z))
             extra["auc_drop_pvalue"] = pval
