@@ -276,6 +276,11 @@ def test_result_views_and_summary(rng):
     data = _panel(rng, n_periods=4, shift_from=2)
     res = monitor(SPEC, data, target="bad", baseline=(0, 1))
     assert list(res.csi_frame().columns) == ["age", "purpose"]
+    cv = res.csi_frame("critical_value")
+    assert (cv > 0).all().all()
+    assert (res.csi_frame("pvalue").loc["3", "age"]) < 1e-6
+    with pytest.raises(DataError, match="value must be"):
+        res.csi_frame("nope")
     assert res.status_frame().shape == (4, len(res.series_names))
     assert set(res.alerts_frame().columns) >= {"period", "series", "level", "raised_at"}
     text = res.summary()

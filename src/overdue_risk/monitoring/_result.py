@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from overdue_risk._results import Result
+from overdue_risk.exceptions import DataError
 from overdue_risk.monitoring._alerts import Alert, AlertRule, MonitoringThresholds
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -221,12 +222,28 @@ class MonitoringResult(Result):
             )
         return pd.DataFrame(rows)
 
-    def csi_frame(self) -> Any:
-        """CSI of every card feature (columns) in every period (rows)."""
+    def csi_frame(self, value: str = "statistic") -> Any:
+        """CSI of every card feature (columns) in every period (rows).
+
+        Parameters
+        ----------
+        value : {"statistic", "critical_value", "pvalue"}, default="statistic"
+            The CSI, its Yurdakul-Naranjo critical value at ``thresholds.alpha_yellow``,
+            or its p-value.
+        """
         import pandas as pd
 
+        alpha = self.thresholds.alpha_yellow
+        getters: dict[str, Callable[[PSIResult], float]] = {
+            "statistic": lambda r: r.statistic,
+            "critical_value": lambda r: r.critical_value_at(alpha),
+            "pvalue": lambda r: r.pvalue,
+        }
+        if value not in getters:
+            raise DataError(f"value must be one of {sorted(getters)}; got {value!r}.")
+        get = getters[value]
         return pd.DataFrame(
-            [{k: v.statistic for k, v in p.csi.items()} for p in self.periods],
+            [{k: get(v) for k, v in p.csi.items()} for p in self.periods],
             index=pd.Index(self.labels, name="period"),
         )
 
