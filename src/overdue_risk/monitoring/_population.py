@@ -54,6 +54,13 @@ def book_population(
         at the start of the month (``dpd_start >= default_dpd``) are not in the performing
         book and have no row. Only the panel up to the previous month enters the features.
 
+    Notes
+    -----
+    The panel is laid out as a loans x months grid (about 10 bytes per cell: 20,000 loans
+    x 24 months take 5 MB, a million loans x 36 months 360 MB); the loop runs over months
+    only. For a warehouse-sized panel compute the same columns in SQL
+    (:func:`overdue_risk.behaviour.panel_features_sql` gives the delinquency features).
+
     Examples
     --------
     >>> from overdue_risk.datasets import make_microloan_portfolio
