@@ -32,6 +32,9 @@ _LABELS = "fits y with labels {1, 2} or text labels without pos_label: refused b
 # A Scorecard that keeps no feature refuses to fit (issue 12, defect 7): these checks fit
 # on pure noise, where every feature bins into one bin (constant WOE) and is dropped.
 _NO_FEATURE = "noise data: every feature gets one bin, and a card without features is refused"
+# A cell holding a dict is refused by the one column adapter with a DataError naming the
+# column (issue 12), where scikit-learn expects a TypeError or (string input) a fit.
+_CONTAINER = "a dict in a cell is refused with a DataError naming the column"
 _LABEL_CHECKS = (
     "check_estimators_dtypes",
     "check_sample_weights_pandas_series",
@@ -46,6 +49,7 @@ _SCORECARD = {
     "check_sample_weight_equivalence_on_dense_data": _NO_FEATURE,
     "check_pipeline_consistency": _NO_FEATURE,
     "check_classifier_data_not_an_array": _NO_FEATURE,
+    "check_dtype_object": _CONTAINER,
 }
 
 # estimator class name -> {check name: reason}

@@ -224,7 +224,9 @@ def test_unseen_error_policy_and_scoring_errors() -> None:
     with pytest.raises(DataError, match=r"lacks columns \['dti'\]"):
         sc.predict_points(_frame().drop(columns="dti"))
     bad = _frame().assign(age=["x"] * 7)
-    with pytest.raises(DataError, match="Column 'age' is numeric in the card"):
+    with pytest.raises(
+        DataError, match=r"column 'age' must be numeric; got 7 non-numeric value\(s\)"
+    ):
         sc.predict_points(bad)
     with pytest.raises(DataError, match="no fitted logistic model"):
         sc.statistical_summary()

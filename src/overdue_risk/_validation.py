@@ -156,7 +156,14 @@ def check_binary_target(
             f"{name} has {int(miss.sum())} missing values (first at row "
             f"{int(np.flatnonzero(miss)[0])}). Drop those rows or decide their outcome first."
         )
-    labels = _labels(arr)
+    try:
+        labels = _labels(arr)
+    except TypeError:  # unhashable cells: dicts, lists, arrays
+        kinds = sorted({type(v).__name__ for v in arr.tolist()})
+        raise DataError(
+            f"Unknown label type: {name} holds values of types {kinds}, which cannot be "
+            f"labels. Pass a 0/1 default flag."
+        ) from None
     if pos_label is None:
         if arr.dtype.kind in "iuf" and any(
             not float(v).is_integer() for v in labels

@@ -27,7 +27,7 @@ from overdue_risk._missing import canonical_categories, canonical_category, is_m
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 
-__all__ = ["CardFeature", "numeric_labels", "spec_bin_index"]
+__all__ = ["CardFeature", "card_table", "numeric_labels", "spec_bin_index"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -201,3 +201,35 @@ class CardFeature:
         """Kind of each slot: 'regular', 'missing', 'special' or 'unseen'."""
         s = len(self.special_codes)
         return ("regular",) * self.n_bins + ("missing",) + ("special",) * s + ("unseen",)
+
+
+def card_table(card: Sequence[CardFeature]) -> Any:
+    """Every slot of every card feature as a pandas DataFrame (``Scorecard.table``).
+
+    Columns ``feature, slot, bin, kind, woe, coefficient, points, points_raw,
+    event_count, nonevent_count``; WOE, coefficient and counts are NaN on expert cards.
+    """
+    import pandas as pd
+
+    def _at(values: FloatArray | None, i: int) -> float:
+        return math.nan if values is None else float(values[i])
+
+    rows: list[dict[str, Any]] = []
+    for f in card:
+        kinds = f.slot_kinds()
+        for i in range(f.n_slots):
+            rows.append(
+                {
+                    "feature": f.name,
+                    "slot": i,
+                    "bin": f.labels[i] if i < len(f.labels) else kinds[i],
+                    "kind": kinds[i],
+                    "woe": _at(f.woe, i),
+                    "coefficient": math.nan if f.coefficient is None else f.coefficient,
+                    "points": float(f.points[i]),
+                    "points_raw": float(f.points_raw[i]),
+                    "event_count": _at(f.event_count, i),
+                    "nonevent_count": _at(f.nonevent_count, i),
+                }
+            )
+    return pd.DataFrame(rows)

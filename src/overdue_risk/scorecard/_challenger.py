@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._missing import canonical_categories
 from overdue_risk._results import Result
-from overdue_risk._validation import check_sample_weight
+from overdue_risk._validation import check_binary_target, check_sample_weight
 from overdue_risk.exceptions import DataError
+from overdue_risk.scorecard._fit import card_column
 
 __all__ = ["ChallengerReport", "challenger_report", "woe_direction"]
 
@@ -123,18 +125,15 @@ def _gini(y: npt.NDArray[np.int64], score: npt.NDArray[np.float64], w: Any) -> f
 
 
 def _design(sc: Any, X: Any, cats: dict[str, dict[str, int]]) -> npt.NDArray[np.float64]:
-    from overdue_risk._missing import canonical_categories
-    from overdue_risk.scorecard._card import _as_float_column
-
     cols = sc._columns(X)
     out = np.empty((cols.n_rows, len(sc.binner_.bins_)), dtype=np.float64)
     for j, (name, fb) in enumerate(sc.binner_.bins_.items()):
-        raw = sc._column(cols, name)
+        values = card_column(cols, name, fb.kind)
         if fb.kind == "numeric":
-            out[:, j] = _as_float_column(raw, name)
+            out[:, j] = values
         else:
             codes = cats.setdefault(name, {})
-            canon = canonical_categories(np.asarray(raw, dtype=object))
+            canon = canonical_categories(np.asarray(values, dtype=object))
             if not codes:
                 for c in canon:
                     if c is not None and c not in codes and len(codes) < 250:
@@ -198,7 +197,7 @@ def challenger_report(
             "trends); an expert card has none. Fit a Scorecard on the same data first."
         )
     classes = scorecard.classes_
-    y01 = (np.asarray(y) == classes[1]).astype(np.int64)
+    y01 = check_binary_target(y, pos_label=classes[1])
     w = check_sample_weight(sample_weight, y01.shape[0])
     cats: dict[str, dict[str, int]] = {}
     Z = _design(scorecard, X, cats)
@@ -233,7 +232,7 @@ def challenger_report(
     if X_test is not None:
         if y_test is None:
             raise DataError("X_test was given without y_test. Pass both or neither.")
-        yt = (np.asarray(y_test) == classes[1]).astype(np.int64)
+        yt = check_binary_target(y_test, "y_test", pos_label=classes[1])
         wt = check_sample_weight(sample_weight_test, yt.shape[0], "sample_weight_test")
         Zt = _design(scorecard, X_test, cats)
         g_sc_test = _gini(yt, scorecard.decision_function(X_test), wt)

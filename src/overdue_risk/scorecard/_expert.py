@@ -49,9 +49,10 @@ from overdue_risk._missing import canonical_category
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard._card import CardFeature, numeric_labels
+from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["ExpertCard", "card_from_spec", "parse_expert_card"]
+__all__ = ["ExpertCard", "card_from_spec", "expert_record", "parse_expert_card"]
 
 _TOP_KEYS = {"name", "scaling", "intercept_points", "features", "target", "metadata"}
 _FEATURE_KEYS = {
@@ -447,6 +448,43 @@ def parse_expert_card(card: Mapping[str, Any] | str | Path) -> ExpertCard:
         features=features,
         target=dict(target) if target is not None else None,
         metadata=dict(metadata),
+    )
+
+
+def expert_record(card: ExpertCard) -> FittedCard:
+    """The fitted record of an expert card: what ``Scorecard.from_expert`` applies.
+
+    The same :class:`~overdue_risk.scorecard._record.FittedCard` that ``fit`` fills, so an
+    expert card has every fitted attribute (those of the logistic model are None).
+
+    Examples
+    --------
+    >>> rec = expert_record(parse_expert_card({"scaling": {"pdo": 20, "base_score": 600,
+    ...     "base_odds": 50}, "intercept_points": 400, "features": [{"name": "a",
+    ...     "kind": "numeric", "missing_points": 0, "splits": [1.0], "points": [10, 20]}]}))
+    >>> rec.intercept_mode, rec.rounded, rec.coef is None
+    ('separate', True, True)
+    """
+    feats = card.features
+    rounded = (
+        all(float(v).is_integer() for f in feats for v in f.points)
+        and float(card.intercept_points).is_integer()
+    )
+    names = tuple(f.name for f in feats)
+    return FittedCard(
+        classes=np.array([0, 1]),
+        scaling=card.scaling,
+        card=feats,
+        input_names=names,
+        feature_names_in=np.array(names, dtype=object),
+        intercept_mode="distributed" if card.intercept_points == 0 else "separate",
+        intercept_points_raw=float(card.intercept_points),
+        intercept_points=float(card.intercept_points),
+        rounded=rounded,
+        target=card.target,
+        is_expert=True,
+        name=card.name,
+        metadata=card.metadata,
     )
 
 

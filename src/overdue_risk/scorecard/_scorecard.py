@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import validate_data
 
+from overdue_risk._columns import Columns, as_columns
 from overdue_risk._estimator import (
     boolean,
     check_fitted,
-    check_target,
     data_errors,
     instance_of,
     integer,
@@ -25,11 +24,10 @@ from overdue_risk._estimator import (
     validate_params,
 )
 from overdue_risk._validation import check_binary_target, check_sample_weight, format_values
-from overdue_risk.exceptions import DataError, OverdueRiskWarning
-from overdue_risk.scorecard._card import CardFeature
-from overdue_risk.scorecard._columns import Columns
-from overdue_risk.scorecard._expert import parse_expert_card
-from overdue_risk.scorecard._logistic import LogisticFit, fit_logistic
+from overdue_risk.exceptions import DataError
+from overdue_risk.scorecard._card import CardFeature, card_table
+from overdue_risk.scorecard._expert import expert_record, parse_expert_card
+from overdue_risk.scorecard._fit import card_column, fit_card, fitted_metadata
 from overdue_risk.scorecard._reasons import ReasonCodes
 from overdue_risk.scorecard._scaling import PointsScaling
 from overdue_risk.scorecard._spec import build_spec, write_spec
@@ -154,7 +152,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     (2, 1)
     """
 
-    # fitted attributes that an expert card leaves empty (declared for type checkers only)
+    # fitted attributes, all set by FittedCard.apply (declared for type checkers only)
+    classes_: npt.NDArray[Any]
+    scaling_: PointsScaling
+    card_: tuple[CardFeature, ...]
+    features_: list[str]
+    intercept_points_: float
+    intercept_points_raw_: float
+    is_expert_: bool
+    name_: str | None
+    metadata_: dict[str, Any]
     coef_: FloatArray | None
     intercept_: FloatArray | None
     summary_: ScorecardSummary | None
@@ -218,16 +225,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return tags
 
     # ------------------------------------------------------------------ fit
-    def _check_params(self) -> PointsScaling:
+    def _check_params(self) -> None:
         validate_params(self)
-        return PointsScaling(pdo=self.pdo, base_score=self.base_score, base_odds=self.base_odds)
-
-    def _make_binner(self) -> Any:
-        if self.binner is None:
-            from overdue_risk.binning import WOEBinner
-
-            return WOEBinner()
-        return clone(self.binner)
+        PointsScaling(pdo=self.pdo, base_score=self.base_score, base_odds=self.base_odds)
 
     def fit(self, X: Any, y: Any, sample_weight: npt.ArrayLike | None = None) -> Scorecard:
         """Bin, select, fit the logistic model and scale it to points.
@@ -255,88 +255,17 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sc.features_, bool(sc.coef_[0, 0] < 0)
         (['dti'], True)
         """
-        scaling = self._check_params()
-        cols = Columns(X)
+        self._check_params()
+        cols = as_columns(X)
         self._check_input_features(X, cols, reset=True)
-        if cols.n_rows < 2:
-            raise DataError(
-                f"X has {cols.n_rows} sample(s) (n_samples = {cols.n_rows}); a scorecard needs "
-                "data to fit. Pass more rows."
-            )
-        y01, classes = check_target(self, y)
-        if y01.shape[0] != cols.n_rows:
-            raise DataError(f"X has {cols.n_rows} rows but y has {y01.shape[0]}. Align them first.")
-        w = check_sample_weight(sample_weight, cols.n_rows)
-        weighted_events = float(w[y01 == 1].sum())
-        if weighted_events == 0 or weighted_events == float(w.sum()):
-            raise DataError(
-                "y has a single class among the rows with positive sample_weight; a scorecard "
-                "needs both events and non-events. Check the target and the weights."
-            )
-        binner = self._make_binner()
-        binner.fit(X, y01, sample_weight=None if sample_weight is None else w)
-        names = [str(n) for n in binner.bins_]
-        bins = [binner.bins_[n] for n in names]
-        self._input_names = names
-        Z = np.empty((cols.n_rows, len(names)))
-        for j, (n, b) in enumerate(zip(names, bins, strict=True)):
-            Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(cols.get(n, j))]
-        dropped, keep = self._select(names, bins, Z)
-        keep = self._run_selector(names, Z, y01, sample_weight, keep, dropped)
-        if not keep:
-            raise DataError(
-                "no feature is left on the card: "
-                + "; ".join(f"{n!r} {why}" for n, why in dropped.items())
-                + ". A card without features scores every applicant the same; lower min_iv, "
-                "relax the selector, or check the target and the features."
-            )
-        keep, fit, wrong = self._fit_logistic(names, Z, y01, w, keep, dropped)
-        if not keep:
-            raise DataError(
-                "no feature is left on the card: every coefficient had the wrong sign "
-                f"({format_values(wrong)}). Check the binning trends and collinearity, or "
-                "set sign_check='report'."
-            )
-        if not fit.converged:
-            warnings.warn(
-                f"the logistic model did not converge in max_iter={self.max_iter} Newton "
-                "steps (quasi-separation?). Lower C, merge sparse bins or raise max_iter.",
-                OverdueRiskWarning,
-                stacklevel=2,
-            )
-        b0, coefs = fit.intercept, fit.coef
-        card, mode, intercept_raw = self._scale(scaling, names, bins, keep, fit)
-        self.classes_ = classes
-        self.binner_ = binner
-        self.n_iter_ = fit.n_iter
-        self.scaling_ = scaling
-        self.card_ = tuple(card)
-        self.features_ = [f.name for f in card]
-        self.dropped_features_ = dropped
-        self.wrong_sign_features_ = tuple(wrong)
-        self.intercept_mode_ = mode
-        self.intercept_points_raw_ = intercept_raw
-        self.intercept_points_ = float(np.round(intercept_raw)) if self.rounding else intercept_raw
-        self.rounded_ = bool(self.rounding)
-        self.coef_ = coefs.reshape(1, -1)
-        self.intercept_ = np.array([b0])
-        self.summary_ = fit_summary(
-            Z[:, keep],
-            y01,
-            None if sample_weight is None else w,
-            self.features_,
-            start_params=np.r_[b0, coefs] if math.isinf(float(self.C)) else None,
-        )
-        self.target_ = {"name": str(getattr(y, "name", None) or "event"), "definition": None}
-        self.overrides_ = list(getattr(binner, "overrides_", []) or [])
-        self.is_expert_ = False
+        fit_card(self, X, cols, y, sample_weight).apply(self)
         return self
 
     def _check_input_features(self, X: Any, cols: Columns, *, reset: bool) -> None:
         """Record (``reset``) or check the number and names of the input columns."""
-        if cols.kind == "dict":
+        if isinstance(X, Mapping):  # a dict of columns (or one record): named by its keys
             if reset:
-                self.n_features_in_ = cols.n_columns
+                self.n_features_in_ = len(cols)
                 self.feature_names_in_ = np.asarray(cols.names, dtype=object)
             return
         with data_errors(
@@ -345,140 +274,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "columns it was fitted on.",
         ):
             validate_data(self, X, reset=reset, skip_check_array=True)
-
-    def _scale(
-        self,
-        scaling: PointsScaling,
-        names: list[str],
-        bins: list[Any],
-        keep: list[int],
-        fit: LogisticFit,
-    ) -> tuple[list[CardFeature], str, float]:
-        """Points per bin from the logistic fit (Notes of the class docstring)."""
-        p = len(keep)
-        mode = self.intercept_mode if p > 0 else "separate"  # no feature: keep the constant
-        shared = scaling.offset - scaling.factor * fit.intercept
-        card = []
-        for j, c in zip(keep, fit.coef, strict=True):
-            raw = -scaling.factor * c * np.asarray(bins[j].woe, dtype=np.float64)
-            if mode == "distributed":
-                raw = raw + shared / p
-            card.append(self._card_feature(names[j], bins[j], raw, float(c)))
-        return card, mode, 0.0 if mode == "distributed" else shared
-
-    def _card_feature(self, name: str, fb: Any, raw: FloatArray, coef: float) -> CardFeature:
-        labels = tuple(getattr(fb, "labels", ()))
-        points = np.round(raw) if self.rounding else raw.copy()
-        codes = dict(self.reason_code_map or {})
-        return CardFeature(
-            name=name,
-            kind=str(fb.kind),
-            splits=tuple(float(s) for s in getattr(fb, "splits", ()) or ()),
-            categories=tuple(tuple(str(c) for c in b) for b in getattr(fb, "categories", ()) or ()),
-            special_codes=tuple(float(s) for s in getattr(fb, "special_codes", ()) or ()),
-            unseen_policy=str(getattr(fb, "unseen_policy", "missing") or "missing"),
-            labels=labels,
-            points=points,
-            points_raw=raw,
-            reason_code=str(codes.get(name, name)),
-            woe=np.asarray(fb.woe, dtype=np.float64),
-            coefficient=coef,
-            event_count=np.asarray(fb.event_count, dtype=np.float64),
-            nonevent_count=np.asarray(fb.nonevent_count, dtype=np.float64),
-            binning=fb,
-        )
-
-    def _select(
-        self, names: list[str], bins: list[Any], Z: FloatArray
-    ) -> tuple[dict[str, str], list[int]]:
-        dropped: dict[str, str] = {}
-        keep: list[int] = []
-        for j, n in enumerate(names):
-            col = Z[:, j]
-            if col.size == 0 or np.all(col == col[0]):
-                dropped[n] = "constant WOE on the training data (a single bin)"
-                continue
-            iv = float(getattr(bins[j], "iv", math.nan))
-            if self.min_iv is not None and not iv >= float(self.min_iv):
-                dropped[n] = f"IV {iv:.4f} below min_iv={float(self.min_iv):g}"
-                continue
-            keep.append(j)
-        if self.max_features is not None and len(keep) > int(self.max_features):
-            order = sorted(keep, key=lambda j: (-float(getattr(bins[j], "iv", 0.0)), j))
-            kept = set(order[: int(self.max_features)])
-            for j in keep:
-                if j not in kept:
-                    dropped[names[j]] = f"outside the top {int(self.max_features)} by IV"
-            keep = [j for j in keep if j in kept]
-        return dropped, keep
-
-    def _run_selector(
-        self,
-        names: list[str],
-        Z: FloatArray,
-        y: npt.NDArray[np.int64],
-        sample_weight: Any,
-        keep: list[int],
-        dropped: dict[str, str],
-    ) -> list[int]:
-        """Fit ``selector`` (if any) on the WOE of the kept features; drop what it drops."""
-        self.selector_ = None
-        if self.selector is None or not keep:
-            return keep
-        import pandas as pd
-        from sklearn.utils.validation import has_fit_parameter
-
-        sel = clone(self.selector)
-        frame = pd.DataFrame(Z[:, keep], columns=[names[j] for j in keep])
-        if sample_weight is not None and has_fit_parameter(sel, "sample_weight"):
-            sel.fit(frame, y, sample_weight=sample_weight)
-        else:
-            if sample_weight is not None:
-                warnings.warn(
-                    f"{type(sel).__name__}.fit takes no sample_weight: the selection ran "
-                    "unweighted (the binning and the logistic model are weighted).",
-                    OverdueRiskWarning,
-                    stacklevel=4,
-                )
-            sel.fit(frame, y)
-        support = np.asarray(sel.get_support(), dtype=bool)
-        for j, ok in zip(keep, support, strict=True):
-            if not ok:
-                dropped[names[j]] = f"dropped by {type(sel).__name__} (see selector_.results_)"
-        self.selector_ = sel
-        return [j for j, ok in zip(keep, support, strict=True) if ok]
-
-    def _fit_logistic(
-        self,
-        names: list[str],
-        Z: FloatArray,
-        y: npt.NDArray[np.int64],
-        w: FloatArray,
-        keep: list[int],
-        dropped: dict[str, str],
-    ) -> tuple[list[int], LogisticFit, list[str]]:
-        wrong: list[str] = []
-        while True:
-            fit = fit_logistic(Z[:, keep], y, w, C=float(self.C), max_iter=int(self.max_iter))
-            bad = [(c, j) for c, j in zip(fit.coef, keep, strict=True) if c > 0]
-            if not bad:
-                return keep, fit, wrong
-            if self.sign_check != "drop":
-                wrong.extend(names[j] for _, j in bad)
-                if self.sign_check == "warn":
-                    listed = ", ".join(f"{names[j]} ({c:+.4g})" for c, j in bad)
-                    warnings.warn(
-                        f"coefficients with the wrong sign (positive under the WOE "
-                        f"convention): {listed}. Check collinearity (summary_.vif) or set "
-                        "sign_check='drop'.",
-                        OverdueRiskWarning,
-                        stacklevel=3,
-                    )
-                return keep, fit, wrong
-            c, j = max(bad)
-            wrong.append(names[j])
-            dropped[names[j]] = f"wrong coefficient sign ({c:+.4g}; WOE convention needs < 0)"
-            keep = [k for k in keep if k != j]
 
     # ------------------------------------------------------------------ expert
     @classmethod
@@ -515,42 +310,15 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         array([515., 570., 505.])
         """
         parsed = parse_expert_card(card)
+        record = expert_record(parsed)
         sc = cls(
             pdo=parsed.scaling.pdo,
             base_score=parsed.scaling.base_score,
             base_odds=parsed.scaling.base_odds,
+            rounding=record.rounded,
+            intercept_mode=record.intercept_mode,
         )
-        feats = parsed.features
-        rounded = (
-            all(float(v).is_integer() for f in feats for v in f.points)
-            and float(parsed.intercept_points).is_integer()
-        )
-        sc.rounding = rounded
-        sc.intercept_mode = "distributed" if parsed.intercept_points == 0 else "separate"
-        sc.classes_ = np.array([0, 1])
-        sc.binner_ = None
-        sc.n_iter_ = 0
-        sc.scaling_ = parsed.scaling
-        sc.card_ = feats
-        sc.features_ = [f.name for f in feats]
-        sc.dropped_features_ = {}
-        sc.selector_ = None
-        sc.wrong_sign_features_ = ()
-        sc.intercept_mode_ = sc.intercept_mode
-        sc.intercept_points_ = float(parsed.intercept_points)
-        sc.intercept_points_raw_ = float(parsed.intercept_points)
-        sc.rounded_ = rounded
-        sc.coef_ = None
-        sc.intercept_ = None
-        sc.summary_ = None
-        sc.target_ = parsed.target
-        sc.overrides_ = []
-        sc.n_features_in_ = len(feats)
-        sc.feature_names_in_ = np.array(sc.features_, dtype=object)
-        sc._input_names = list(sc.features_)
-        sc.is_expert_ = True
-        sc.name_ = parsed.name
-        sc.metadata_ = parsed.metadata
+        record.apply(sc)
         return sc
 
     @classmethod
@@ -596,40 +364,38 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_fitted(self, "card_")
 
     def _columns(self, X: Any) -> Columns:
+        """``X`` through the one column adapter, its columns named as in ``fit``."""
         self._check_fitted()
-        cols = Columns(X)
-        if cols.kind == "dict" or getattr(self, "is_expert_", False):
-            missing = [f for f in self.features_ if f not in cols.names]
-            if missing and cols.kind == "array" and cols.n_columns == len(self._input_names):
-                missing = []  # a 2-D array in card order
-            if missing:
+        cols = as_columns(X)
+        if not cols.named:  # a 2-D array: the fitted columns, in the fitted order
+            if self.is_expert_ and len(cols) != self.n_features_in_:
                 raise DataError(
-                    f"the data lacks columns {format_values(missing)} that the card scores; "
-                    f"it has {format_values(cols.names)}. Rename or add those columns."
+                    f"X has {len(cols)} features, but Scorecard is expecting "
+                    f"{self.n_features_in_} features as input (the card's features "
+                    f"{format_values(self.features_)}, in that order)."
                 )
-        elif cols.kind == "frame" and hasattr(self, "feature_names_in_"):
-            present = set(cols.names)
-            missing = [f for f in self.features_ if f not in present]
-            if not missing and present != set(self._input_names):
-                # a frame holding every card feature (plus or minus other columns, e.g.
-                # loan ids, or only the card's features): read by name
-                return cols
-            self._check_input_features(X, cols, reset=False)
-            if missing:  # pragma: no cover - scikit-learn's check raises first
-                raise DataError(f"the data lacks columns {format_values(missing)}.")
-        else:
-            self._check_input_features(X, cols, reset=False)
+            if not self.is_expert_:
+                self._check_input_features(X, cols, reset=False)
+            return as_columns(X, names=self._input_names)
+        missing = [f for f in self.features_ if f not in cols]
+        if missing:
+            raise DataError(
+                f"the data lacks columns {format_values(missing)} that the card scores; "
+                f"it has {format_values(cols.names)}. Rename or add those columns."
+            )
+        if (
+            not isinstance(X, Mapping)
+            and not self.is_expert_
+            and set(cols.names) == set(self._input_names)
+        ):
+            self._check_input_features(X, cols, reset=False)  # same columns: same order
         return cols
-
-    def _column(self, cols: Columns, name: str) -> Any:
-        """Raw values of input column ``name`` (by name, else by its fitted position)."""
-        return cols.get(name, self._input_names.index(name))
 
     def _slot_matrix(self, X: Any) -> npt.NDArray[np.int64]:
         cols = self._columns(X)
         out = np.empty((cols.n_rows, len(self.card_)), dtype=np.int64)
         for j, f in enumerate(self.card_):
-            out[:, j] = f.bin_index(self._column(cols, f.name))
+            out[:, j] = f.bin_index(card_column(cols, f.name, f.kind))
         return out
 
     def points_matrix(self, X: Any, *, raw: bool = False) -> FloatArray:
@@ -797,32 +563,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sc.table()[["bin", "kind", "points"]].to_dict("list")["kind"]
         ['regular', 'regular', 'missing', 'unseen']
         """
-        import pandas as pd
-
         self._check_fitted()
-        rows: list[dict[str, Any]] = []
-        for f in self.card_:
-            kinds = f.slot_kinds()
-            for i in range(f.n_slots):
-                rows.append(
-                    {
-                        "feature": f.name,
-                        "slot": i,
-                        "bin": f.labels[i] if i < len(f.labels) else kinds[i],
-                        "kind": kinds[i],
-                        "woe": math.nan if f.woe is None else float(f.woe[i]),
-                        "coefficient": math.nan if f.coefficient is None else f.coefficient,
-                        "points": float(f.points[i]),
-                        "points_raw": float(f.points_raw[i]),
-                        "event_count": math.nan
-                        if f.event_count is None
-                        else float(f.event_count[i]),
-                        "nonevent_count": math.nan
-                        if f.nonevent_count is None
-                        else float(f.nonevent_count[i]),
-                    }
-                )
-        return pd.DataFrame(rows)
+        return card_table(self.card_)
 
     # ------------------------------------------------------------------ export
     def to_spec(
@@ -879,33 +621,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 f"expected an object with to_spec_dict() or a dict; got {type(o).__name__}."
             )
 
-        meta: dict[str, Any] = dict(getattr(self, "metadata_", {}) or {})
+        meta = {"source": "expert"} if self.is_expert_ else fitted_metadata(self)
+        meta.update(self.metadata_)
         meta.update(metadata or {})
-        if not getattr(self, "is_expert_", False):
-            meta.setdefault("dropped_features", dict(self.dropped_features_))
-            meta.setdefault("source", "fitted")
-            meta.setdefault(
-                "feature_info",
-                {
-                    f.name: {
-                        "coefficient": f.coefficient,
-                        "iv": float(getattr(self.binner_.bins_[f.name], "iv", math.nan)),
-                        "trend": getattr(self.binner_.bins_[f.name], "trend", None),
-                        "n_bins": f.n_bins,
-                    }
-                    for f in self.card_
-                },
-            )
-            meta.setdefault("n_iter", int(self.n_iter_))
-        else:
-            meta.setdefault("source", "expert")
         return build_spec(
             self.card_,
             scaling=self.scaling_,
             intercept_points=self.intercept_points_,
             intercept_mode=self.intercept_mode_,
             rounded=self.rounded_,
-            name=name or getattr(self, "name_", None) or "scorecard",
+            name=name or self.name_ or "scorecard",
             target=target if target is not None else self.target_,
             calibration=_obj(calibrator),
             master_scale=_obj(master_scale),
@@ -1028,18 +753,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return self.summary_
         if y is None:
             raise DataError("X was given without y. Pass both to refit the summary.")
-        if getattr(self, "is_expert_", False):
+        if self.is_expert_:
             raise DataError(
                 "an expert card has no WOE columns to refit a logistic model on. Validate "
                 "it with overdue_risk.metrics / backtest on predict_points instead."
             )
-        cols = self._columns(X)
         y01 = check_binary_target(y, pos_label=self.classes_[1])
-        Z = np.column_stack(
-            [
-                np.asarray(f.woe, dtype=np.float64)[f.bin_index(self._column(cols, f.name))]
-                for f in self.card_
-            ]
-        )
+        slots = self._slot_matrix(X)
+        Z = np.column_stack([np.asarray(f.woe)[slots[:, j]] for j, f in enumerate(self.card_)])
         w = None if sample_weight is None else check_sample_weight(sample_weight, len(y01))
         return fit_summary(Z, y01, w, self.features_, cov_type=cov_type)

@@ -1,0 +1,273 @@
+"""Fitting a scorecard: bin, select, fit the logistic model, scale it to points.
+
+:func:`fit_card` reads a ``Scorecard``'s parameters and returns the
+:class:`~overdue_risk.scorecard._record.FittedCard` that ``Scorecard.fit`` applies.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import clone
+from sklearn.utils.validation import has_fit_parameter
+
+from overdue_risk._columns import Columns
+from overdue_risk._estimator import check_target
+from overdue_risk._validation import check_sample_weight, format_values
+from overdue_risk.binning import WOEBinner
+from overdue_risk.exceptions import DataError, OverdueRiskWarning
+from overdue_risk.scorecard._card import CardFeature
+from overdue_risk.scorecard._logistic import LogisticFit, fit_logistic
+from overdue_risk.scorecard._record import FittedCard
+from overdue_risk.scorecard._scaling import PointsScaling
+from overdue_risk.scorecard._summary import fit_summary
+
+__all__ = ["card_column", "fit_card", "fitted_metadata"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def card_column(cols: Columns, name: str, kind: str) -> npt.NDArray[Any]:
+    """Values of input column ``name`` as a card feature of ``kind`` reads them."""
+    return cols.numeric(name) if kind == "numeric" else cols.column(name)
+
+
+def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> FittedCard:
+    """Fit ``est``'s card on ``X`` (read as ``cols``); parameters are already validated."""
+    scaling = PointsScaling(pdo=est.pdo, base_score=est.base_score, base_odds=est.base_odds)
+    if cols.n_rows < 2:
+        raise DataError(
+            f"X has {cols.n_rows} sample(s) (n_samples = {cols.n_rows}); a scorecard needs "
+            "data to fit. Pass more rows."
+        )
+    y01, classes = check_target(est, y)
+    if y01.shape[0] != cols.n_rows:
+        raise DataError(f"X has {cols.n_rows} rows but y has {y01.shape[0]}. Align them first.")
+    w = check_sample_weight(sample_weight, cols.n_rows)
+    weighted_events = float(w[y01 == 1].sum())
+    if weighted_events == 0 or weighted_events == float(w.sum()):
+        raise DataError(
+            "y has a single class among the rows with positive sample_weight; a scorecard "
+            "needs both events and non-events. Check the target and the weights."
+        )
+    binner = WOEBinner() if est.binner is None else clone(est.binner)
+    binner.fit(X, y01, sample_weight=None if sample_weight is None else w)
+    names = [str(n) for n in binner.bins_]
+    bins = [binner.bins_[n] for n in names]
+    Z = np.empty((cols.n_rows, len(names)))
+    for j, (n, b) in enumerate(zip(names, bins, strict=True)):
+        Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(card_column(cols, n, b.kind))]
+    dropped, keep = _select(est, names, bins, Z)
+    selector, keep = _run_selector(est, names, Z, y01, sample_weight, keep, dropped)
+    if not keep:
+        raise DataError(
+            "no feature is left on the card: "
+            + "; ".join(f"{n!r} {why}" for n, why in dropped.items())
+            + ". A card without features scores every applicant the same; lower min_iv, "
+            "relax the selector, or check the target and the features."
+        )
+    keep, fit, wrong = _fit_logistic(est, names, Z, y01, w, keep, dropped)
+    if not keep:
+        raise DataError(
+            "no feature is left on the card: every coefficient had the wrong sign "
+            f"({format_values(wrong)}). Check the binning trends and collinearity, or "
+            "set sign_check='report'."
+        )
+    if not fit.converged:
+        warnings.warn(
+            f"the logistic model did not converge in max_iter={est.max_iter} Newton "
+            "steps (quasi-separation?). Lower C, merge sparse bins or raise max_iter.",
+            OverdueRiskWarning,
+            stacklevel=3,
+        )
+    card, mode, intercept_raw = _scale(est, scaling, names, bins, keep, fit)
+    features = [f.name for f in card]
+    return FittedCard(
+        classes=classes,
+        scaling=scaling,
+        card=tuple(card),
+        input_names=tuple(names),
+        feature_names_in=getattr(est, "feature_names_in_", None),
+        intercept_mode=mode,
+        intercept_points_raw=intercept_raw,
+        intercept_points=float(np.round(intercept_raw)) if est.rounding else intercept_raw,
+        rounded=bool(est.rounding),
+        target={"name": str(getattr(y, "name", None) or "event"), "definition": None},
+        is_expert=False,
+        binner=binner,
+        selector=selector,
+        n_iter=fit.n_iter,
+        dropped_features=dropped,
+        wrong_sign_features=tuple(wrong),
+        coef=fit.coef.reshape(1, -1),
+        intercept=np.array([fit.intercept]),
+        summary=fit_summary(
+            Z[:, keep],
+            y01,
+            None if sample_weight is None else w,
+            features,
+            start_params=np.r_[fit.intercept, fit.coef] if math.isinf(float(est.C)) else None,
+        ),
+        overrides=tuple(getattr(binner, "overrides_", []) or []),
+    )
+
+
+def fitted_metadata(est: Any) -> dict[str, Any]:
+    """The spec metadata of a fitted (not expert) card: source, drops, per-feature facts."""
+    return {
+        "dropped_features": dict(est.dropped_features_),
+        "source": "fitted",
+        "feature_info": {
+            f.name: {
+                "coefficient": f.coefficient,
+                "iv": float(getattr(est.binner_.bins_[f.name], "iv", math.nan)),
+                "trend": getattr(est.binner_.bins_[f.name], "trend", None),
+                "n_bins": f.n_bins,
+            }
+            for f in est.card_
+        },
+        "n_iter": int(est.n_iter_),
+    }
+
+
+def _scale(
+    est: Any,
+    scaling: PointsScaling,
+    names: list[str],
+    bins: list[Any],
+    keep: list[int],
+    fit: LogisticFit,
+) -> tuple[list[CardFeature], str, float]:
+    """Points per bin from the logistic fit (Notes of the Scorecard docstring)."""
+    p = len(keep)
+    mode = est.intercept_mode
+    shared = scaling.offset - scaling.factor * fit.intercept
+    card = []
+    for j, c in zip(keep, fit.coef, strict=True):
+        raw = -scaling.factor * c * np.asarray(bins[j].woe, dtype=np.float64)
+        if mode == "distributed":
+            raw = raw + shared / p
+        card.append(_card_feature(est, names[j], bins[j], raw, float(c)))
+    return card, mode, 0.0 if mode == "distributed" else shared
+
+
+def _card_feature(est: Any, name: str, fb: Any, raw: FloatArray, coef: float) -> CardFeature:
+    points = np.round(raw) if est.rounding else raw.copy()
+    codes = dict(est.reason_code_map or {})
+    return CardFeature(
+        name=name,
+        kind=str(fb.kind),
+        splits=tuple(float(s) for s in getattr(fb, "splits", ()) or ()),
+        categories=tuple(tuple(str(c) for c in b) for b in getattr(fb, "categories", ()) or ()),
+        special_codes=tuple(float(s) for s in getattr(fb, "special_codes", ()) or ()),
+        unseen_policy=str(getattr(fb, "unseen_policy", "missing") or "missing"),
+        labels=tuple(getattr(fb, "labels", ())),
+        points=points,
+        points_raw=raw,
+        reason_code=str(codes.get(name, name)),
+        woe=np.asarray(fb.woe, dtype=np.float64),
+        coefficient=coef,
+        event_count=np.asarray(fb.event_count, dtype=np.float64),
+        nonevent_count=np.asarray(fb.nonevent_count, dtype=np.float64),
+        binning=fb,
+    )
+
+
+def _select(
+    est: Any, names: list[str], bins: list[Any], Z: FloatArray
+) -> tuple[dict[str, str], list[int]]:
+    """Drop constant-WOE features, then by ``min_iv`` and ``max_features``."""
+    dropped: dict[str, str] = {}
+    keep: list[int] = []
+    for j, n in enumerate(names):
+        col = Z[:, j]
+        if col.size == 0 or np.all(col == col[0]):
+            dropped[n] = "constant WOE on the training data (a single bin)"
+            continue
+        iv = float(getattr(bins[j], "iv", math.nan))
+        if est.min_iv is not None and not iv >= float(est.min_iv):
+            dropped[n] = f"IV {iv:.4f} below min_iv={float(est.min_iv):g}"
+            continue
+        keep.append(j)
+    if est.max_features is not None and len(keep) > int(est.max_features):
+        order = sorted(keep, key=lambda j: (-float(getattr(bins[j], "iv", 0.0)), j))
+        kept = set(order[: int(est.max_features)])
+        for j in keep:
+            if j not in kept:
+                dropped[names[j]] = f"outside the top {int(est.max_features)} by IV"
+        keep = [j for j in keep if j in kept]
+    return dropped, keep
+
+
+def _run_selector(
+    est: Any,
+    names: list[str],
+    Z: FloatArray,
+    y: npt.NDArray[np.int64],
+    sample_weight: Any,
+    keep: list[int],
+    dropped: dict[str, str],
+) -> tuple[Any, list[int]]:
+    """Fit ``selector`` (if any) on the WOE of the kept features; drop what it drops."""
+    if est.selector is None or not keep:
+        return None, keep
+    import pandas as pd
+
+    sel = clone(est.selector)
+    frame = pd.DataFrame(Z[:, keep], columns=[names[j] for j in keep])
+    if sample_weight is not None and has_fit_parameter(sel, "sample_weight"):
+        sel.fit(frame, y, sample_weight=sample_weight)
+    else:
+        if sample_weight is not None:
+            warnings.warn(
+                f"{type(sel).__name__}.fit takes no sample_weight: the selection ran "
+                "unweighted (the binning and the logistic model are weighted).",
+                OverdueRiskWarning,
+                stacklevel=4,
+            )
+        sel.fit(frame, y)
+    support = np.asarray(sel.get_support(), dtype=bool)
+    for j, ok in zip(keep, support, strict=True):
+        if not ok:
+            dropped[names[j]] = f"dropped by {type(sel).__name__} (see selector_.results_)"
+    return sel, [j for j, ok in zip(keep, support, strict=True) if ok]
+
+
+def _fit_logistic(
+    est: Any,
+    names: list[str],
+    Z: FloatArray,
+    y: npt.NDArray[np.int64],
+    w: FloatArray,
+    keep: list[int],
+    dropped: dict[str, str],
+) -> tuple[list[int], LogisticFit, list[str]]:
+    """Fit on the kept WOE columns; handle wrong-signed coefficients per ``sign_check``."""
+    wrong: list[str] = []
+    while True:
+        fit = fit_logistic(Z[:, keep], y, w, C=float(est.C), max_iter=int(est.max_iter))
+        bad = [(c, j) for c, j in zip(fit.coef, keep, strict=True) if c > 0]
+        if not bad:
+            return keep, fit, wrong
+        if est.sign_check != "drop":
+            wrong.extend(names[j] for _, j in bad)
+            if est.sign_check == "warn":
+                listed = ", ".join(f"{names[j]} ({c:+.4g})" for c, j in bad)
+                warnings.warn(
+                    f"coefficients with the wrong sign (positive under the WOE "
+                    f"convention): {listed}. Check collinearity (summary_.vif) or set "
+                    "sign_check='drop'.",
+                    OverdueRiskWarning,
+                    stacklevel=4,
+                )
+            return keep, fit, wrong
+        c, j = max(bad)
+        wrong.append(names[j])
+        dropped[names[j]] = f"wrong coefficient sign ({c:+.4g}; WOE convention needs < 0)"
+        keep = [k for k in keep if k != j]
+        if not keep:
+            return keep, fit, wrong
