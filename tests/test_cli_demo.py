@@ -72,7 +72,7 @@ def test_files_written(demo_run: Run) -> None:
         "performance.csv",
     } <= names
     # the book is the library's portfolio for the same seed, and loads back
-    expected = make_microloan_portfolio(n_loans=4000, n_months=17, random_state=3)
+    expected = make_microloan_portfolio(n_loans=4000, n_months=17, random_state=3, products=True)
     loaded = load_portfolio(
         demo_run.folder / "applications.csv", demo_run.folder / "performance.csv"
     )

@@ -75,6 +75,9 @@ PRODUCT_DICTIONARY: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+PRODUCT_DICTIONARY_COLUMNS: tuple[str, ...] = tuple(c for _, c, _, _ in PRODUCT_DICTIONARY)
+
+
 def products_rng(random_state: Any, rng: np.random.Generator) -> np.random.Generator:
     """A random stream independent of the base simulator's draws for the same seed."""
     if isinstance(random_state, np.random.SeedSequence):
@@ -141,5 +144,10 @@ def add_products(book: Portfolio, rng: np.random.Generator) -> Portfolio:
     out["fee_upfront"] = np.where(booked, up, nan)
     out["fee_monthly"] = np.where(booked, monthly, nan)
     out["annualised_rate"] = rate
+    # product terms sit with the other loan terms, before the target columns
+    names = list(PRODUCT_DICTIONARY_COLUMNS)
+    rest = [c for c in out.columns if c not in names]
+    at = rest.index("bad") if "bad" in rest else len(rest)
+    out = out[[*rest[:at], *names, *rest[at:]]]
     dictionary = (*book._dictionary, *PRODUCT_DICTIONARY)
     return dataclasses.replace(book, applications=out, _dictionary=dictionary)
