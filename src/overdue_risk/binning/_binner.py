@@ -10,6 +10,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import validate_data
 
+from overdue_risk._columns import Columns, as_columns
 from overdue_risk._estimator import (
     check_fitted,
     check_target,
@@ -27,12 +28,11 @@ from overdue_risk._validation import (
     check_sample_weight,
     format_values,
 )
-from overdue_risk.binning._columns import (
+from overdue_risk.binning._counts import (
+    CountTable,
     categorical_dtype_names,
-    columns_of,
     is_categorical_column,
 )
-from overdue_risk.binning._counts import CountTable, as_numeric_column
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
 from overdue_risk.binning._overrides import ManualBinningMixin
 from overdue_risk.binning._prebin import numeric_prebin_counts
@@ -309,17 +309,18 @@ default="auto"
             The fitted binner.
         """
         self._validate_params()
-        names, columns, target, w = self._check_xy(X, y, sample_weight, reset=True)
+        cols, target, w = self._check_xy(X, y, sample_weight, reset=True)
+        names = list(cols.names)
         cat_set = self._categorical_set(names)
         self._check_column_keys(names)
         cat_dtypes = categorical_dtype_names(X)
         tables: dict[str, CountTable] = {}
-        for name, col in zip(names, columns, strict=True):
+        for name in names:
             if cat_set is not None:
                 is_cat = name in cat_set
             else:
-                is_cat = name in cat_dtypes or is_categorical_column(col, name)
-            tables[name] = self._count(name, col, target, w, is_cat)
+                is_cat = name in cat_dtypes or is_categorical_column(cols.column(name), name)
+            tables[name] = self._count(name, cols, target, w, is_cat)
         self.n_features_in_ = len(names)
         self._fit_tables(tables)
         self._apply_manual_bins(X, target, w)
@@ -327,19 +328,19 @@ default="auto"
 
     def _check_xy(
         self, X: Any, y: Any, sample_weight: Any, *, reset: bool
-    ) -> tuple[list[str], list[Any], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    ) -> tuple[Columns, npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Columns, 0/1 target and weights of one batch, validated."""
         if y is None:
             check_target(self, y)  # raises, naming the estimator
-        names, columns, _ = columns_of(X)
-        self._set_feature_names(X, names, reset=reset)
-        n = columns[0].shape[0] if columns else int(getattr(X, "shape", (0,))[0])
+        cols = as_columns(X)
+        self._set_feature_names(X, list(cols.names), reset=reset)
+        n = cols.n_rows
         if n == 0:
             raise DataError(
-                f"Found array with 0 sample(s) (shape=(0, {len(columns)})) while a minimum of "
+                f"Found array with 0 sample(s) (shape=(0, {len(cols)})) while a minimum of "
                 "2 is required by WOEBinner. Pass at least two rows."
             )
-        if not columns:
+        if not len(cols):
             raise DataError(
                 f"Found array with 0 feature(s) (shape=({len(np.asarray(y).reshape(-1))}, 0)) "
                 "while a minimum of 1 is required by WOEBinner. Pass at least one column."
@@ -347,12 +348,43 @@ default="auto"
         yarr = np.asarray(y)
         if yarr.dtype.kind == "c":
             raise DataError("Complex data not supported in y; pass a 0/1 default flag.")
-        check_consistent_length(X=columns[0], y=yarr.reshape(-1) if yarr.ndim else [yarr])
+        check_consistent_length(X=np.empty(n), y=yarr.reshape(-1) if yarr.ndim else [yarr])
         if n == 1 and reset:
             raise DataError("X has 1 sample; n_samples = 1 cannot be binned. Pass more rows.")
         target, _ = check_target(self, y, allow_single_class=not reset)
         w = check_sample_weight(sample_weight, n)
-        return names, columns, target, w
+        if not reset and len(cols) != self.n_features_in_:
+            raise DataError(
+                f"X has {len(cols)} features, but WOEBinner is expecting "
+                f"{self.n_features_in_} features as input. partial_fit needs the columns of "
+                "the first chunk in every chunk."
+            )
+        return (cols if reset else self._aligned_columns(X)), target, w
+
+    def _aligned_columns(self, X: Any) -> Columns:
+        """``X`` through the one column adapter, its columns named as in ``fit``.
+
+        Read by name when the names are the fitted ones, else by position (a 2-D array,
+        or a frame whose names scikit-learn's check already let through).
+        """
+        fitted = self._names()
+        cols = as_columns(X)
+        if list(cols.names) == fitted:
+            return cols
+        if len(cols) != len(fitted):
+            raise DataError(
+                f"X has {len(cols)} features, but WOEBinner is expecting {len(fitted)} "
+                "features as input."
+            )
+        if not cols.named:
+            return as_columns(X, names=fitted)
+        return as_columns({f: cols.raw(n) for f, n in zip(fitted, cols.names, strict=True)})
+
+    def _values(self, cols: Columns, name: str, kind: str) -> npt.NDArray[Any]:
+        """Column ``name`` as a feature of ``kind`` reads it (numbers parsed, checked)."""
+        if kind == "numeric":
+            return check_finite(cols.numeric(name), name)
+        return cols.column(name)
 
     def partial_fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> WOEBinner:
         """Add one chunk of data; the bins are solved lazily on the accumulated counts.
@@ -398,21 +430,13 @@ default="auto"
         if "count_tables_" not in self.__dict__:
             return self.fit(X, y, sample_weight)
         self._validate_params()
-        _, columns, target, w = self._check_xy(X, y, sample_weight, reset=False)
-        if len(columns) != self.n_features_in_:
-            raise DataError(
-                f"X has {len(columns)} features, but WOEBinner is expecting "
-                f"{self.n_features_in_} features as input. partial_fit needs the columns of "
-                "the first chunk in every chunk."
-            )
+        cols, target, w = self._check_xy(X, y, sample_weight, reset=False)
         tables = dict(self.count_tables_)
-        for name, col in zip(self._names(), columns, strict=True):
+        for name in self._names():
             old = tables[name]
-            if old.kind == "numeric":
-                col = check_finite(as_numeric_column(col, name), name)
             chunk = CountTable.from_data(
                 name,
-                col,
+                self._values(cols, name, old.kind),
                 target,
                 w,
                 splits=old.splits,
@@ -437,7 +461,7 @@ default="auto"
     def _count(
         self,
         name: str,
-        col: Any,
+        cols: Columns,
         y: npt.NDArray[np.int64],
         w: npt.NDArray[np.float64],
         is_cat: bool,
@@ -449,10 +473,9 @@ default="auto"
                     f"special_codes were given for categorical column {name!r}; special "
                     "values of a categorical column are already categories. Remove them."
                 )
-            table = CountTable.from_data(name, col, y, w, kind="categorical")
+            table = CountTable.from_data(name, cols.column(name), y, w, kind="categorical")
         else:
-            x = as_numeric_column(col, name)
-            check_finite(x, name)
+            x = self._values(cols, name, "numeric")
             codes = self._codes_for(name)
             special = np.isin(x, codes) if codes else np.zeros(x.shape[0], dtype=bool)
             regular = ~np.isnan(x) & ~special
@@ -794,19 +817,15 @@ default="auto"
             float64 (int64 for ``output="index"``).
         """
         self._check_fitted()
-        names, columns, _ = columns_of(X)
-        self._set_feature_names(X, names, reset=False)
-        if len(columns) != self.n_features_in_:
-            raise DataError(
-                f"X has {len(columns)} features, but WOEBinner is expecting "
-                f"{self.n_features_in_} features as input."
-            )
+        self._set_feature_names(X, list(as_columns(X).names), reset=False)
+        cols = self._aligned_columns(X)
         fitted = self._names()
-        n = columns[0].shape[0] if columns else 0
-        out = np.empty((n, len(columns)), dtype=np.int64 if self.output == "index" else np.float64)
+        out = np.empty(
+            (cols.n_rows, len(fitted)), dtype=np.int64 if self.output == "index" else np.float64
+        )
         for j, name in enumerate(fitted):
             fb = self.bins_[name]
-            idx = fb.bin_index(columns[j])
+            idx = fb.bin_index(self._values(cols, name, fb.kind))
             if self.output == "index":
                 out[:, j] = idx
             elif self.output == "woe":

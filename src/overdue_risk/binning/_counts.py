@@ -22,7 +22,13 @@ from overdue_risk._results import Result
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 
-__all__ = ["CountTable", "as_numeric_column", "factorize_categories"]
+__all__ = [
+    "CountTable",
+    "as_numeric_column",
+    "categorical_dtype_names",
+    "factorize_categories",
+    "is_categorical_column",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -465,3 +471,50 @@ class CountTable(Result):
         return pd.DataFrame(
             {"prebin": self._labels(), "event": self.event, "nonevent": self.nonevent}
         )
+
+
+def is_categorical_column(values: Any, name: str) -> bool:
+    """Auto-detect: numeric dtypes are numeric; object columns by their values."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iufcmM":
+        return False
+    if arr.dtype.kind == "b":
+        return False
+    if arr.dtype.kind in "US":
+        return True
+    import pandas as pd
+
+    uniques = pd.unique(arr)
+    present = uniques[~is_missing(uniques)]
+    has_str = has_num = False
+    for v in present:
+        if isinstance(v, str | bytes):
+            has_str = True
+        elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+            has_num = True
+        else:
+            has_str = True
+    if has_str and has_num:
+        strs = [v for v in present if isinstance(v, str | bytes)][:3]
+        raise DataError(
+            f"Column {name!r} mixes numbers and strings (e.g. {format_values(strs)}). "
+            "Clean it, or list it in categorical_features to treat every value as a "
+            "category."
+        )
+    return has_str
+
+
+def categorical_dtype_names(X: Any) -> set[str]:
+    """Names of the columns of a DataFrame whose dtype is categorical (pandas, polars)."""
+    out: set[str] = set()
+    dtypes = getattr(X, "dtypes", None)
+    columns = getattr(X, "columns", None)
+    if dtypes is None or columns is None:
+        return out
+    for name, dtype in zip(list(columns), list(dtypes), strict=False):
+        label = str(getattr(dtype, "name", dtype)).lower()
+        if label in ("category", "categorical", "enum") or label.startswith(
+            ("categorical", "enum")
+        ):
+            out.add(str(name))
+    return out

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from overdue_risk._columns import Columns, as_columns
 from overdue_risk._validation import (
     check_binary_target,
     check_consistent_length,
@@ -22,8 +23,7 @@ from overdue_risk._validation import (
     check_sample_weight,
     format_values,
 )
-from overdue_risk.binning._columns import columns_of
-from overdue_risk.binning._counts import CountTable, as_numeric_column
+from overdue_risk.binning._counts import CountTable
 from overdue_risk.binning._feature import FeatureBinning
 from overdue_risk.exceptions import DataError
 
@@ -46,6 +46,8 @@ class ManualBinningMixin:
         def _feature(self, feature: str) -> FeatureBinning: ...
 
         def _names(self) -> list[str]: ...
+
+        def _aligned_columns(self, X: Any) -> Columns: ...
 
         def _numeric_from_splits(
             self, table: CountTable, splits: Sequence[float], trend: str | None
@@ -267,19 +269,16 @@ class ManualBinningMixin:
         self, feature: str, edges: Sequence[float], X: Any, y: Any, sample_weight: Any
     ) -> CountTable:
         """Recount one numeric feature on finer pre-bin edges (for set_splits)."""
-        names, columns, _ = columns_of(X)
-        fitted = self._names()
-        if feature in names:
-            col = columns[names.index(feature)]
-        elif len(columns) == len(fitted):
-            col = columns[fitted.index(feature)]
-        else:
-            raise DataError(f"set_splits: X has no column {feature!r}.")
+        cols = as_columns(X)
+        if feature not in cols:
+            if cols.named and len(cols) != len(self._names()):
+                raise DataError(f"set_splits: X has no column {feature!r}.")
+            cols = self._aligned_columns(X)
+        x = check_finite(cols.numeric(feature), feature)
         target = check_binary_target(y, pos_label=getattr(self, "pos_label", None))
-        check_consistent_length(X=col, y=target)
+        check_consistent_length(X=x, y=target)
         w = check_sample_weight(sample_weight, target.shape[0])
         old = self.count_tables_[feature]
-        x = check_finite(as_numeric_column(col, feature), feature)
         table = CountTable.from_data(
             feature, x, target, w, splits=list(edges), special_codes=old.special_codes
         )
