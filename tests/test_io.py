@@ -190,6 +190,9 @@ def test_text_codes_written_as_floats_score_as_the_integer_category(
             "-",
         ],
         ["report", "{spec}", "{latin}", "--target", "bad", "-o", "{tmp}/r.html"],
+        ["report", "{spec}", "{src}", "--target", "bad", "-o", "{tmp}/r.pdf"],
+        ["validate", "{spec}", "{src}", "--target", "bad", "--report", "{tmp}/r.xlsx"],
+        ["demo", "--n-loans", "-5"],
     ],
 )
 def test_every_subcommand_fails_with_exit_2_and_one_line(

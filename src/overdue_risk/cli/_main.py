@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from overdue_risk import __version__
 from overdue_risk.exceptions import OverdueRiskError
@@ -22,8 +23,16 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (``PROG: error: ... (see --help)``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        one_line = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {one_line} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="overdue-risk",
         description="Credit risk for consumer and micro-loan lending.",
     )
@@ -44,9 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     command = args_list[0]
     module = importlib.import_module(f"overdue_risk.cli._{command}")
-    full = argparse.ArgumentParser(prog=f"overdue-risk {command}", description=COMMANDS[command])
+    full = _Parser(prog=f"overdue-risk {command}", description=COMMANDS[command])
     module.add_arguments(full)
-    args = full.parse_args(args_list[1:])
+    try:
+        args = full.parse_args(args_list[1:])
+    except SystemExit as exc:  # --help (0) or a usage error (2, already printed)
+        return int(exc.code) if isinstance(exc.code, int) else 2
     try:
         code: int = module.run(args)
     except BrokenPipeError:

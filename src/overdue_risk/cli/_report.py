@@ -42,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not str(args.output).lower().endswith((".html", ".htm")):
+        print(
+            f"overdue-risk report: error: the report is one HTML file; --output must end in "
+            f".html, got {args.output!r}",
+            file=sys.stderr,
+        )
+        return 2
     if not 0.0 <= args.lgd <= 1.0:
         print(
             f"overdue-risk report: error: --lgd must lie in [0, 1]; got {args.lgd}", file=sys.stderr

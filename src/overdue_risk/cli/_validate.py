@@ -64,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.report and not str(args.report).lower().endswith((".html", ".htm")):
+        print(
+            "overdue-risk validate: error: the report is one HTML file; --report must end in "
+            f".html, got {args.report!r}",
+            file=sys.stderr,
+        )
+        return 2
     result = validate(
         args.spec, args.data, target=args.target, baseline=args.baseline, thresholds=args.config
     )
