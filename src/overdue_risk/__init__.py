@@ -88,6 +88,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "gate",
         "metrics",
         "monitoring",
+        "pipeline",
         "plotting",
         "pricing",
         "regulation",
