@@ -49,18 +49,24 @@ def test_chunked_partial_fit_equals_fit_on_the_concatenation(rng, n_chunks) -> N
     assert list(chunked.feature_names_in_) == ["x", "purpose"]
 
 
-def test_transform_works_after_every_call_and_solving_is_lazy(rng) -> None:
+def test_every_call_ends_with_an_explicit_solve(rng) -> None:
+    """Issue 13: no __getattr__ that computes; partial_fit solves, and solve() is public."""
     X, y, _ = _frame(rng)
     b = WOEBinner(**_params())
     b.partial_fit(X.iloc[:500], y[:500])
     first = b.transform(X.iloc[:10])
     assert np.isfinite(first).all()
     b.partial_fit(X.iloc[500:], y[500:])
-    assert "bins_" not in vars(b)  # not solved yet ...
-    later = b.transform(X.iloc[:10])  # ... until used
-    assert "bins_" in vars(b)
+    solved = dict(vars(b)["bins_"])  # solved by the call itself, not on first access
     assert b.count_tables_["x"].total == pytest.approx(len(y))
+    later = b.transform(X.iloc[:10])
     assert not np.allclose(first, later)  # the bins follow the accumulated counts
+    assert "__getattr__" not in vars(WOEBinner)
+    assert all(type(c).__dict__.get("__getattr__") is None for c in WOEBinner.__mro__[:-1])
+    b.count_tables_ = dict(b.count_tables_)  # solve() rebuilds from the counts alone
+    again = b.solve()
+    assert again is b
+    assert b.bins_["x"].splits == solved["x"].splits
 
 
 def test_first_chunk_fixes_the_edges_later_categories_are_added(rng) -> None:

@@ -21,19 +21,20 @@ from overdue_risk._estimator import (
     real,
     validate_params,
 )
-from overdue_risk._missing import canonical_category
 from overdue_risk._validation import (
     check_consistent_length,
     check_finite,
     check_sample_weight,
     format_values,
 )
+from overdue_risk.binning._categorical import CategoricalBinningMixin
 from overdue_risk.binning._counts import (
     CountTable,
     categorical_dtype_names,
     is_categorical_column,
 )
 from overdue_risk.binning._feature import UNSEEN_POLICIES, FeatureBinning
+from overdue_risk.binning._incremental import IncrementalBinningMixin
 from overdue_risk.binning._overrides import ManualBinningMixin
 from overdue_risk.binning._prebin import numeric_prebin_counts
 from overdue_risk.binning._solver import SMOOTHING, solve_binning
@@ -46,7 +47,14 @@ TRENDS = ("ascending", "descending", "peak", "valley", "auto", None)
 OUTPUTS = ("woe", "index", "event_rate")
 
 
-class WOEBinner(ManualBinningMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class WOEBinner(
+    IncrementalBinningMixin,
+    CategoricalBinningMixin,
+    ManualBinningMixin,
+    OneToOneFeatureMixin,  # type: ignore[misc]
+    TransformerMixin,  # type: ignore[misc]
+    BaseEstimator,  # type: ignore[misc]
+):
     """Exact optimal WOE binning of numeric and categorical columns.
 
     Each numeric column is cut into pre-bins (weighted quantiles or a Gini tree, or the
@@ -386,78 +394,6 @@ default="auto"
             return check_finite(cols.numeric(name), name)
         return cols.column(name)
 
-    def partial_fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> WOEBinner:
-        """Add one chunk of data; the bins are solved lazily on the accumulated counts.
-
-        The first call is :meth:`fit` on that chunk: it fixes each numeric column's
-        pre-bin edges from the chunk (or from ``user_splits``), which columns are
-        categorical and the feature names. Later calls -- also after :meth:`fit` or
-        :meth:`fit_from_counts` -- count their rows on those edges and add the counts to
-        ``count_tables_`` (new categories are added); :meth:`fit` starts afresh. Manual
-        overrides made interactively are dropped by the next chunk; ``manual_bins`` is
-        re-applied (cut points off the pre-bin edges need ``fit``). ``bins_``, ``iv_`` and
-        ``transform`` are available after any call: the exact solver runs on first use
-        after a chunk, on all counts so far. With fixed edges (``user_splits``) the result
-        equals :meth:`fit` on the concatenated chunks.
-
-        Parameters
-        ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
-            One chunk, with the columns of the first.
-        y : array-like of shape (n_samples,)
-            0/1 target of the chunk (the first chunk needs both classes).
-        sample_weight : array-like of shape (n_samples,), optional
-            Row weights.
-
-        Returns
-        -------
-        WOEBinner
-            The binner, with the chunk's counts added.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(3000, 1))
-        >>> y = (rng.random(3000) < 1 / (1 + np.exp(2 - x[:, 0]))).astype(int)
-        >>> b = WOEBinner(max_n_bins=4, user_splits={"x0": np.linspace(-2, 2, 17)})
-        >>> for start in range(0, 3000, 1000):
-        ...     _ = b.partial_fit(x[start : start + 1000], y[start : start + 1000])
-        >>> whole = WOEBinner(max_n_bins=4, user_splits={"x0": np.linspace(-2, 2, 17)})
-        >>> b.bins_["x0"].splits == whole.fit(x, y).bins_["x0"].splits
-        True
-        """
-        if "count_tables_" not in self.__dict__:
-            return self.fit(X, y, sample_weight)
-        self._validate_params()
-        cols, target, w = self._check_xy(X, y, sample_weight, reset=False)
-        tables = dict(self.count_tables_)
-        for name in self._names():
-            old = tables[name]
-            chunk = CountTable.from_data(
-                name,
-                self._values(cols, name, old.kind),
-                target,
-                w,
-                splits=old.splits,
-                special_codes=old.special_codes,
-                kind=old.kind,
-            )
-            tables[name] = old + chunk
-        self.count_tables_ = tables
-        for attr in ("bins_", "iv_"):
-            self.__dict__.pop(attr, None)
-        self._stale = True
-        return self
-
-    def __getattr__(self, name: str) -> Any:
-        # bins_ / iv_ after partial_fit: solve the accumulated counts on first use
-        if name in ("bins_", "iv_") and self.__dict__.get("_stale", False):
-            self._fit_tables(dict(self.count_tables_))
-            self._apply_manual_bins(None, None, None)
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     def _count(
         self,
         name: str,
@@ -530,32 +466,6 @@ default="auto"
             )
         return table
 
-    def fit_from_counts(self, tables: Mapping[str, CountTable] | Sequence[CountTable]) -> WOEBinner:
-        """Fit from count tables (e.g. summed over chunks or computed by Spark / Dask).
-
-        The tables of each feature must already be summed (``sum(tables)``); the exact
-        solver then runs as in :meth:`fit`. ``feature_names_in_`` is set to the table names.
-
-        Examples
-        --------
-        >>> from overdue_risk.binning import CountTable
-        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 2, 5], [60, 75, 85, 92, 98, 5],
-        ...                            splits=[25, 35, 45, 55])
-        >>> b = WOEBinner(max_n_bins=3, min_bin_frac=0.1).fit_from_counts([t])
-        >>> b.bins_["age"].splits
-        (35.0, 55.0)
-        """
-        self._validate_params()
-        raw = list(tables.values()) if isinstance(tables, Mapping) else list(tables)
-        items = [CountTable.coerce(t) for t in raw]
-        if not items:
-            raise DataError("fit_from_counts needs at least one CountTable.")
-        names = [t.name for t in items]
-        self.feature_names_in_ = np.asarray(names, dtype=object)
-        self.n_features_in_ = len(names)
-        self._fit_tables({t.name: t for t in items})
-        return self
-
     def _fit_tables(self, tables: dict[str, CountTable]) -> None:
         bins: dict[str, FeatureBinning] = {}
         for name, table in tables.items():
@@ -564,7 +474,6 @@ default="auto"
         self.bins_ = bins
         self.iv_ = {name: fb.iv for name, fb in bins.items()}
         self.overrides_: list[dict[str, Any]] = []
-        self._stale = False
 
     def _constraint_error(self, table: CountTable, ev: float, ne: float) -> ConstraintError:
         """Name the binding constraint (only the event minimums can bind).
@@ -641,140 +550,6 @@ default="auto"
             splits=tuple(splits),
             special_codes=table.special_codes,
             unseen_policy="missing",
-            trend=trend,
-            trend_reason=reason,
-            smoothing=SMOOTHING * table.weight_unit,
-        )
-
-    def _category_groups(self, table: CountTable) -> list[tuple[str, ...]]:
-        """Pre-bins of a categorical feature: categories ordered by event rate, rare pooled."""
-        p = table.n_prebins
-        ev, ne = table.event[:p], table.nonevent[:p]
-        cnt = ev + ne
-        empty = cnt <= 0  # e.g. a category seen only in another chunk's table, with weight 0
-        rare = (cnt < self.rare_category_frac * table.total) & ~empty
-        if rare.sum() == (~empty).sum():  # every category is rare: pooling would leave one
-            rare[:] = False
-        pool = rare | empty
-        groups: list[tuple[tuple[str, ...], float, float]] = [
-            ((table.categories[i],), ev[i], ne[i]) for i in range(p) if not pool[i]
-        ]
-        if pool.any():
-            pooled = tuple(table.categories[i] for i in np.flatnonzero(pool))
-            groups.append((pooled, float(ev[pool].sum()), float(ne[pool].sum())))
-        groups.sort(key=lambda g: (g[1] / (g[1] + g[2]) if g[1] + g[2] > 0 else 0.0, g[0]))
-        return [g[0] for g in groups]
-
-    def _user_groups(self, table: CountTable) -> list[tuple[str, ...]] | None:
-        """The user's category groups of a categorical column, checked; None if not given."""
-        raw = (self.user_splits or {}).get(table.name) if self.user_splits is not None else None
-        if raw is None:
-            return None
-        name = table.name
-        how = (
-            f"user_splits for categorical column {name!r} must be a list of category groups "
-            '(a list of lists, e.g. [["a", "b"], ["c"]])'
-        )
-        if isinstance(raw, str | bytes) or not isinstance(raw, Sequence) or not len(raw):
-            raise DataError(f"{how}; got {raw!r}.")
-        groups: list[tuple[str, ...]] = []
-        seen: dict[str, int] = {}
-        for gi, g in enumerate(raw):
-            if isinstance(g, str | bytes) or not isinstance(g, Sequence) or not len(g):
-                raise DataError(f"{how}; group {gi} is {g!r}.")
-            canon = []
-            for v in g:
-                c = canonical_category(v)
-                if c is None:
-                    raise DataError(
-                        f"{how}; group {gi} holds a missing value, which has its own bin."
-                    )
-                if c in seen:
-                    raise DataError(
-                        f"{how}; category {c!r} is in groups {seen[c]} and {gi}. List each "
-                        "category once."
-                    )
-                seen[c] = gi
-                canon.append(c)
-            groups.append(tuple(sorted(canon)))
-        p = table.n_prebins
-        present = table.event[:p] + table.nonevent[:p] > 0
-        left = [c for c, ok in zip(table.categories, present, strict=True) if ok and c not in seen]
-        if left:
-            raise DataError(
-                f"user_splits for categorical column {name!r} leaves out categories seen in "
-                f"training: {format_values(left)}. Add them to a group."
-            )
-        return groups
-
-    def _solve_categorical(
-        self, table: CountTable, total_e: float, total_n: float
-    ) -> FeatureBinning:
-        user = self._user_groups(table)
-        groups = self._category_groups(table) if user is None else user
-        # event-rate order makes every merge ascending; a user order may carry a trend
-        trend = "ascending" if user is None else self.monotonic_trend
-        ev, ne = self._group_counts(table, groups)
-        if not groups:
-            raise DataError(f"Column {table.name!r} has no non-missing category.")
-        res = solve_binning(
-            ev[: len(groups)],
-            ne[: len(groups)],
-            total_events=total_e,
-            total_nonevents=total_n,
-            trend=None if user is None else trend,
-            max_n_bins=self.max_n_bins,
-            min_size=self.min_bin_frac * float(ev[: len(groups)].sum() + ne[: len(groups)].sum()),
-            min_events=self.min_event_count,
-            min_nonevents=self.min_nonevent_count,
-            auto_min_iv_gain=float(self.auto_min_iv_gain),
-            auto_alpha=self.auto_alpha,
-            weight_unit=table.weight_unit,
-        )
-        if not res.feasible:
-            raise self._constraint_error(
-                table, float(ev[: len(groups)].sum()), float(ne[: len(groups)].sum())
-            )
-        bounds = [*res.starts, len(groups)]
-        cats = [
-            tuple(sorted(c for g in groups[bounds[i] : bounds[i + 1]] for c in g))
-            for i in range(len(res.starts))
-        ]
-        if user is None:
-            reason = "categories ordered by event rate: bins ascending by construction"
-            return self._categorical_from_groups(table, cats, "ascending", reason)
-        return self._categorical_from_groups(table, cats, res.trend, self._reason(res))
-
-    @staticmethod
-    def _group_counts(
-        table: CountTable, groups: Sequence[Sequence[str]]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        p = table.n_prebins
-        pos = {c: i for i, c in enumerate(table.categories)}
-        ev = np.zeros(len(groups) + 1)
-        ne = np.zeros(len(groups) + 1)
-        for gi, g in enumerate(groups):
-            ix = [pos[c] for c in g if c in pos]
-            ev[gi] = table.event[ix].sum()
-            ne[gi] = table.nonevent[ix].sum()
-        ev[-1], ne[-1] = table.event[p], table.nonevent[p]
-        return ev, ne
-
-    def _categorical_from_groups(
-        self,
-        table: CountTable,
-        cats: Sequence[tuple[str, ...]],
-        trend: str | None,
-        reason: str = "",
-    ) -> FeatureBinning:
-        ev, ne = self._group_counts(table, cats)
-        return FeatureBinning.from_counts(
-            table.name,
-            "categorical",
-            ev,
-            ne,
-            categories=tuple(cats),
-            unseen_policy=self.unseen_policy,
             trend=trend,
             trend_reason=reason,
             smoothing=SMOOTHING * table.weight_unit,
