@@ -44,12 +44,14 @@ _EVENT_WORDS = ("bad", "default", "defaulted", "event", "yes", "y", "true", "1")
 
 
 def _labels(arr: npt.NDArray[Any]) -> list[Any]:
-    """Distinct values of a 1-D array, sorted when they sort (first-seen order otherwise)."""
-    distinct = list(dict.fromkeys(v.item() if isinstance(v, np.generic) else v for v in arr))
+    """Distinct values of a 1-D array as Python scalars, sorted when they sort."""
+    if arr.dtype.kind in "biufUS":  # vectorised: no Python loop over the rows
+        return [v.item() if isinstance(v, np.generic) else v for v in np.unique(arr)]
+    distinct = [v.item() if isinstance(v, np.generic) else v for v in dict.fromkeys(arr.tolist())]
     try:
-        return sorted(distinct)
+        return sorted(dict.fromkeys(distinct))
     except TypeError:
-        return distinct
+        return list(dict.fromkeys(distinct))
 
 
 def _suggest_pos_label(labels: Sequence[Any]) -> Any:
@@ -214,7 +216,12 @@ def check_binary_target(
                 f"{name} has the single label {labels[0]!r}; pass pos_label (the label of a "
                 f"default) or map {name} to a 0/1 default flag."
             )
-    out = np.array([int(v == pos_label) for v in arr.tolist()], dtype=np.int64)
+    if (arr.dtype.kind in "biuf" and isinstance(pos_label, int | float)) or (
+        arr.dtype.kind == "U" and isinstance(pos_label, str)
+    ):
+        out = np.asarray(arr == pos_label, dtype=np.int64)
+    else:
+        out = np.array([int(v == pos_label) for v in arr.tolist()], dtype=np.int64)
     others = [v for v in labels if v != pos_label]
     classes = np.array([*others[:1], pos_label], dtype=arr.dtype if others else None)
     return _finish(out, classes, name, allow_single_class, return_classes)

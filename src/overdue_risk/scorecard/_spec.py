@@ -11,43 +11,38 @@ from typing import Any
 import numpy as np
 
 from overdue_risk.exceptions import DataError
+from overdue_risk.runtime import feature_block
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._scaling import PointsScaling
 
 __all__ = ["build_spec", "feature_spec", "write_spec"]
 
 
-def _num(x: float, as_int: bool) -> int | float:
-    v = float(x)
-    return round(v) if as_int else v
-
-
 def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
-    """The spec object of one feature (points, bins, special/missing/unseen handling)."""
+    """The spec entry of one card feature, built by the runtime's ``feature_block``."""
     nb, s = f.n_bins, len(f.special_codes)
     pts = f.points
-    d: dict[str, Any] = {"name": f.name, "kind": f.kind, "reason_code": f.reason_code}
-    if f.kind == "numeric":
-        d["splits"] = [float(v) for v in f.splits]
-    else:
-        d["categories"] = [list(c) for c in f.categories]
-    d["points"] = [_num(v, rounded) for v in pts[:nb]]
-    d["missing_points"] = _num(pts[nb], rounded)
-    if f.kind == "categorical":
-        d["unseen_points"] = _num(pts[nb + 1 + s], rounded)
-        if f.unseen_policy != "points":  # expert cards giving explicit unseen points: no policy
-            d["unseen_policy"] = f.unseen_policy
-    d["special_codes"] = [float(c) for c in f.special_codes]
-    d["special_points"] = [_num(v, rounded) for v in pts[nb + 1 : nb + 1 + s]]
-    d["max_points"] = _num(f.max_points, rounded)
-    d["bins"] = list(f.labels[: nb + 1 + s])
-    if f.woe is not None:
-        d["woe"] = {
-            "bins": [float(v) for v in f.woe[:nb]],
-            "missing": float(f.woe[nb]),
-            "special": [float(v) for v in f.woe[nb + 1 : nb + 1 + s]],
-        }
-    return d
+    categorical = f.kind == "categorical"
+    return feature_block(
+        f.name,
+        "categorical" if categorical else "numeric",
+        reason_code=f.reason_code,
+        splits=None if categorical else f.splits,
+        categories=f.categories if categorical else None,
+        points=pts[:nb].tolist(),
+        missing_points=pts[nb],
+        unseen_points=pts[nb + 1 + s] if categorical else None,
+        # expert cards giving explicit unseen points carry no policy
+        unseen_policy=f.unseen_policy if categorical and f.unseen_policy != "points" else None,
+        special_codes=f.special_codes,
+        special_points=pts[nb + 1 : nb + 1 + s].tolist(),
+        max_points=f.max_points,
+        labels=f.labels[: nb + 1 + s],
+        woe=None
+        if f.woe is None
+        else {"bins": f.woe[:nb], "missing": f.woe[nb], "special": f.woe[nb + 1 : nb + 1 + s]},
+        rounded=rounded,
+    )
 
 
 def _seal(doc: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +81,7 @@ def build_spec(
         name=name,
         target=target,
         scaling=scaling.to_spec_dict(intercept_mode=intercept_mode, rounded=rounded),
-        intercept_points=_num(intercept_points, rounded),
+        intercept_points=round(float(intercept_points)) if rounded else float(intercept_points),
         features=[feature_spec(f, rounded=rounded) for f in features],
         calibration=calibration,
         master_scale=master_scale,
