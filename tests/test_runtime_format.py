@@ -162,3 +162,13 @@ def test_two_fits_of_the_same_data_give_byte_identical_specs() -> None:
     two = json.dumps(Scorecard().fit(X, y).to_spec(), sort_keys=False)
     assert one == two
     assert "created_utc" not in json.loads(one)
+
+
+def test_logistic_pds_are_never_exactly_zero_or_one() -> None:
+    # known defect 8 (PDs of exactly 0 or 1 that the backtests then refuse), runtime side
+    doc = example_spec_dict()
+    spec = Spec.from_dict(seal(doc))
+    pds = spec.pd_from_points([-1e6, 0.0, 1e6])
+    assert np.all((pds > 0.0) & (pds < 1.0))
+    assert pds[0] == 1.0 - 1e-15
+    assert pds[2] == 1e-15

@@ -36,6 +36,7 @@ from typing import Any
 from overdue_risk.exceptions import DataError
 from overdue_risk.export._spec import as_spec, special_strings
 from overdue_risk.runtime import Spec
+from overdue_risk.runtime._spec import PD_EPS
 
 __all__ = ["PMML_NAMESPACE", "to_pmml"]
 
@@ -112,8 +113,12 @@ def _constant(parent: ET.Element, x: float) -> None:
 def _pd_expression(parent: ET.Element, calibration: Any, score: str) -> None:
     method = calibration.method
     if method == "logistic":
-        # 1 / (1 + exp(-(a + b * score)))
-        div = _sub(parent, "Apply", function="/")
+        # max(eps, min(1 - eps, 1 / (1 + exp(-(a + b * score))))): the runtime's clip
+        high = _sub(parent, "Apply", function="max")
+        _constant(high, PD_EPS)
+        low = _sub(high, "Apply", function="min")
+        _constant(low, 1.0 - PD_EPS)
+        div = _sub(low, "Apply", function="/")
         _constant(div, 1.0)
         plus = _sub(div, "Apply", function="+")
         _constant(plus, 1.0)

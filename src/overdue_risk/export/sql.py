@@ -47,6 +47,7 @@ from overdue_risk._validation import check_in
 from overdue_risk.exceptions import DataError
 from overdue_risk.export._spec import as_spec, special_strings
 from overdue_risk.runtime import Spec
+from overdue_risk.runtime._spec import PD_EPS
 
 __all__ = ["DIALECTS", "to_sql"]
 
@@ -198,7 +199,9 @@ def _pd_expression(calibration: Any, score: str, d: _Dialect) -> str:
     if method == "logistic":
         a, b = calibration.intercept, calibration.slope
         one = lit(1.0)
-        return f"{one} / ({one} + EXP(-({lit(a)} + {lit(b)} * {score})))"
+        p = f"{one} / ({one} + EXP(-({lit(a)} + {lit(b)} * {score})))"
+        lo, hi = lit(PD_EPS), lit(1.0 - PD_EPS)  # the runtime's clip: never exactly 0 or 1
+        return f"CASE WHEN {p} < {lo} THEN {lo} WHEN {p} > {hi} THEN {hi} ELSE {p} END"
     if method == "isotonic":
         xs, ys = list(calibration.x), list(calibration.y)
         # numpy.interp: flat beyond the ends, slope * (x - xp[j]) + fp[j] inside

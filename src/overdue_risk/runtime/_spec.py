@@ -34,20 +34,28 @@ __all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "as_spec", "load_spec"]
 FloatArray = npt.NDArray[np.float64]
 
 
+PD_EPS = 1e-15
+"""Logistic PDs are kept inside ``[PD_EPS, 1 - PD_EPS]``: never exactly 0 or 1."""
+
+
 def logistic_pd(intercept: float, slope: float, points: npt.ArrayLike) -> FloatArray:
-    """PD of the logistic calibration: ``1 / (1 + exp(-(intercept + slope * points)))``.
+    """PD of the logistic calibration: ``1 / (1 + exp(-(intercept + slope * points)))``,
+    kept inside ``[PD_EPS, 1 - PD_EPS]``.
 
     The one implementation of this formula: ``PDCalibrator`` (method "logistic") calls it
-    too, so the runtime's PDs equal the estimator's to the last bit.
+    too, so the runtime's PDs equal the estimator's to the last bit. In float64 the formula
+    rounds to exactly 1 beyond a logit of about 37 (and to 0 below -745), PDs that the
+    library's own backtests rightly refuse; the clip keeps them inside (0, 1).
 
     Examples
     --------
-    >>> logistic_pd(0.0, 1.0, [0.0]).tolist()
-    [0.5]
+    >>> logistic_pd(0.0, 1.0, [0.0, 50.0, -800.0]).tolist()
+    [0.5, 0.999999999999999, 1e-15]
     """
     z = intercept + slope * np.asarray(points, dtype=np.float64)
     with np.errstate(over="ignore"):
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        pd_ = np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+    return np.clip(pd_, PD_EPS, 1.0 - PD_EPS, out=pd_)
 
 
 def _check_header(doc: Mapping[str, Any]) -> int:
