@@ -19,6 +19,7 @@ from overdue_risk._demo._steps_book import (
     step_strategy,
     step_write,
 )
+from overdue_risk._demo._steps_collections import step_collections
 from overdue_risk._demo._steps_model import (
     step_bin,
     step_calibrate,
@@ -51,6 +52,7 @@ STEPS: list[DemoStep] = [
     DemoStep("gate", "CI gate (hold-out vs development)", step_gate),
     DemoStep("delinquency", "roll rates and vintages", step_delinquency),
     DemoStep("ecl", "expected credit loss", step_ecl),
+    DemoStep("collections", "collections: effects and the optimised plan", step_collections),
     DemoStep("write", "write the samples as CSV", step_write),
     DemoStep("report", "HTML report", step_report),
 ]

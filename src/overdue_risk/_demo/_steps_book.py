@@ -339,6 +339,9 @@ def step_report(ctx: DemoContext) -> list[str]:
             gate=ctx.need("gate"),
             title="overdue-risk demo: micro-loan application scorecard",
             sections=_extra_sections(ctx),
+            collection_plan=ctx.artifacts.get("collection_plan"),
+            collection_effects=ctx.artifacts.get("collection_effects"),
+            collection_realised=ctx.artifacts.get("collection_realised"),
         )
     except MissingDependencyError as exc:  # a base install without the plots extra
         return [f"skipped: {exc}"]

@@ -17,6 +17,7 @@ from overdue_risk import __version__
 from overdue_risk.reporting import _sections  # noqa: F401  (data summary, gate verdict)
 from overdue_risk.reporting import _sections_model  # noqa: F401  (binning .. stability)
 from overdue_risk.reporting import _sections_book  # noqa: F401  (roll rates, vintages, ECL)
+from overdue_risk.reporting import _sections_collections  # noqa: F401  (collections plan)
 from overdue_risk.reporting import _sections_monitoring  # noqa: F401  (monitoring series)
 from overdue_risk.reporting import _sections_pricing  # noqa: F401  (rate caps, provisions)
 
