@@ -172,6 +172,41 @@ def test_no_import_circles_between_modules() -> None:
     assert not _cycles(edges), f"module-level import circles: {_cycles(edges)}"
 
 
+#: The ground floor (docs/architecture.md): imports nothing of the package above it.
+GROUND = frozenset(
+    {
+        "exceptions",
+        "_validation",
+        "_columns",
+        "_io",
+        "_results",
+        "_missing",
+        "_optional",
+        "_estimator",
+        "_lazy",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("folders", "allowed"),
+    [(GROUND, GROUND), (frozenset({"runtime"}), GROUND | {"runtime"})],
+    ids=["ground floor", "runtime"],
+)
+def test_floors_that_import_only_the_ground_floor(
+    folders: frozenset[str], allowed: frozenset[str]
+) -> None:
+    sources = _sources()
+    above = sorted(
+        f"{module} imports {target}"
+        for module, path in sources.items()
+        if _unit(module) in folders
+        for target, _, _ in _imports(path, sources)
+        if _unit(target) not in allowed
+    )
+    assert not above, f"imports above the ground floor: {above}"
+
+
 def test_the_graph_sees_a_circle() -> None:
     # the detector itself: a planted circle is found, a chain is not
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
