@@ -17,6 +17,8 @@ __all__ = ["main"]
 # command -> one-line help. The implementation is overdue_risk.cli._<command>.
 COMMANDS: dict[str, str] = {
     "demo": "run the main job end to end on the built-in synthetic micro-loan portfolio",
+    "fit": "develop a scorecard on your own data from a config (exit 0 pass, 1 gate fail, 2 error)",
+    "init": "write a commented fit config (TOML) from a data file's columns",
     "report": "write one self-contained HTML report of a scorecard and its portfolio",
     "score": "score a CSV or Parquet file (larger than memory) with a JSON scoring spec",
     "validate": "CI gate: check a scorecard against thresholds (exit 0 pass, 1 fail, 2 error)",

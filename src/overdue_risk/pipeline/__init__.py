@@ -26,11 +26,13 @@ from overdue_risk.pipeline._config import (
     load_config,
 )
 from overdue_risk.pipeline._fit import FitResult, fit_scorecard
+from overdue_risk.pipeline._guess import ColumnGuess, config_toml, guess_columns
 from overdue_risk.pipeline._steps import make_binner, split_by_date
 
 __all__ = [
     "BinningConfig",
     "CalibrationConfig",
+    "ColumnGuess",
     "DataConfig",
     "FeatureOverride",
     "FeaturesConfig",
@@ -43,7 +45,9 @@ __all__ = [
     "SplitConfig",
     "check_columns",
     "config_from_dict",
+    "config_toml",
     "fit_scorecard",
+    "guess_columns",
     "load_config",
     "make_binner",
     "split_by_date",

@@ -177,12 +177,17 @@ class ScorecardConfig:
 
 @dataclass(frozen=True)
 class CalibrationConfig:
-    """``[calibration]``: PD calibration and the master scale of grades."""
+    """``[calibration]``: PD calibration and the master scale of grades.
+
+    ``floor`` and ``cap`` are the PDs of the best and the worst grade (geometric in
+    between); None: the 1st and 99th percentiles of the development PDs, so that the
+    grades span the population whatever its bad rate.
+    """
 
     method: str = "logistic"
     n_grades: int = 7
-    floor: float = 0.01
-    cap: float = 0.4
+    floor: float | None = None
+    cap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -483,8 +488,10 @@ def config_from_dict(raw: Mapping[str, Any], base_dir: str | Path = ".") -> FitC
         )
     if cal.n_grades < 2:
         raise DataError(f"config key calibration.n_grades must be >= 2; got {cal.n_grades}.")
-    _between("calibration.floor", cal.floor, 0.0, 1.0)
-    _between("calibration.cap", cal.cap, cal.floor, 1.0)
+    if cal.floor is not None:
+        _between("calibration.floor", cal.floor, 0.0, 1.0)
+    if cal.cap is not None:
+        _between("calibration.cap", cal.cap, cal.floor or 0.0, 1.0)
     sel: SelectionConfig = _section(
         SelectionConfig,
         "selection",

@@ -281,8 +281,11 @@ def step_calibrate(st: _State) -> str:
     points = card.predict_points(dev[list(card.features_)])
     y = dev[cfg.data.target].to_numpy()
     calibrator = PDCalibrator(method=c.method).fit(points.reshape(-1, 1), y)
-    nominal = MasterScale.geometric(c.n_grades, floor=c.floor, cap=c.cap)
     pd_dev = calibrator.predict_pd(points)
+    low, high = np.quantile(pd_dev, [0.01, 0.99])
+    floor = c.floor if c.floor is not None else float(f"{low:.2g}")
+    cap = c.cap if c.cap is not None else float(f"{max(high, 1.5 * floor):.2g}")
+    nominal = MasterScale.geometric(c.n_grades, floor=floor, cap=cap)
     with warnings.catch_warnings():
         warnings.simplefilter("error", OverdueRiskWarning)
         try:
