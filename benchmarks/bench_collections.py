@@ -1,6 +1,7 @@
 """Collections decisioning judged against the simulator's truth, and the optimiser's speed.
 
     python benchmarks/bench_collections.py           # 20 seeds, 20k-loan books; 100k accounts
+    python benchmarks/bench_collections.py --seeds 5 --n-loans 50000 --no-speed
     python benchmarks/bench_collections.py --quick   # 2 seeds, small books; 5k accounts
 
 Per seed (book ``make_microloan_portfolio(n_loans, 24, random_state=seed)``, log
@@ -173,10 +174,21 @@ def speed(n: int, repeat: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = bench_parser(__doc__, "collections", quick_help="2 seeds, small books, 5k accounts")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (default 20)")
+    parser.add_argument("--n-loans", type=int, default=None, help="book size (default 20,000)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the optimiser timing")
     args = parser.parse_args(argv)
     n_seeds = args.seeds or (2 if args.quick else 20)
-    n_loans = 6_000 if args.quick else 20_000
-    runs = [policy_comparison(s, n_loans=n_loans) for s in range(n_seeds)]
+    n_loans = args.n_loans or (6_000 if args.quick else 20_000)
+    runs = []
+    for s in range(n_seeds):
+        runs.append(policy_comparison(s, n_loans=n_loans))
+        r = runs[-1]
+        print(
+            f"seed {s}: uplift vs ladder {r['optimised_vs_ladder_uplift']:+.1%}, total vs "
+            f"ladder {r['optimised_vs_ladder_total']:+.1%}, of oracle uplift "
+            f"{r['optimised_share_of_oracle_uplift']:.1%}, OPE covers {r['ope_covers']}",
+            flush=True,
+        )
     print_table(
         [
             ("seed", ">4"),
@@ -225,7 +237,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     for key, val in summary.items():
         print(f"{key}: {val}")
-    sizes = [5_000] if args.quick else [10_000, 100_000]
+    sizes = [] if args.no_speed else [5_000] if args.quick else [10_000, 100_000]
     rows = [speed(n, 1 if args.quick else 3) for n in sizes]
     print_table(
         [
