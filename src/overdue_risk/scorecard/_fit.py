@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import has_fit_parameter
 
 from overdue_risk._columns import Columns
-from overdue_risk._estimator import check_target
+from overdue_risk._estimator import (
+    Rule,
+    boolean,
+    check_target,
+    instance_of,
+    integer,
+    one_of,
+    real,
+)
 from overdue_risk._validation import check_sample_weight, format_values
 from overdue_risk.binning import WOEBinner
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
@@ -26,9 +36,28 @@ from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 from overdue_risk.scorecard._summary import fit_summary
 
-__all__ = ["card_column", "fit_card", "fitted_metadata"]
+__all__ = ["PARAM_RULES", "card_column", "fit_card", "fitted_metadata"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The Scorecard's constructor parameters and their rules (checked at fit).
+PARAM_RULES: Mapping[str, Rule] = MappingProxyType(
+    {
+        "binner": instance_of("an unfitted WOEBinner", BaseEstimator, none=True),
+        "selector": instance_of("an unfitted selector", BaseEstimator, none=True),
+        "min_iv": real(low=0, none=True),
+        "max_features": integer(low=1, none=True),
+        "sign_check": one_of("drop", "warn", "report"),
+        "C": real(low=0, closed="neither", allow_inf=True),
+        "max_iter": integer(low=1),
+        "pdo": real(low=0, closed="neither"),
+        "base_score": real(),
+        "base_odds": real(low=0, closed="neither"),
+        "rounding": boolean(),
+        "intercept_mode": one_of("distributed", "separate"),
+        "reason_code_map": instance_of("a dict feature -> reason code", Mapping, none=True),
+    }
+)
 
 
 def card_column(cols: Columns, name: str, kind: str) -> npt.NDArray[Any]:

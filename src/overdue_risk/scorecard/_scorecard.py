@@ -10,28 +10,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import validate_data
 
 from overdue_risk._columns import Columns, as_columns
-from overdue_risk._estimator import (
-    boolean,
-    check_fitted,
-    data_errors,
-    instance_of,
-    integer,
-    one_of,
-    real,
-    validate_params,
-)
-from overdue_risk._validation import check_binary_target, check_sample_weight, format_values
-from overdue_risk.exceptions import DataError
+from overdue_risk._estimator import check_fitted, validate_params
+from overdue_risk.runtime import as_spec
 from overdue_risk.scorecard._card import CardFeature, card_table
-from overdue_risk.scorecard._expert import expert_record, parse_expert_card
-from overdue_risk.scorecard._fit import card_column, fit_card, fitted_metadata
+from overdue_risk.scorecard._challenger import challenger_report
+from overdue_risk.scorecard._expert import card_from_spec, expert_record, parse_expert_card
+from overdue_risk.scorecard._fit import PARAM_RULES, fit_card, fitted_metadata
 from overdue_risk.scorecard._reasons import ReasonCodes
 from overdue_risk.scorecard._scaling import PointsScaling
-from overdue_risk.scorecard._spec import build_spec, write_spec
-from overdue_risk.scorecard._summary import ScorecardSummary, fit_summary
+from overdue_risk.scorecard._scoring import card_columns, check_input_features, slot_matrix
+from overdue_risk.scorecard._spec import build_spec, spec_block, write_spec
+from overdue_risk.scorecard._summary import ScorecardSummary, card_summary
 
 __all__ = ["Scorecard"]
 
@@ -201,21 +192,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.reason_code_map = reason_code_map
         self.pos_label = pos_label
 
-    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
-        "binner": instance_of("an unfitted WOEBinner", BaseEstimator, none=True),
-        "selector": instance_of("an unfitted selector", BaseEstimator, none=True),
-        "min_iv": real(low=0, none=True),
-        "max_features": integer(low=1, none=True),
-        "sign_check": one_of("drop", "warn", "report"),
-        "C": real(low=0, closed="neither", allow_inf=True),
-        "max_iter": integer(low=1),
-        "pdo": real(low=0, closed="neither"),
-        "base_score": real(),
-        "base_odds": real(low=0, closed="neither"),
-        "rounding": boolean(),
-        "intercept_mode": one_of("distributed", "separate"),
-        "reason_code_map": instance_of("a dict feature -> reason code", Mapping, none=True),
-    }
+    _param_rules = PARAM_RULES
 
     # ------------------------------------------------------------------ tags
     def __sklearn_tags__(self) -> Any:
@@ -257,23 +234,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         self._check_params()
         cols = as_columns(X)
-        self._check_input_features(X, cols, reset=True)
+        check_input_features(self, X, cols, reset=True)
         fit_card(self, X, cols, y, sample_weight).apply(self)
         return self
-
-    def _check_input_features(self, X: Any, cols: Columns, *, reset: bool) -> None:
-        """Record (``reset``) or check the number and names of the input columns."""
-        if isinstance(X, Mapping):  # a dict of columns (or one record): named by its keys
-            if reset:
-                self.n_features_in_ = len(cols)
-                self.feature_names_in_ = np.asarray(cols.names, dtype=object)
-            return
-        with data_errors(
-            type(self).__name__,
-            f"The card scores {format_values(getattr(self, 'features_', []))}; pass the "
-            "columns it was fitted on.",
-        ):
-            validate_data(self, X, reset=reset, skip_check_array=True)
 
     # ------------------------------------------------------------------ expert
     @classmethod
@@ -348,55 +311,19 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> again.predict_points({"a": [0.0, 2.0, None]})
         array([10., 20.,  0.])
         """
-        from overdue_risk.runtime import Spec, load_spec
-        from overdue_risk.scorecard._expert import card_from_spec
-
-        if isinstance(spec, Spec):
-            doc = spec.to_dict()
-        elif isinstance(spec, Mapping):
-            doc = Spec.from_dict(spec).to_dict()
-        else:
-            doc = load_spec(spec).to_dict()
-        return cls.from_expert(card_from_spec(doc))
+        return cls.from_expert(card_from_spec(as_spec(spec).to_dict()))
 
     # ------------------------------------------------------------------ apply
     def _check_fitted(self) -> None:
         check_fitted(self, "card_")
 
     def _columns(self, X: Any) -> Columns:
-        """``X`` through the one column adapter, its columns named as in ``fit``."""
         self._check_fitted()
-        cols = as_columns(X)
-        if not cols.named:  # a 2-D array: the fitted columns, in the fitted order
-            if self.is_expert_ and len(cols) != self.n_features_in_:
-                raise DataError(
-                    f"X has {len(cols)} features, but Scorecard is expecting "
-                    f"{self.n_features_in_} features as input (the card's features "
-                    f"{format_values(self.features_)}, in that order)."
-                )
-            if not self.is_expert_:
-                self._check_input_features(X, cols, reset=False)
-            return as_columns(X, names=self._input_names)
-        missing = [f for f in self.features_ if f not in cols]
-        if missing:
-            raise DataError(
-                f"the data lacks columns {format_values(missing)} that the card scores; "
-                f"it has {format_values(cols.names)}. Rename or add those columns."
-            )
-        if (
-            not isinstance(X, Mapping)
-            and not self.is_expert_
-            and set(cols.names) == set(self._input_names)
-        ):
-            self._check_input_features(X, cols, reset=False)  # same columns: same order
-        return cols
+        return card_columns(self, X)
 
     def _slot_matrix(self, X: Any) -> npt.NDArray[np.int64]:
-        cols = self._columns(X)
-        out = np.empty((cols.n_rows, len(self.card_)), dtype=np.int64)
-        for j, f in enumerate(self.card_):
-            out[:, j] = f.bin_index(card_column(cols, f.name, f.kind))
-        return out
+        cols = self._columns(X)  # checks that the card is fitted first
+        return slot_matrix(self.card_, cols)
 
     def points_matrix(self, X: Any, *, raw: bool = False) -> FloatArray:
         """Points of each row on each card feature, shape (n_rows, n_card_features).
@@ -609,18 +536,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         self._check_fitted()
 
-        def _obj(o: Any) -> Mapping[str, Any] | None:
-            if o is None:
-                return None
-            if hasattr(o, "to_spec_dict"):
-                d: Mapping[str, Any] = o.to_spec_dict()
-                return d
-            if isinstance(o, Mapping):
-                return o
-            raise DataError(
-                f"expected an object with to_spec_dict() or a dict; got {type(o).__name__}."
-            )
-
         meta = {"source": "expert"} if self.is_expert_ else fitted_metadata(self)
         meta.update(self.metadata_)
         meta.update(metadata or {})
@@ -632,8 +547,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             rounded=self.rounded_,
             name=name or self.name_ or "scorecard",
             target=target if target is not None else self.target_,
-            calibration=_obj(calibrator),
-            master_scale=_obj(master_scale),
+            calibration=spec_block(calibrator),
+            master_scale=spec_block(master_scale),
             overrides=self.overrides_,
             metadata=meta,
         )
@@ -686,8 +601,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> rep.monotonic_cst
         {'dti': 1}
         """
-        from overdue_risk.scorecard._challenger import challenger_report
-
         return challenger_report(
             self,
             X,
@@ -740,26 +653,4 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         'HC0'
         """
         self._check_fitted()
-        if X is None:
-            if self.summary_ is None:
-                raise DataError(
-                    "an expert card has no fitted logistic model, hence no statistical "
-                    "summary. Fit a Scorecard on data to get coefficients and standard errors."
-                )
-            if cov_type != "nonrobust":
-                raise DataError(
-                    f"cov_type={cov_type!r} needs the data: pass X and y to refit the summary."
-                )
-            return self.summary_
-        if y is None:
-            raise DataError("X was given without y. Pass both to refit the summary.")
-        if self.is_expert_:
-            raise DataError(
-                "an expert card has no WOE columns to refit a logistic model on. Validate "
-                "it with overdue_risk.metrics / backtest on predict_points instead."
-            )
-        y01 = check_binary_target(y, pos_label=self.classes_[1])
-        slots = self._slot_matrix(X)
-        Z = np.column_stack([np.asarray(f.woe)[slots[:, j]] for j, f in enumerate(self.card_)])
-        w = None if sample_weight is None else check_sample_weight(sample_weight, len(y01))
-        return fit_summary(Z, y01, w, self.features_, cov_type=cov_type)
+        return card_summary(self, X, y, sample_weight=sample_weight, cov_type=cov_type)

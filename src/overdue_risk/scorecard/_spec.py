@@ -15,7 +15,7 @@ from overdue_risk.runtime import feature_block
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["build_spec", "feature_spec", "write_spec"]
+__all__ = ["build_spec", "feature_spec", "spec_block", "write_spec"]
 
 
 def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
@@ -51,6 +51,18 @@ def _seal(doc: dict[str, Any]) -> dict[str, Any]:
 
     sealed: dict[str, Any] = seal(doc)
     return sealed
+
+
+def spec_block(obj: Any) -> Mapping[str, Any] | None:
+    """A ``calibration`` / ``master_scale`` block: from ``obj.to_spec_dict()``, a dict or None."""
+    if obj is None:
+        return None
+    if hasattr(obj, "to_spec_dict"):
+        block: Mapping[str, Any] = obj.to_spec_dict()
+        return block
+    if isinstance(obj, Mapping):
+        return obj
+    raise DataError(f"expected an object with to_spec_dict() or a dict; got {type(obj).__name__}.")
 
 
 def build_spec(

@@ -28,9 +28,10 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_in
+from overdue_risk._validation import check_binary_target, check_in, check_sample_weight
+from overdue_risk.exceptions import DataError
 
-__all__ = ["ScorecardSummary", "fit_summary", "weighted_vif"]
+__all__ = ["ScorecardSummary", "card_summary", "fit_summary", "weighted_vif"]
 
 
 def weighted_vif(Z: npt.ArrayLike, w: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -226,3 +227,38 @@ def fit_summary(
         cov_type=cov_type,
         notes=tuple(notes),
     )
+
+
+def card_summary(
+    sc: Any,
+    X: Any = None,
+    y: Any = None,
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    cov_type: str = "nonrobust",
+) -> ScorecardSummary:
+    """``Scorecard.statistical_summary``: the fit's summary, or a refit on ``X, y``."""
+    if X is None:
+        if sc.summary_ is None:
+            raise DataError(
+                "an expert card has no fitted logistic model, hence no statistical "
+                "summary. Fit a Scorecard on data to get coefficients and standard errors."
+            )
+        if cov_type != "nonrobust":
+            raise DataError(
+                f"cov_type={cov_type!r} needs the data: pass X and y to refit the summary."
+            )
+        summary: ScorecardSummary = sc.summary_
+        return summary
+    if y is None:
+        raise DataError("X was given without y. Pass both to refit the summary.")
+    if sc.is_expert_:
+        raise DataError(
+            "an expert card has no WOE columns to refit a logistic model on. Validate "
+            "it with overdue_risk.metrics / backtest on predict_points instead."
+        )
+    y01 = check_binary_target(y, pos_label=sc.classes_[1])
+    slots = sc._slot_matrix(X)
+    Z = np.column_stack([np.asarray(f.woe)[slots[:, j]] for j, f in enumerate(sc.card_)])
+    w = None if sample_weight is None else check_sample_weight(sample_weight, len(y01))
+    return fit_summary(Z, y01, w, sc.features_, cov_type=cov_type)
