@@ -8,6 +8,7 @@ UCI credit-card file (Yeh & Lien 2009) and asks that the hold-out AUCs agree wit
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -27,9 +28,8 @@ from overdue_risk.pipeline import (
     split_by_date,
 )
 
-UCI = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "uci_default_credit_card_clients.csv"
-)
+ROOT = Path(__file__).resolve().parents[1]
+UCI = ROOT.parent / "shared" / "data" / "uci_default_credit_card_clients.csv"
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def loans(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ------------------------------------------------------------------------------ config
 def test_config_errors_name_key_value_and_fix() -> None:
     base = {"data": {"path": "x.csv", "target": "bad"}}
-    with pytest.raises(DataError, match=r"binning\.max_n_bins must be a int; got 'eight'"):
+    with pytest.raises(DataError, match=r"binning\.max_n_bins must be a whole number; got 'eight'"):
         config_from_dict({**base, "binning": {"max_n_bins": "eight"}})
     with pytest.raises(DataError, match=r"unknown config key selection\.min_ivv.*'min_iv'"):
         config_from_dict({**base, "selection": {"min_ivv": 0.1}})
@@ -223,3 +223,37 @@ def test_uci_holdout_auc_matches_optbinning(tmp_path: Path, drop: tuple[str, ...
     print(f"UCI {'without' if drop else 'with'} panel columns: AUC ours {ours:.4f}, "
           f"optbinning {theirs:.4f}")  # fmt: skip
     assert ours == pytest.approx(theirs, abs=0.01)
+    # the README and the guide quote these numbers
+    quoted = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{ours:.3f}" in quoted
+    assert f"{theirs:.3f}" in quoted
+    guide = " ".join((ROOT / "docs" / "guide" / "your_data.md").read_text().split())
+    assert f"{ours:.3f}" in guide
+    assert f"{theirs:.3f}" in guide
+
+
+@pytest.mark.slow
+def test_your_data_guide_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/guide/your_data.md: its Python blocks in order, one namespace; quoted outputs hold."""
+    if not UCI.exists():
+        pytest.skip(f"{UCI} not available")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(ROOT)  # the guide reads ../shared/data; it writes into a temp folder
+    text = (ROOT / "docs" / "guide" / "your_data.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 5
+    namespace: dict[str, object] = {}
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"your_data.md block {i}", "exec"), namespace)  # the docs' own code
+    m = namespace["result"].metrics  # type: ignore[attr-defined]
+    assert (
+        f"# hold-out AUC {m['holdout']['auc']:.3f} (development {m['development']['auc']:.3f})"
+        in text
+    )
+    assert f"A hold-out AUC of {m['holdout']['auc']:.3f}" in text
+    cfg = namespace["config"]
+    assert f"# {cfg.data.target} {cfg.features.categorical} {cfg.split.method}" in text  # type: ignore[attr-defined]
+    reviewed = namespace["reviewed"].binner.bins_["AGE"].splits  # type: ignore[attr-defined]
+    assert f"# {reviewed} policy age bands" in text

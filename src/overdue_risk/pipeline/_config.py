@@ -243,6 +243,9 @@ _SCALAR_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+_KIND_NAMES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
 def _expect(key: str, value: Any, kind: str, fix: str = "") -> Any:
     """Check one scalar; return it (floats as float)."""
     ok = isinstance(value, _SCALAR_TYPES[kind]) and not (
@@ -250,7 +253,8 @@ def _expect(key: str, value: Any, kind: str, fix: str = "") -> Any:
     )
     if not ok:
         raise DataError(
-            f"config key {key} must be a {kind}; got {value!r} ({type(value).__name__}). "
+            f"config key {key} must be {_KIND_NAMES[kind]}; got {value!r} "
+            f"({type(value).__name__}). "
             + (fix or f"Write e.g. {key.rsplit('.', 1)[-1]} = {_example(kind)}.")
         )
     if kind == "float":

@@ -236,8 +236,8 @@ def config_toml(
 
     out = [
         f"# overdue-risk fit config, written by `overdue-risk init` from {path.name}",
-        f"# ({len(frame):,} rows, {frame.shape[1]} columns). Lines marked '# guessed' are",
-        "# the init's guesses: check them. Then run: overdue-risk fit THIS_FILE",
+        f"# ({len(frame):,} rows, {frame.shape[1]} columns). A 'guessed:' comment marks",
+        "# each of the init's guesses: check them. Then run: overdue-risk fit THIS_FILE",
         "[data]",
         f"path = {_q(rel)}  # relative to this file",
         f"target = {_q(g.target)}{note(g.target)}",
@@ -249,7 +249,8 @@ def config_toml(
         f"exclude = {_list(g.exclude, {})}" + ("  # from --drop" if g.exclude else ""),
         "",
         "[features]",
-        f"numeric = {_list(g.numeric, {})}  # guessed: numbers",
+        "# guessed: numbers",
+        f"numeric = {_list(g.numeric, {})}",
         f"categorical = {_list(g.categorical, why)}",
         "",
         "# values that mean something else than a number (own bin each)",
