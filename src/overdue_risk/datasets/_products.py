@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from overdue_risk.datasets._streams import side_stream
+
 if TYPE_CHECKING:  # pragma: no cover
     from overdue_risk.datasets._portfolio import Portfolio
 
@@ -80,17 +82,7 @@ PRODUCT_DICTIONARY_COLUMNS: tuple[str, ...] = tuple(c for _, c, _, _ in PRODUCT_
 
 def products_rng(random_state: Any, rng: np.random.Generator) -> np.random.Generator:
     """A random stream independent of the base simulator's draws for the same seed."""
-    if isinstance(random_state, np.random.SeedSequence):
-        return np.random.default_rng(
-            np.random.SeedSequence(
-                random_state.entropy, spawn_key=(*random_state.spawn_key, _STREAM_KEY)
-            )
-        )
-    if isinstance(random_state, int | np.integer):
-        return np.random.default_rng(
-            np.random.SeedSequence(int(random_state), spawn_key=(_STREAM_KEY,))
-        )
-    return rng.spawn(1)[0]  # a Generator (or None): a child stream, the parent is untouched
+    return side_stream(random_state, rng, _STREAM_KEY)
 
 
 def add_products(book: Portfolio, rng: np.random.Generator) -> Portfolio:
