@@ -26,6 +26,7 @@ from overdue_risk.transitions._generator import (
     generator,
 )
 from overdue_risk.transitions._matrix import TransitionMatrix, multinomial_intervals
+from overdue_risk.transitions._panel import CodedPanel, code_panel
 from overdue_risk.transitions._projection import LifetimePD, chain_product, lifetime_pd, project
 from overdue_risk.transitions._tiers import five_tier
 from overdue_risk.transitions._views import (
@@ -43,6 +44,7 @@ from overdue_risk.transitions._views import (
 from overdue_risk.transitions._vintage import VintageCurves, vintage_curves
 
 __all__ = [
+    "CodedPanel",
     "CureRates",
     "EmbeddingDiagnostics",
     "FlowRates",
@@ -56,6 +58,7 @@ __all__ = [
     "VintageCurves",
     "aalen_johansen",
     "chain_product",
+    "code_panel",
     "cohort_matrix",
     "cure_rates",
     "duration_matrix",

@@ -18,15 +18,15 @@ from overdue_risk._results import Result
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
+    CodedPanel,
     as_array,
+    coded_keys,
     columns_of,
     default_absorbing,
     factorize,
-    id_codes,
+    move_cells,
     pair_rows,
-    period_index,
-    sort_order,
-    state_codes,
+    period_groups,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,18 +51,6 @@ class TransitionPairs:
     period: IntArray  # period number of every row (original order)
 
 
-def _coded(
-    panel: Any, states: Sequence[str] | None, id_col: str, time_col: str, state_col: str
-) -> tuple[IntArray, tuple[str, ...], IntArray, IntArray]:
-    cols = columns_of(panel, [id_col, time_col, state_col])
-    codes, labels = state_codes(cols[state_col], states, state_col)
-    t = period_index(cols[time_col], time_col)
-    ids = id_codes(cols[id_col])
-    if not (codes.size == t.size == ids.size):
-        raise DataError("panel columns have different lengths; pass equal-length columns.")
-    return codes, labels, ids, t
-
-
 def transition_pairs(
     panel: Any,
     *,
@@ -76,12 +64,11 @@ def transition_pairs(
     """Pair every loan-period with the same loan ``step`` periods later (vectorised)."""
     if int(step) != step or step < 1:
         raise DataError(f"step must be a positive whole number of periods; got {step!r}.")
-    codes, labels, ids, t = _coded(panel, states, id_col, time_col, state_col)
+    codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
     closed: npt.NDArray[np.bool_] | None = None
     if step > 1:
         closed_states = default_absorbing(labels) if absorbing is None else tuple(absorbing)
         closed = np.isin(codes, [labels.index(s) for s in closed_states if s in labels])
-    order = sort_order(ids, t)
     if order is None:
         src, dst = pair_rows(ids, t, int(step), closed)
     else:
@@ -90,22 +77,14 @@ def transition_pairs(
     return TransitionPairs(labels, src, dst, codes[src], codes[dst], codes, t)
 
 
-def _pooled_counts_sorted(
-    codes: IntArray, ids: IntArray, t: IntArray, k: int
+def _pooled_counts(
+    panel: Any, codes: IntArray, ids: IntArray, t: IntArray, order: IntArray | None, k: int
 ) -> tuple[FloatArray, FloatArray]:
-    """One-month pooled counts of a panel already sorted by (loan, period).
-
-    No index arrays are built: every adjacent row pair gets the cell ``from * k + to``,
-    pairs that are not the same loan one period apart get the spare cell ``k * k``, and a
-    single bincount does the rest.
-    """
-    ok = ids[1:] == ids[:-1]
-    ok &= (t[1:] - t[:-1]) == 1
-    cell = codes[:-1] * k
-    cell += codes[1:]
-    cell[~ok] = k * k
-    counts = np.bincount(cell, minlength=k * k + 1)[: k * k].astype(np.float64)
-    counts = counts.reshape(1, k, k)
+    """One-period pooled counts (1, k, k) and row sizes (1, k): one bincount of the
+    move cells (:func:`move_cells`), summed over the start periods."""
+    cells, _, span = move_cells(panel, codes, ids, t, order, k)
+    table = np.bincount(cells, minlength=span * k * k + 1)[: span * k * k]
+    counts = table.reshape(span, k, k).sum(axis=0).astype(np.float64).reshape(1, k, k)
     return counts, counts.sum(axis=2)
 
 
@@ -191,12 +170,9 @@ def cohort_matrix(
         "horizon": float(step),
     }
     if by is None and weight is None and step == 1:
-        codes, labels, ids, t = _coded(panel, states, id_col, time_col, state_col)
-        order = sort_order(ids, t)  # None in the usual case: panels come sorted
-        if order is not None:
-            codes, ids, t = codes[order], ids[order], t[order]
+        codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
         absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
-        counts, n_eff = _pooled_counts_sorted(codes, ids, t, len(labels))
+        counts, n_eff = _pooled_counts(panel, codes, ids, t, order, len(labels))
         _check_moves(float(counts.sum()), step)
         return TransitionMatrix.from_counts(
             counts[0],
@@ -239,9 +215,8 @@ def cohort_matrix(
         )
     if by in ("period", time_col):
         group_vals = pairs.period[pairs.src]
-        uniq, group = np.unique(group_vals, return_inverse=True)
-        time_arr = as_array(columns_of(panel, [time_col])[time_col])
-        is_date = time_arr.dtype.kind == "M"
+        uniq, group = period_groups(group_vals)
+        is_date = _is_date(panel, time_col)
         names = tuple(str(np.datetime64(int(u), "M")) if is_date else str(int(u)) for u in uniq)
         raw: tuple[Any, ...] = tuple(
             np.datetime64(int(u), "M") if is_date else int(u) for u in uniq
@@ -270,6 +245,13 @@ def cohort_matrix(
     return PeriodMatrices(
         by=by, labels=names, values=raw, states=labels, matrices=mats, absorbing=absorb
     )
+
+
+def _is_date(panel: Any, time_col: str) -> bool:
+    """Whether the panel's time column holds dates (a coded panel knows)."""
+    if isinstance(panel, CodedPanel) and panel.time_col == time_col:
+        return panel.is_date
+    return as_array(columns_of(panel, [time_col])[time_col]).dtype.kind == "M"
 
 
 def _check_moves(n_moves: float, step: int) -> None:

@@ -13,7 +13,9 @@ never dropped, never sorted alphabetically), and days past due >= 0 (:func:`dpd_
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,15 +27,20 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import STATES
 
 __all__ = [
+    "CodedPanel",
     "as_array",
+    "code_panel",
+    "coded_keys",
     "columns_of",
     "default_absorbing",
     "default_states",
     "dpd_values",
     "factorize",
     "id_codes",
+    "move_cells",
     "pair_rows",
     "panel_keys",
+    "period_groups",
     "period_index",
     "sort_order",
     "state_codes",
@@ -47,6 +54,9 @@ def columns_of(
     panel: Any, required: Sequence[str | None], what: str = "panel"
 ) -> Mapping[str, Any]:
     """Name -> column mapping of a DataFrame / dict of arrays, checking required columns."""
+    if isinstance(panel, CodedPanel):
+        check_columns(list(panel.columns), [str(c) for c in required if c is not None], what=what)
+        return panel.columns
     if isinstance(panel, Mapping) and not panel:
         raise DataError(f"{what} has no columns; pass a DataFrame or a dict of arrays.")
     try:
@@ -113,6 +123,10 @@ def state_codes(
     ``any_labels`` (rating histories of the continuous-time estimators, whose labels are
     sorted as before).
     """
+    if states is not None or not any_labels:
+        fast = _arrow_state_codes(values, STATES if states is None else states)
+        if fast is not None:
+            return fast
     codes, uniques = factorize(values)
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
@@ -142,13 +156,64 @@ def state_codes(
     return lookup[codes] if codes.size else codes, labels
 
 
+_PER_DAY = {"ns": 86_400_000_000_000, "us": 86_400_000_000, "ms": 86_400_000, "s": 86_400, "D": 1}
+
+
+def _date_months(arr: npt.NDArray[Any], column: str) -> IntArray:
+    """Months since 1970-01 of a datetime64 array (NaT refused).
+
+    ``astype("datetime64[M]")`` does calendar arithmetic per value; here the values are
+    floored to days (one integer division) and the days looked up in a table of the few
+    days the panel spans: the same months, several times faster on a long panel.
+    """
+    raw = arr.view(np.int64)
+    unit = np.datetime_data(arr.dtype)[0]
+    lo = int(raw.min()) if raw.size else 0
+    if raw.size and lo == np.iinfo(np.int64).min:  # NaT is the smallest int64
+        raise DataError(f"column {column!r} has missing dates (NaT). Fill or drop them.")
+    per_day = _PER_DAY.get(unit)
+    if per_day is None or raw.size < 1024:
+        return arr.astype("datetime64[M]").astype(np.int64)
+    d_lo, d_hi = lo // per_day, int(raw.max()) // per_day
+    if d_hi - d_lo > 400_000:  # over a thousand years: no table
+        return arr.astype("datetime64[M]").astype(np.int64)
+    days = raw // per_day if per_day > 1 else raw.copy()
+    days -= d_lo
+    table = np.arange(d_lo, d_hi + 1).astype("datetime64[D]").astype("datetime64[M]")
+    return table.astype(np.int64)[days]
+
+
+def _arrow_state_codes(
+    values: Any, states: Sequence[str]
+) -> tuple[IntArray, tuple[str, ...]] | None:
+    """Positions in ``states`` of an Arrow-backed string column in one pass, or None.
+
+    Only for columns whose every value is one of ``states`` (pandas' default ``str``
+    columns are Arrow arrays): hashing the few labels once beats factorizing ten million
+    strings. Anything else (a missing or unknown state, an object column) returns None and
+    takes the general path, which names the offending values.
+    """
+    arrow = getattr(getattr(values, "array", None), "__arrow_array__", None)
+    labels = tuple(str(v) for v in states)
+    if arrow is None or "pyarrow" not in sys.modules or len(set(labels)) != len(labels):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = arrow()
+    if not pa.types.is_string(data.type) and not pa.types.is_large_string(data.type):
+        return None
+    pos = pc.index_in(data, value_set=pa.array(labels, type=data.type))
+    if pos.null_count:
+        return None
+    return np.asarray(pos.to_numpy(), dtype=np.int64), labels
+
+
 def period_index(values: Any, column: str) -> IntArray:
     """Integer period numbers: months since 1970-01 for dates, the integers otherwise."""
     arr = as_array(values)
     if arr.dtype.kind == "M":
-        if np.isnat(arr).any():
-            raise DataError(f"column {column!r} has missing dates (NaT). Fill or drop them.")
-        return arr.astype("datetime64[M]").astype(np.int64)
+        return _date_months(arr, column)
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     if arr.dtype.kind == "f":
@@ -165,6 +230,24 @@ def period_index(values: Any, column: str) -> IntArray:
             f"column {column!r} must hold dates (datetime64) or integer period numbers; got "
             f"dtype {arr.dtype}."
         ) from None
+
+
+def period_groups(values: IntArray) -> tuple[IntArray, IntArray]:
+    """``np.unique(values, return_inverse=True)`` for period numbers, without a sort.
+
+    Periods span a few hundred values at most: an offset and one bincount find the
+    periods present, a cumulative sum numbers them. Wide spans fall back to ``np.unique``.
+    """
+    if values.size == 0:
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > max(4 * values.size, 1 << 16):
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq.astype(np.int64), inverse.astype(np.int64).reshape(-1)
+    offset = values - lo
+    present = np.bincount(offset, minlength=hi - lo + 1) > 0
+    number = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(np.int64) + lo, number[offset].astype(np.int64)
 
 
 def id_codes(values: Any) -> IntArray:
@@ -283,3 +366,168 @@ def pair_rows(
 def default_absorbing(states: Sequence[str]) -> tuple[str, ...]:
     """Charged-off and paid-off states present in ``states``."""
     return tuple(s for s in states if s in ("CO", "PO"))
+
+
+@dataclass(frozen=True, eq=False)
+class CodedPanel:
+    """A loan-month panel read and coded once, for every transitions view.
+
+    Each view (:func:`cohort_matrix`, :func:`roll_rates`, :func:`vintage_curves`, ...)
+    otherwise reads the panel afresh: it maps the state labels to integers, turns the
+    dates into month numbers and checks the (loan, month) order, which on a long panel
+    of text buckets costs many times the counting itself. Build this once with
+    :func:`code_panel` and pass it wherever a panel is accepted; the results are the
+    same as on the panel itself. The panel's columns are kept, not copied: do not
+    change them while the coded panel is in use.
+
+    Attributes
+    ----------
+    columns : mapping of str to column
+        The panel's columns as given (every view reads its other columns from here).
+    id_col, time_col, state_col : str
+        The columns that were coded.
+    states : tuple of str
+        State order of ``codes``.
+    codes, ids, periods : ndarray of int64
+        State position, loan code and period number (months since 1970-01 for dates)
+        of every row, in the panel's row order.
+    order : ndarray of int64 or None
+        Row order by (loan, period); None when the rows already are in that order.
+    is_date : bool
+        Whether ``time_col`` holds dates.
+    cache : dict
+        What the views derived from the codes once (the cell of every one-period move,
+        the first row and origination of every loan), reused by the next call.
+
+    Examples
+    --------
+    >>> from overdue_risk.transitions import code_panel, cohort_matrix, roll_rates
+    >>> panel = {"loan_id": [1, 1, 2, 2], "month": [0, 1, 0, 1],
+    ...          "bucket": ["M0", "M1", "M0", "M0"]}
+    >>> coded = code_panel(panel, states=["M0", "M1"])
+    >>> coded.codes.tolist(), coded.order is None
+    ([0, 1, 0, 0], True)
+    >>> cohort_matrix(coded).probabilities[0].tolist()
+    [0.5, 0.5]
+    >>> roll_rates(coded).pooled_forward.tolist()
+    [0.5]
+    """
+
+    columns: Mapping[str, Any]
+    id_col: str
+    time_col: str
+    state_col: str
+    states: tuple[str, ...]
+    codes: IntArray
+    ids: IntArray
+    periods: IntArray
+    order: IntArray | None
+    is_date: bool
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+
+def code_panel(
+    panel: Any,
+    *,
+    states: Sequence[str] | None = None,
+    id_col: str = "loan_id",
+    time_col: str = "month",
+    state_col: str = "bucket",
+) -> CodedPanel:
+    """Read and code a loan-month panel once (see :class:`CodedPanel`).
+
+    Parameters
+    ----------
+    panel : DataFrame or dict of arrays
+        One row per loan and period (the same checks as every transitions function).
+    states : sequence of str, default=None
+        State order; the bucket states M0..M6+, CO, PO when the labels are buckets.
+    id_col, time_col, state_col : str
+
+    Returns
+    -------
+    CodedPanel
+
+    Raises
+    ------
+    DataError
+        Missing columns, missing or unknown states, missing dates, duplicated
+        (loan, period) rows.
+
+    Examples
+    --------
+    >>> from overdue_risk.datasets import make_microloan_portfolio
+    >>> from overdue_risk.transitions import code_panel, vintage_curves
+    >>> book = make_microloan_portfolio(500, 12, random_state=0)
+    >>> coded = code_panel(book.performance)
+    >>> coded.states[:3], len(coded) == len(book.performance)
+    (('M0', 'M1', 'M2'), True)
+    >>> bool(vintage_curves(coded).n_loans.sum() == book.performance["loan_id"].nunique())
+    True
+    """
+    codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+    cols = columns_of(panel, [id_col, time_col, state_col])
+    is_date = as_array(cols[time_col]).dtype.kind == "M"
+    return CodedPanel(
+        dict(cols), id_col, time_col, state_col, labels, codes, ids, t, order, is_date
+    )
+
+
+def coded_keys(
+    panel: Any, states: Sequence[str] | None, id_col: str, time_col: str, state_col: str
+) -> tuple[IntArray, tuple[str, ...], IntArray, IntArray, IntArray | None]:
+    """``(state codes, states, loan codes, periods, sort order or None)`` of a panel.
+
+    A :class:`CodedPanel` coded with the same columns (and states, when given) answers
+    from what it holds; anything else is read and checked.
+    """
+    if (
+        isinstance(panel, CodedPanel)
+        and (panel.id_col, panel.time_col, panel.state_col) == (id_col, time_col, state_col)
+        and (states is None or tuple(str(s) for s in states) == panel.states)
+    ):
+        return panel.codes, panel.states, panel.ids, panel.periods, panel.order
+    cols = columns_of(panel, [id_col, time_col, state_col])
+    codes, labels = state_codes(cols[state_col], states, state_col)
+    t = period_index(cols[time_col], time_col)
+    ids = id_codes(cols[id_col])
+    if not (codes.size == t.size == ids.size):
+        raise DataError("panel columns have different lengths; pass equal-length columns.")
+    return codes, labels, ids, t, sort_order(ids, t)
+
+
+def move_cells(
+    panel: Any, codes: IntArray, ids: IntArray, t: IntArray, order: IntArray | None, k: int
+) -> tuple[IntArray, int, int]:
+    """``(cells, first period, number of periods)`` of the panel's one-period moves.
+
+    Every row (in (loan, period) order) but the last gets the cell
+    ``(period - first) * k * k + from * k + to`` of its move to the next row, or the spare
+    cell ``n_periods * k * k`` when the next row is not the same loan one period later.
+    One bincount of the cells gives the count table of every start period (their sum the
+    pooled table). A :class:`CodedPanel` keeps the cells for the next view.
+    """
+    key = ("moves", k)
+    cacheable = isinstance(panel, CodedPanel) and codes is panel.codes
+    if cacheable and key in panel.cache:
+        hit: tuple[IntArray, int, int] = panel.cache[key]
+        return hit
+    if order is not None:
+        codes, ids, t = codes[order], ids[order], t[order]
+    lo = int(t.min())
+    span = int(t.max()) - lo + 1
+    kk = k * k
+    ok = ids[1:] == ids[:-1]
+    ok &= (t[1:] - t[:-1]) == 1
+    cells = t[:-1] - lo
+    cells *= kk
+    cells += codes[:-1] * k
+    cells += codes[1:]
+    cells[~ok] = span * kk
+    out = (cells, lo, span)
+    if cacheable:
+        panel.cache[key] = out
+    return out

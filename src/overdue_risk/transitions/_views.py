@@ -26,9 +26,13 @@ from overdue_risk.transitions._buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_
 from overdue_risk.transitions._cohort import _count, transition_pairs
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
+    CodedPanel,
     as_array,
+    coded_keys,
     columns_of,
+    move_cells,
     panel_keys,
+    period_groups,
     period_index,
     state_codes,
 )
@@ -76,6 +80,8 @@ def _period_labels(values: IntArray, is_date: bool) -> tuple[str, ...]:
 
 
 def _is_date(panel: Any, time_col: str) -> bool:
+    if isinstance(panel, CodedPanel) and panel.time_col == time_col:
+        return panel.is_date
     return as_array(columns_of(panel, [time_col])[time_col]).dtype.kind == "M"
 
 
@@ -158,6 +164,15 @@ def _cube(
     weight: str | None,
     step: int = 1,
 ) -> tuple[FloatArray, tuple[str, ...], IntArray]:
+    if weight is None and step == 1:
+        codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+        k = len(labels)
+        cells, lo, span = move_cells(panel, codes, ids, t, order, k)
+        table = np.bincount(cells, minlength=span * k * k + 1)[: span * k * k]
+        table = table.reshape(span, k, k)
+        present = table.reshape(span, -1).sum(axis=1) > 0  # periods with a move
+        periods = np.flatnonzero(present).astype(np.int64) + lo
+        return table[present].astype(np.float64), labels, periods
     pairs = transition_pairs(
         panel, states=states, id_col=id_col, time_col=time_col, state_col=state_col, step=step
     )
@@ -167,7 +182,7 @@ def _cube(
         w = np.asarray(as_array(columns_of(panel, [weight])[weight]), dtype=np.float64)[pairs.src]
         if not np.all(np.isfinite(w)) or (w < 0).any():
             raise DataError(f"weight column {weight!r} must be finite and >= 0.")
-    uniq, group = np.unique(pairs.period[pairs.src], return_inverse=True)
+    uniq, group = period_groups(pairs.period[pairs.src])
     g = uniq.size
     cell = group.astype(np.int64) * k * k + pairs.from_code * k + pairs.to_code
     counts, _ = _count(cell, group * k + pairs.from_code, w, k, g)

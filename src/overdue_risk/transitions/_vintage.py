@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -13,13 +13,14 @@ from overdue_risk._results import Result
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._panel import (
+    CodedPanel,
     as_array,
+    coded_keys,
     columns_of,
     dpd_values,
     factorize,
-    panel_keys,
+    period_groups,
     period_index,
-    state_codes,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,7 +186,7 @@ def vintage_curves(
     if bad_dpd is not None:
         need.append(dpd_col)
     cols = columns_of(panel, need)
-    codes, labels = state_codes(cols[state_col], states, state_col)
+    codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
     if bad_states is None:
         bad_states = tuple(s for s in ("M4", "M5", "M6+", "CO") if s in labels)
     unknown = [s for s in bad_states if s not in labels]
@@ -194,35 +195,40 @@ def vintage_curves(
             f"bad_states {format_values(unknown)} are not states of the panel "
             f"{format_values(labels)}."
         )
-    _, t, _ = panel_keys(cols, id_col, time_col)  # one row per (loan, month)
-    mob = np.asarray(as_array(cols[mob_col]), dtype=np.float64)
-    if not np.all(np.isfinite(mob)) or (mob < 0).any():
-        raise DataError(f"column {mob_col!r} must hold months on book >= 0 (1 = first month).")
-    mob_i = mob.astype(np.int64)
-    loan, _ = factorize(as_array(cols[id_col]))
-    n_l = int(loan.max()) + 1 if loan.size else 0
-    if origination_col is not None:
-        orig_row = period_index(cols[origination_col], origination_col)
-    else:
-        orig_row = t - mob_i
-    orig = np.full(n_l, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(orig, loan, orig_row)
-    cohort_vals, cohort = np.unique(orig, return_inverse=True)
-    n_c = cohort_vals.size
-    if as_of is None:
-        last = int(t.max())
-    elif isinstance(as_of, int | np.integer):
-        last = int(as_of)
-    else:
-        last = int(np.datetime64(as_of, "M").astype(np.int64))
-    m_max = int(max_mob) if max_mob is not None else max(int(mob_i.max()), 1)
-    bad = np.isin(codes, [labels.index(s) for s in bad_states])
+    runs = _loan_runs(panel, cols, ids, t, order, mob_col, origination_col)
+    mob_i, n_l = runs.mob, runs.n_loans
+    bad = _in_states(
+        runs.small_codes if runs.small_codes is not None else codes,
+        sorted(labels.index(s) for s in bad_states),
+        len(labels),
+    )
     if bad_dpd is not None:
         days = dpd_values(cols[dpd_col], dpd_col)
         bad |= np.nan_to_num(days, nan=-1.0) >= float(bad_dpd)
     big = np.iinfo(np.int64).max
     first_bad = np.full(n_l, big, dtype=np.int64)
-    np.minimum.at(first_bad, loan[bad], mob_i[bad])
+    first_bad_row: IntArray | None = None
+    if runs.starts is not None:  # rows sorted by loan: only the bad rows are visited
+        bad_idx = np.flatnonzero(bad)
+        loan_of_bad = runs.loan[bad_idx]
+        keep = np.ones(bad_idx.size, dtype=bool)
+        np.not_equal(loan_of_bad[1:], loan_of_bad[:-1], out=keep[1:])
+        first = np.flatnonzero(keep)
+        if first.size:
+            first_bad[loan_of_bad[first]] = np.minimum.reduceat(mob_i[bad_idx], first)
+        if runs.in_order:  # months on book rise along each loan: first bad row = earliest
+            first_bad_row = bad_idx[first]
+    else:
+        np.minimum.at(first_bad, runs.loan[bad], mob_i[bad])
+    cohort_vals, cohort = runs.cohort_values, runs.cohort
+    n_c = cohort_vals.size
+    if as_of is None:
+        last = runs.last_period
+    elif isinstance(as_of, int | np.integer):
+        last = int(as_of)
+    else:
+        last = int(np.datetime64(as_of, "M").astype(np.int64))
+    m_max = int(max_mob) if max_mob is not None else max(runs.max_mob, 1)
     n_loans = np.bincount(cohort, minlength=n_c).astype(np.float64)
     is_bad = first_bad <= m_max
     hist = np.bincount(
@@ -237,28 +243,10 @@ def vintage_curves(
     balance_rate = np.full_like(count_rate, np.nan)
     amount = np.full(n_c, np.nan)
     if balance_col is not None:
-        bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
-        exposure = bal.copy()
-        if charge_off_col is not None and charge_off_col in cols and "CO" in labels:
-            co = np.nan_to_num(np.asarray(as_array(cols[charge_off_col]), dtype=np.float64))
-            exposure = np.where(codes == labels.index("CO"), np.maximum(bal, co), bal)
-        order = np.lexsort((mob_i, loan))
-        first_row = order[np.r_[True, loan[order][1:] != loan[order][:-1]]]
-        loan_amount = np.zeros(n_l)
-        if amount_col is not None:
-            loan_amount[loan[first_row]] = np.asarray(as_array(cols[amount_col]), dtype=np.float64)[
-                first_row
-            ]
-        else:
-            loan_amount[loan[first_row]] = bal[first_row]
-        bad_rows = order[bad[order]]
-        first_bad_row = (
-            bad_rows[np.r_[True, loan[bad_rows][1:] != loan[bad_rows][:-1]]]
-            if bad_rows.size
-            else bad_rows
+        co_col = charge_off_col if charge_off_col is not None and charge_off_col in cols else None
+        loan_amount, bad_amount = _loan_exposures(
+            cols, codes, labels, bad, runs, first_bad_row, (balance_col, co_col, amount_col)
         )
-        bad_amount = np.zeros(n_l)
-        bad_amount[loan[first_bad_row]] = exposure[first_bad_row]
         amount = np.bincount(cohort, weights=loan_amount, minlength=n_c)
         bhist = np.bincount(
             cohort[is_bad] * (m_max + 1) + first_bad[is_bad],
@@ -268,7 +256,11 @@ def vintage_curves(
         with np.errstate(invalid="ignore", divide="ignore"):
             balance_rate = np.cumsum(bhist, axis=1)[:, 1:] / amount[:, None]
         balance_rate[censored] = np.nan
-    is_date = as_array(cols[time_col]).dtype.kind == "M"
+    is_date = (
+        panel.is_date
+        if isinstance(panel, CodedPanel) and panel.time_col == time_col
+        else as_array(cols[time_col]).dtype.kind == "M"
+    )
     labels_c = tuple(
         str(np.datetime64(int(v), "M")) if is_date else str(int(v)) for v in cohort_vals
     )
@@ -282,3 +274,148 @@ def vintage_curves(
         bad_states=tuple(bad_states),
         bad_dpd=None if bad_dpd is None else int(bad_dpd),
     )
+
+
+def _months_on_book(column: Any, name: str) -> IntArray:
+    """Months on book as int64 (whole numbers >= 0; DataError otherwise)."""
+    raw = as_array(column)
+    if raw.dtype.kind in "iu":
+        mob_i = raw.astype(np.int64, copy=False)
+        if mob_i.size and int(mob_i.min()) < 0:
+            raise DataError(f"column {name!r} must hold months on book >= 0 (1 = first month).")
+        return mob_i
+    mob = np.asarray(raw, dtype=np.float64)
+    if not np.all(np.isfinite(mob)) or (mob < 0).any():
+        raise DataError(f"column {name!r} must hold months on book >= 0 (1 = first month).")
+    return mob.astype(np.int64)
+
+
+class _LoanRuns(NamedTuple):
+    """Per-loan structure of a panel that every vintage call needs."""
+
+    mob: IntArray  # months on book per row
+    n_loans: int
+    loan: IntArray  # loan number per row (first-appearance order)
+    starts: IntArray | None  # first row of each loan when rows are sorted by loan
+    in_order: bool  # months on book never fall along a loan (sorted rows only)
+    origination: IntArray  # origination period per loan
+    cohort_values: IntArray
+    cohort: IntArray  # cohort number per loan
+    last_period: int
+    max_mob: int
+    small_codes: npt.NDArray[np.int8] | None  # the state codes in one byte (coded panels)
+
+
+def _in_states(
+    codes: npt.NDArray[np.integer[Any]], wanted: list[int], k: int
+) -> npt.NDArray[np.bool_]:
+    """Rows whose state code is one of ``wanted`` (two comparisons for a run of codes)."""
+    if wanted and wanted == list(range(wanted[0], wanted[-1] + 1)):
+        out = codes >= wanted[0]
+        if wanted[-1] < k - 1:
+            out &= codes <= wanted[-1]
+        return out
+    table = np.zeros(k, dtype=bool)
+    table[wanted] = True
+    picked: npt.NDArray[np.bool_] = table[codes]
+    return picked
+
+
+def _loan_runs(
+    panel: Any,
+    cols: Mapping[str, Any],
+    ids: IntArray,
+    t: IntArray,
+    order: IntArray | None,
+    mob_col: str,
+    origination_col: str | None,
+) -> _LoanRuns:
+    """Loans, their origination and cohort; kept by a :class:`CodedPanel` for reuse."""
+    key = ("loans", mob_col, origination_col)
+    cacheable = isinstance(panel, CodedPanel) and ids is panel.ids
+    if cacheable and key in panel.cache:
+        hit: _LoanRuns = panel.cache[key]
+        return hit
+    mob_i = _months_on_book(cols[mob_col], mob_col)
+    if origination_col is not None:
+        orig_row = period_index(cols[origination_col], origination_col)
+    else:
+        orig_row = t - mob_i
+    starts: IntArray | None = None
+    in_order = False
+    if order is None:  # rows sorted by (loan, month): every loan is one run of rows
+        new_loan = np.empty(ids.size, dtype=bool)
+        new_loan[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=new_loan[1:])
+        starts = np.flatnonzero(new_loan)
+        loan = np.cumsum(new_loan) - 1
+        orig = np.minimum.reduceat(orig_row, starts)
+        in_order = not np.any((mob_i[1:] < mob_i[:-1]) & ~new_loan[1:])
+    else:
+        loan, _ = factorize(ids)  # the same numbers as factorizing the id column
+        n = int(loan.max()) + 1 if loan.size else 0
+        orig = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(orig, loan, orig_row)
+    values, cohort = period_groups(orig)
+    out = _LoanRuns(
+        mob_i,
+        int(orig.size),
+        loan,
+        starts,
+        in_order,
+        orig,
+        values,
+        cohort,
+        int(t.max()),
+        int(mob_i.max()),
+        panel.codes.astype(np.int8) if cacheable and len(panel.states) < 128 else None,
+    )
+    if cacheable:
+        panel.cache[key] = out
+    return out
+
+
+def _loan_exposures(
+    cols: Mapping[str, Any],
+    codes: IntArray,
+    labels: tuple[str, ...],
+    bad: npt.NDArray[np.bool_],
+    runs: _LoanRuns,
+    first_bad_row: IntArray | None,
+    names: tuple[str, str | None, str | None],
+) -> tuple[FloatArray, FloatArray]:
+    """Amount per loan (first month on book) and exposure at its first bad month.
+
+    ``first_bad_row`` (the first bad row of each bad loan) is known when the rows are
+    sorted by loan with months on book in order; then no sort is needed. Otherwise the
+    rows are sorted by (loan, months on book).
+    """
+    balance_col, co_col, amount_col = names
+    bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
+    loan = runs.loan
+    if runs.starts is not None and first_bad_row is not None:
+        first_row = first_loan = runs.starts  # loan numbers 0, 1, ... in row order
+    else:
+        order = np.lexsort((runs.mob, loan))
+        first_row = order[np.r_[True, loan[order][1:] != loan[order][:-1]]]
+        bad_rows = order[bad[order]]
+        first_bad_row = (
+            bad_rows[np.r_[True, loan[bad_rows][1:] != loan[bad_rows][:-1]]]
+            if bad_rows.size
+            else bad_rows
+        )
+        first_loan = loan[first_row]
+    exposure = bal[first_bad_row]
+    if co_col is not None and "CO" in labels:
+        co = np.nan_to_num(np.asarray(as_array(cols[co_col]), dtype=np.float64)[first_bad_row])
+        is_co = codes[first_bad_row] == labels.index("CO")
+        exposure = np.where(is_co, np.maximum(exposure, co), exposure)
+    source = bal if amount_col is None else np.asarray(as_array(cols[amount_col]), np.float64)
+    if first_loan is first_row:
+        loan_amount = source[first_row]
+    else:
+        loan_amount = np.zeros(runs.n_loans)
+        loan_amount[first_loan] = source[first_row]
+    bad_amount = np.zeros(runs.n_loans)
+    bad_amount[loan[first_bad_row]] = exposure
+    return loan_amount, bad_amount
