@@ -29,12 +29,8 @@ FloatArray = npt.NDArray[np.float64]
 def _obligor_inputs(
     y_true: npt.ArrayLike, pd: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.int64], FloatArray]:
-    arr = np.asarray(y_true)
-    # allow a single-class sample: scores are defined; only a default flag is required
-    if arr.size and np.isin(arr, (0, 1)).all() and len(np.unique(arr)) == 1:
-        y = arr.astype(np.int64).reshape(-1)
-    else:
-        y = check_binary_target(arr, name="y_true")
+    # a single-class sample is allowed: scores are defined; only a default flag is required
+    y = check_binary_target(y_true, name="y_true", allow_single_class=True)
     p = check_probability(np.asarray(pd, dtype=np.float64).reshape(-1), "pd")
     check_consistent_length(y_true=y, pd=p)
     return y, p

@@ -286,11 +286,9 @@ class MasterScale(Result):
         [[2.0, 1.0], [1.0, 1.0]]
         """
         idx = self.grade_index(np.asarray(pd, dtype=np.float64).reshape(-1))
-        yy = np.asarray(y).reshape(-1)
+        yy = check_binary_target(y, name="y", allow_single_class=True)
         if yy.size != idx.size:
             raise DataError(f"pd has {idx.size} rows but y has {yy.size}; pass one flag per PD.")
-        if not np.isin(yy, (0, 1)).all() or yy.size == 0:
-            yy = check_binary_target(yy, name="y")
         w = check_sample_weight(sample_weight, idx.size)
         k = self.n_grades
         n: FloatArray = np.bincount(idx, weights=w, minlength=k).astype(np.float64)
