@@ -45,14 +45,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Outcomes of a logged action: cure and roll flags, the amount recovered, recovered - cost.
 OUTCOMES: tuple[str, ...] = ("cured", "rolled", "recovered", "net")
-_DEFAULT_FEATURES = (
-    "dpd",
-    "balance",
-    "behaviour_score",
-    "contactable",
-    "partial_payer",
-    "employment_type",
-)
+_DEFAULT_FEATURES = ("dpd", "balance", "behaviour_score", "contactable", "partial_payer")
 _DEGREE, _ALPHA = 2, 1.0
 _DEFAULT_SEGMENTS = ("bucket", "balance", "behaviour_score", "contactable")
 
