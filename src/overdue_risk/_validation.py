@@ -10,6 +10,7 @@ This module imports NumPy only; pandas objects are recognised by duck typing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -27,6 +28,7 @@ __all__ = [
     "check_in",
     "check_positive",
     "check_probability",
+    "check_record",
     "check_sample_weight",
     "format_values",
 ]
@@ -409,6 +411,39 @@ def check_probability(
             "Pass probabilities, not percentages or scores."
         )
     return arr
+
+
+def check_record(item: Any, cls: type[Any], what: str) -> Any:
+    """``item`` as an instance of the dataclass ``cls``: kept if it is one, built if a dict.
+
+    A dict (e.g. a parsed TOML or JSON table) must use only ``cls``'s field names; unknown
+    keys are refused with the allowed ones listed.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Band:
+    ...     grade: str
+    >>> check_record({"grade": "A"}, Band, "band 0")
+    Band(grade='A')
+    >>> check_record({"grade": "A", "fee": 0.3}, Band, "b")
+    Traceback (most recent call last):
+    ...
+    overdue_risk.exceptions.DataError: b has unknown keys ['fee']; allowed keys are ['grade'].
+    """
+    if isinstance(item, cls):
+        return item
+    if isinstance(item, Mapping):
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(item) - names)
+        if unknown:
+            raise DataError(
+                f"{what} has unknown keys {format_values(unknown)}; allowed keys are "
+                f"{format_values(sorted(names))}."
+            )
+        return cls(**item)
+    raise DataError(f"{what} must be a {cls.__name__} or a dict; got {item!r}.")
 
 
 def as_mapping_of_columns(X: Any) -> Mapping[str, Any] | None:

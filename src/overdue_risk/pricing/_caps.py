@@ -11,14 +11,14 @@ the binding limit of a loan is the lowest of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import format_values
+from overdue_risk._validation import check_record, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.pricing._rate import annualised_rate
 from overdue_risk.pricing._schedule import repayment_schedule
@@ -344,18 +344,8 @@ class CapRules:
 
 
 def _cap(item: Any, i: int) -> RateCap:
-    if isinstance(item, RateCap):
-        return item
-    if isinstance(item, Mapping):
-        names = {f.name for f in fields(RateCap)}
-        unknown = sorted(set(item) - names)
-        if unknown:
-            raise DataError(
-                f"cap {i} has unknown keys {format_values(unknown)}; allowed keys are "
-                f"{format_values(sorted(names))}."
-            )
-        return RateCap(**item)
-    raise DataError(f"cap {i} must be a RateCap or a dict; got {item!r}.")
+    cap: RateCap = check_record(item, RateCap, f"cap {i}")
+    return cap
 
 
 @dataclass(frozen=True, eq=False)

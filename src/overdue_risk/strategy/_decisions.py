@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from overdue_risk._validation import (
     as_mapping_of_columns,
     check_in,
     check_positive,
+    check_record,
     format_values,
 )
 from overdue_risk.exceptions import DataError
@@ -274,21 +275,6 @@ class RiskBasedPricing:
         return apr
 
 
-def _from_mapping(cls: type[Any], item: Any, what: str) -> Any:
-    if isinstance(item, cls):
-        return item
-    if isinstance(item, Mapping):
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(item) - names)
-        if unknown:
-            raise DataError(
-                f"{what} has unknown keys {format_values(unknown)}; allowed keys are "
-                f"{format_values(sorted(names))}."
-            )
-        return cls(**item)
-    raise DataError(f"{what} must be a {cls.__name__} or a dict; got {item!r}.")
-
-
 @dataclass(frozen=True)
 class DecisionTable:
     """Knock-out rules, then score or grade bands with limit, APR and term.
@@ -399,12 +385,12 @@ class DecisionTable:
         data = dict(spec)
         pricing = data.pop("pricing", None)
         if pricing is not None:
-            data["pricing"] = _from_mapping(RiskBasedPricing, pricing, "pricing")
+            data["pricing"] = check_record(pricing, RiskBasedPricing, "pricing")
         return cls(**data)
 
     def _parse(self) -> tuple[tuple[DecisionBand, ...], tuple[PolicyRule, ...]]:
-        bands = tuple(_from_mapping(DecisionBand, b, f"band {i}") for i, b in enumerate(self.bands))
-        rules = tuple(_from_mapping(PolicyRule, r, f"rule {i}") for i, r in enumerate(self.rules))
+        bands = tuple(check_record(b, DecisionBand, f"band {i}") for i, b in enumerate(self.bands))
+        rules = tuple(check_record(r, PolicyRule, f"rule {i}") for i, r in enumerate(self.rules))
         if not bands:
             raise DataError("DecisionTable needs at least one band.")
         by_score = [b.min_score is not None for b in bands]
