@@ -1,7 +1,17 @@
-"""Speed of the pooled cohort transition matrix (with Goodman intervals).
+"""Speed of the panel views: cohort matrix, roll rates, vintage curves (against one bincount).
 
     python benchmarks/bench_transitions.py          # 10 million loan-month rows
     python benchmarks/bench_transitions.py --quick  # 100 thousand rows (smoke test)
+
+The library's own panel: ``make_microloan_portfolio(1_520_000)`` (about 10 million
+loan-month rows; ``--quick``: 20,000 loans) exactly as the generator returns it (text
+buckets, datetime64 months, sorted by loan and month). Timed, taking turns so that a
+shared machine's load hits all alike (floors 7 times, views 5 times; min and median
+printed; no warm-up run is dropped, the min is the warm figure): one ``np.sum`` pass over
+the panel's int64 state codes (the read floor), one ``np.bincount`` of them (the counting
+floor), ``code_panel(panel)`` (reading and coding the panel once), and each view
+``cohort_matrix``, ``roll_rates``, ``vintage_curves`` called on the frame (it codes the
+panel on every call) and on the coded panel (reused). Ratios are to the bincount floor.
 
 For each size: the best of a few runs of ``cohort_matrix`` on a loan-month panel
 (sorted by loan and month, as the built-in portfolio is) and the RATIO to a floor
@@ -26,7 +36,8 @@ import pandas as pd
 
 from _common import bench_parser, best_of, floor_bincount, print_table, versions, write_json
 from overdue_risk.buckets import STATES
-from overdue_risk.transitions import cohort_matrix
+from overdue_risk.datasets import make_microloan_portfolio
+from overdue_risk.transitions import code_panel, cohort_matrix, roll_rates, vintage_curves
 
 P_MONTH = np.array(
     [
@@ -133,12 +144,99 @@ def bench_peer(n_rows: int) -> dict[str, Any]:
     }
 
 
+def turns(fns: dict[str, Any], repeat: dict[str, int]) -> dict[str, list[float]]:
+    """Wall times of each function, the functions taking turns (``repeat[name]`` runs)."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for i in range(max(repeat.values())):
+        for name, fn in fns.items():
+            if i < repeat[name]:
+                t0 = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def bench_generator(n_loans: int) -> dict[str, Any]:
+    """The three views on the generator's own panel, against one bincount of its rows."""
+    t0 = time.perf_counter()
+    panel = make_microloan_portfolio(n_loans, 24, random_state=0).performance
+    made = time.perf_counter() - t0
+    coded = code_panel(panel)
+    codes = coded.codes
+    k = len(coded.states)
+    views = {
+        "cohort_matrix": cohort_matrix,
+        "roll_rates": roll_rates,
+        "vintage_curves": vintage_curves,
+    }
+    fns: dict[str, Any] = {
+        "np.sum": lambda: np.sum(codes),
+        "np.bincount": lambda: np.bincount(codes, minlength=k),
+        "code_panel": lambda: code_panel(panel),
+    }
+    for name, fn in views.items():
+        fns[f"{name} (frame)"] = lambda fn=fn: fn(panel)
+        fns[f"{name} (coded)"] = lambda fn=fn: fn(coded)
+    repeat = {name: 7 if name.startswith("np.") else 5 for name in fns}
+    repeat.update({f"{name} (frame)": 3 for name in views} | {"code_panel": 3})
+    times = turns(fns, repeat)
+    floor = min(times["np.bincount"])
+    rows = []
+    for name, ts in times.items():
+        rows.append(
+            {
+                "name": name,
+                "runs": len(ts),
+                "min_s": min(ts),
+                "median_s": float(np.median(ts)),
+                "ratio_min_vs_bincount": min(ts) / floor,
+                "ratio_median_vs_bincount": float(np.median(ts)) / floor,
+            }
+        )
+    return {
+        "name": "generator panel",
+        "n_rows": len(panel),
+        "n_loans": n_loans,
+        "generate_seconds": made,
+        "floor": "one np.bincount of the panel's int64 state codes (min of 7)",
+        "views": rows,
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = bench_parser(__doc__, "transitions", quick_help="100k rows only (smoke test)")
     parser.add_argument("--peer-rows", type=int, default=None, help="rows for the peer run")
     args = parser.parse_args(argv)
     sizes = [100_000] if args.quick else [1_000_000, 10_000_000]
     repeat = 3
+    generated = bench_generator(20_000 if args.quick else 1_520_000)
+    print(
+        f"generator panel: {generated['n_rows']:,} rows (make_microloan_portfolio("
+        f"{generated['n_loans']:,}), text buckets, datetime64 months); ratio = time / "
+        "one np.bincount of its state codes"
+    )
+    print_table(
+        [
+            ("", "<28"),
+            ("runs", ">5"),
+            ("min s", ">9.4f"),
+            ("median s", ">9.4f"),
+            ("x min", ">7.1f"),
+            ("x median", ">9.1f"),
+        ],
+        [
+            [
+                r["name"],
+                r["runs"],
+                r["min_s"],
+                r["median_s"],
+                r["ratio_min_vs_bincount"],
+                r["ratio_median_vs_bincount"],
+            ]
+            for r in generated["views"]
+        ],
+        rule=False,
+    )
     rows = [bench(n, repeat) for n in sizes]
     peer_rows = args.peer_rows or (20_000 if args.quick else 200_000)
     peer = bench_peer(peer_rows)
@@ -171,6 +269,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "transitions",
         **versions(),
         "rows": rows,
+        "generator_panel": generated,
         "peer": peer,
     }
     write_json(args.out, doc)

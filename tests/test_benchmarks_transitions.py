@@ -16,3 +16,9 @@ def test_quick_benchmark_writes_ratio(tmp_path: Path) -> None:
     assert row["n_rows"] > 50_000
     assert row["ratio_vs_floor"] > 0
     assert doc["peer"]["name"].startswith("transitionMatrix")
+    views = {r["name"]: r for r in doc["generator_panel"]["views"]}
+    for name in ("cohort_matrix", "roll_rates", "vintage_curves"):
+        for how in ("frame", "coded"):
+            row = views[f"{name} ({how})"]
+            assert row["min_s"] <= row["median_s"]
+            assert row["ratio_min_vs_bincount"] > 0
