@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from overdue_risk._columns import Columns, as_columns
 from overdue_risk._estimator import check_fitted, validate_params
+from overdue_risk.binning import WOEBinner
 from overdue_risk.runtime import as_spec
 from overdue_risk.scorecard._card import CardFeature, card_table
 from overdue_risk.scorecard._challenger import challenger_report
@@ -200,6 +201,24 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tags.input_tags.allow_nan = True
         tags.classifier_tags.multi_class = False
         return tags
+
+    def set_params(self, **params: Any) -> Scorecard:
+        """Set parameters, as scikit-learn does; ``binner__<name>`` also on the default binner.
+
+        ``binner=None`` stands for ``WOEBinner()``; a nested ``binner__max_n_bins`` (as
+        ``GridSearchCV`` sets it) would otherwise reach ``None.set_params``. When the binner
+        is None and such a key is given, it first becomes an explicit ``WOEBinner()``.
+
+        Examples
+        --------
+        >>> Scorecard().set_params(binner__max_n_bins=4).binner.max_n_bins
+        4
+        """
+        nested = any(key.startswith("binner__") for key in params)
+        if nested and self.binner is None and params.get("binner") is None:
+            params.pop("binner", None)
+            self.binner = WOEBinner()
+        return super().set_params(**params)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ fit
     def _check_params(self) -> None:
