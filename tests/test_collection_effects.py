@@ -16,6 +16,7 @@ def sim():
     return simulate_collections(book, random_state=5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["dr", "ipw"])
 @pytest.mark.parametrize("outcome", ["cured", "recovered"])
 def test_intervals_cover_the_true_segment_effects(sim, method: str, outcome: str) -> None:
@@ -52,6 +53,7 @@ def test_segments_are_cut_from_the_data(sim) -> None:
     assert "Effects on cured" in eff.summary()
 
 
+@pytest.mark.slow
 def test_off_policy_value_covers_the_truth(sim) -> None:
     lg = sim.logged
     for acts in (np.full(len(lg), "call", dtype=object), np.full(len(lg), "sms", dtype=object)):

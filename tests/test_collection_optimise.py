@@ -52,9 +52,10 @@ def _accounts(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     st.integers(0, 6),
     st.integers(0, 4),
     st.booleans(),
+    st.booleans(),
 )
 def test_plan_is_optimal_and_respects_every_constraint(
-    seed: int, n: int, call_cap: int, legal_cap: int, with_budget: bool
+    seed: int, n: int, call_cap: int, legal_cap: int, with_budget: bool, with_must: bool
 ) -> None:
     rng = np.random.default_rng(seed)
     acc = _accounts(rng, n)
@@ -65,7 +66,16 @@ def test_plan_is_optimal_and_respects_every_constraint(
     cap = {"call": call_cap, "legal": legal_cap, "field_visit": 2}
     allowed, _ = eligible_actions(acc, rules, actions=ACTS, net_value=value - cost)
     budget = float(0.5 * np.where(allowed, cost, 0).max(axis=1).sum()) if with_budget else None
-    plan = optimise_actions(acc, value, cost, cap, rules, actions=ACTS, budget=budget)
+    contact_cols = np.isin(ACTS, rules.contact_channels)
+    must = None
+    if with_must:  # accounts that must be contacted (only those a rule lets us contact)
+        must = (rng.random(n) < 0.3) & allowed[:, contact_cols & (np.array(ACTS) == "sms")][:, 0]
+        allowed = allowed & ~(must[:, None] & ~contact_cols[None, :])
+        if budget is not None:
+            budget = max(budget, float(np.where(allowed, cost, np.inf).min(axis=1).sum()))
+    plan = optimise_actions(
+        acc, value, cost, cap, rules, actions=ACTS, budget=budget, must_contact=must
+    )
     idx = np.array([ACTS.index(a) for a in plan.action])
     rows = np.arange(n)
     # every documented constraint
@@ -87,6 +97,8 @@ def test_plan_is_optimal_and_respects_every_constraint(
     assert ((value - cost)[rows, idx][legal] >= 50.0).all()
     for a, c in cap.items():
         assert (plan.action == a).sum() <= c
+    if must is not None:
+        assert np.isin(plan.action[must], rules.contact_channels).all()
     if budget is not None:
         assert cost[rows, idx].sum() <= budget + 1e-6
     # optimality: equal to the brute-force MILP, and the certificate is honest
