@@ -48,6 +48,7 @@ import numpy as np
 from overdue_risk._missing import canonical_category
 from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
+from overdue_risk.runtime import NumericFeature, Spec
 from overdue_risk.scorecard._card import CardFeature, numeric_labels
 from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
@@ -488,46 +489,54 @@ def expert_record(card: ExpertCard) -> FittedCard:
     )
 
 
-def card_from_spec(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Expert-card form of a scoring spec's card (points, bins, scaling; not calibration).
+def card_from_spec(spec: Spec) -> dict[str, Any]:
+    """Expert-card form of a parsed scoring spec (points, bins, scaling; not calibration).
+
+    The features come from the runtime's parsed objects (the one reader of the format);
+    scaling, target and metadata from the document.
 
     Examples
     --------
-    >>> spec = {"name": "s", "scaling": {"pdo": 20, "base_score": 600, "base_odds": 50},
-    ...         "intercept_points": 0, "features": [{"name": "a", "kind": "numeric",
-    ...         "splits": [1.0], "points": [1, 2], "missing_points": 0,
-    ...         "special_codes": [], "special_points": []}]}
-    >>> card_from_spec(spec)["features"][0]["points"]
-    [1, 2]
+    >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+    >>> card = card_from_spec(Spec.from_dict(seal(example_spec_dict())))
+    >>> card["features"][0]["splits"], card["features"][0]["points"]
+    ([25.0, 40.0, 55.0], [52.0, 65.0, 70.0, 60.0])
     """
     features = []
-    for f in doc["features"]:
+    for f in spec.features:
         out: dict[str, Any] = {
-            "name": f["name"],
-            "kind": f["kind"],
-            "reason_code": f.get("reason_code", f["name"]),
-            "missing_points": f["missing_points"],
+            "name": f.name,
+            "kind": f.kind,
+            "reason_code": f.reason_code,
+            "missing_points": f.missing_points,
         }
-        codes, pts = f.get("special_codes", []), f.get("special_points", [])
-        if codes:
-            out["special"] = [{"code": c, "points": p} for c, p in zip(codes, pts, strict=True)]
-        if f["kind"] == "numeric":
-            out["splits"], out["points"] = list(f["splits"]), list(f["points"])
+        if f.special_codes:
+            out["special"] = [
+                {"code": c, "points": p}
+                for c, p in zip(f.special_codes, f.special_points, strict=True)
+            ]
+        if isinstance(f, NumericFeature):
+            out["splits"], out["points"] = list(f.splits), list(f.points)
         else:
             out["bins"] = [
                 {"categories": list(c), "points": p}
-                for c, p in zip(f["categories"], f["points"], strict=True)
+                for c, p in zip(f.categories, f.points, strict=True)
             ]
-            if f.get("unseen_policy") == "error":
+            if f.unseen_policy == "error":
                 out["unseen_policy"] = "error"
             else:
-                out["unseen_points"] = f["unseen_points"]
+                out["unseen_points"] = f.unseen_points
         features.append(out)
-    scaling = doc["scaling"]
+    doc = spec.to_dict()
+    scaling = PointsScaling.from_spec_dict(dict(doc["scaling"]))
     return {
-        "name": doc.get("name", "scorecard"),
-        "scaling": {k: scaling[k] for k in ("pdo", "base_score", "base_odds")},
-        "intercept_points": doc.get("intercept_points", 0),
+        "name": spec.name,
+        "scaling": {
+            "pdo": scaling.pdo,
+            "base_score": scaling.base_score,
+            "base_odds": scaling.base_odds,
+        },
+        "intercept_points": spec.intercept_points,
         "target": doc.get("target"),
         "metadata": dict(doc.get("metadata") or {}),
         "features": features,

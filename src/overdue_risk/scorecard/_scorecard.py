@@ -330,7 +330,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> again.predict_points({"a": [0.0, 2.0, None]})
         array([10., 20.,  0.])
         """
-        return cls.from_expert(card_from_spec(as_spec(spec).to_dict()))
+        return cls.from_expert(card_from_spec(as_spec(spec)))
 
     # ------------------------------------------------------------------ apply
     def _check_fitted(self) -> None:
