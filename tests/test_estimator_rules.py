@@ -144,3 +144,33 @@ def test_pd_calibrator_pds_stay_inside_the_open_interval() -> None:
     assert extreme.max() < 1
     # accepted by the backtests: no PD of exactly 0 or 1
     spiegelhalter_test(np.ones(202), y, cal.predict_pd(scores))
+
+
+@pytest.mark.parametrize(
+    ("make", "X"),
+    [
+        (WOESelector, np.array([["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"]], dtype=object)),
+        (PDCalibrator, np.array([["600"], ["high"], ["550"], ["610"]], dtype=object)),
+        (PDCalibrator, np.array([[600.0], [np.inf], [550.0], [610.0]])),
+    ],
+)
+def test_scikit_learn_errors_inside_fit_are_data_errors(make: type, X: np.ndarray) -> None:
+    """An error scikit-learn raises in fit comes out as a DataError naming the estimator."""
+    with pytest.raises(DataError, match=rf"^{make.__name__}: .*\. (Pass|X must hold)") as info:
+        make().fit(X, [0, 1, 0, 1])
+    assert info.value.__cause__ is not None  # scikit-learn's own error stays chained
+
+
+def test_dict_and_record_scoring_match_the_runtime(book: tuple[pd.DataFrame, np.ndarray]) -> None:
+    """Same frame, same meaning: the estimator and the runtime read input the same way."""
+    from overdue_risk.runtime import Spec
+
+    X, y = book
+    card = Scorecard().fit(X, y)
+    spec = Spec.from_dict(card.to_spec())
+    head = X.head(50)
+    as_text = head.astype(str)  # numbers as text, as a CSV read without dtypes gives them
+    np.testing.assert_array_equal(card.predict_points(as_text), spec.score(as_text))
+    np.testing.assert_array_equal(card.predict_points(as_text), card.predict_points(head))
+    record = {c: head[c].iloc[0] for c in head.columns}
+    assert card.predict_points(record)[0] == spec.score(record)[0]

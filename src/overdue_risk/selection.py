@@ -32,6 +32,7 @@ from sklearn.feature_selection import SelectorMixin
 from overdue_risk._estimator import (
     check_fitted,
     check_target,
+    data_errors,
     one_of,
     real,
     validate_params,
@@ -582,7 +583,10 @@ class WOESelector(SelectorMixin, BaseEstimator):  # type: ignore[misc]
         validate_params(self)
         if y is None:
             check_target(self, y)  # raises, naming the estimator
-        arr = validate_data(self, X, reset=True, dtype=np.float64, ensure_min_samples=2)
+        with data_errors(
+            "WOESelector", "Pass the WOE columns (WOEBinner(output='woe').transform), all numbers."
+        ):
+            arr = validate_data(self, X, reset=True, dtype=np.float64, ensure_min_samples=2)
         names = (
             [str(c) for c in self.feature_names_in_]
             if hasattr(self, "feature_names_in_")
