@@ -28,6 +28,7 @@ from overdue_risk.transitions import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from overdue_risk.ecl import ECLResult
     from overdue_risk.transitions import TransitionMatrix
 
 __all__: list[str] = []
@@ -53,8 +54,7 @@ def delinquency_section(*, performance: pd.DataFrame) -> str:
     with figure(5.6, 4.0) as (fig, (ax,)):
         plot_roll_rates(rr, ax)
         charts.append(figure_html(fig, "Roll rates by month"))
-    last = performance[performance["month"] == performance["month"].max()]
-    open_loans = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
+    open_loans = _open_loans(performance)
     parts = [
         f"<p>{performance['loan_id'].nunique():,} loans, {len(performance):,} loan-months "
         f"from {esc(_month(performance['month'].min()))} to "
@@ -78,7 +78,7 @@ def delinquency_section(*, performance: pd.DataFrame) -> str:
             rows.append(row)
         cols = ["tier", "loans", "share"] + (["balance"] if balance is not None else [])
         parts.append(
-            f"<h3>Five-tier classification at {esc(_month(last['month'].iloc[0]))}</h3>"
+            f"<h3>Five-tier classification at {esc(_month(performance['month'].max()))}</h3>"
             "<p>Minimum tier by days past due (CBIRC 2023 rules); open loans only.</p>"
             + table_html(cols, rows)
         )
@@ -92,6 +92,31 @@ def _pooled_matrix(performance: pd.DataFrame) -> TransitionMatrix:
         msg = "expected one pooled transition matrix"
         raise TypeError(msg)
     return tm
+
+
+def _open_loans(performance: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the loans still open (not charged off or paid off) at the panel's last month."""
+    last = performance[performance["month"] == performance["month"].max()]
+    open_rows: pd.DataFrame = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
+    return open_rows
+
+
+def _open_book_ecl(performance: pd.DataFrame, book: pd.DataFrame, lgd: float) -> ECLResult:
+    """IFRS 9 ECL of the open loans in ``book`` (with ``apr`` and ``term_months`` joined).
+
+    Marginal PDs from the pooled monthly matrix of the whole panel; exposure amortises over
+    the remaining term (at least one month); discounting at each loan's APR.
+    """
+    remaining = np.maximum(book["term_months"].to_numpy() - book["mob"].to_numpy(), 1)
+    return ecl_from_matrix(
+        _pooled_matrix(performance),
+        state=book["bucket"].astype(str).to_numpy(),
+        dpd=book["dpd"].to_numpy(),
+        balance=book["balance"].to_numpy(dtype=float),
+        annual_rate=book["apr"].to_numpy(dtype=float),
+        remaining_term=remaining,
+        lgd=lgd,
+    )
 
 
 def _month(value: Any) -> str:
@@ -143,25 +168,12 @@ def ecl_section(
             '<p class="note">ECL needs each loan\'s <code>apr</code> and '
             "<code>term_months</code> in the data (joined on <code>loan_id</code>).</p>"
         )
-    tm = _pooled_matrix(performance)
-    last = performance[performance["month"] == performance["month"].max()]
-    book = last[~last["bucket"].astype(str).isin(["CO", "PO"])].merge(
-        data[list(needed)], on="loan_id", how="inner"
-    )
+    book = _open_loans(performance).merge(data[list(needed)], on="loan_id", how="inner")
     if book.empty:
         return '<p class="note">No open loans at the last month of the panel.</p>'
-    remaining = np.maximum(book["term_months"].to_numpy() - book["mob"].to_numpy(), 1)
-    result = ecl_from_matrix(
-        tm,
-        state=book["bucket"].astype(str).to_numpy(),
-        dpd=book["dpd"].to_numpy(),
-        balance=book["balance"].to_numpy(dtype=float),
-        annual_rate=book["apr"].to_numpy(dtype=float),
-        remaining_term=remaining,
-        lgd=lgd,
-    )
+    result = _open_book_ecl(performance, book, lgd)
     return (
-        f"<p>{len(book):,} open loans at {esc(_month(last['month'].iloc[0]))}. Marginal PDs "
+        f"<p>{len(book):,} open loans at {esc(_month(performance['month'].max()))}. Marginal PDs "
         "are first-passage probabilities into M4+ / charged off under the monthly cohort "
         f"transition matrix of the whole panel; exposure amortises to term; LGD {lgd:.0%} "
         "(an assumption: pass <code>lgd=</code> to build_report); discounting at each "
@@ -173,10 +185,7 @@ def ecl_section(
 def collections_section(*, performance: pd.DataFrame, lgd: float = 0.8) -> str:
     """Delinquent loans at the last month ranked by expected loss avoided, with treatments."""
     _check_panel(performance, (*_PANEL_COLUMNS, "balance"))
-    tm = _pooled_matrix(performance)
-    last = performance[performance["month"] == performance["month"].max()]
-    book = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
-    plan = prioritise(book, tm, lgd=lgd)
+    plan = prioritise(_open_loans(performance), _pooled_matrix(performance), lgd=lgd)
     if plan.account_id.size == 0:
         return '<p class="note">No delinquent loans at the last month of the panel.</p>'
     k = min(15, plan.account_id.size)
@@ -198,7 +207,7 @@ def collections_section(*, performance: pd.DataFrame, lgd: float = 0.8) -> str:
     )
     return (
         f"<p>{plan.account_id.size:,} delinquent loans at "
-        f"{esc(_month(last['month'].iloc[0]))}, ranked by the loss a treatment avoids: the "
+        f"{esc(_month(performance['month'].max()))}, ranked by the loss a treatment avoids: the "
         "balance times the probability of rolling one bucket worse next month under the "
         f"pooled transition matrix, times LGD {lgd:.0%}.</p>" + plan._repr_html_() + top
     )

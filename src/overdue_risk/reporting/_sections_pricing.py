@@ -11,6 +11,7 @@ import numpy as np
 
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
+from overdue_risk.reporting._sections_book import _open_book_ecl, _open_loans
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -139,8 +140,7 @@ def provisions_section(
             "<code>bucket</code>, <code>dpd</code>, <code>mob</code> and "
             "<code>balance</code> in the performance panel.</p>"
         )
-    last = performance[performance["month"] == performance["month"].max()]
-    book = last[~last["bucket"].astype(str).isin(["CO", "PO"])]
+    book = _open_loans(performance)
     if book.empty:
         return '<p class="note">No open loans at the last month of the panel.</p>'
     ecl = None
@@ -150,20 +150,8 @@ def provisions_section(
     )
     terms = ("loan_id", "apr", "term_months")
     if applications is not None and set(terms) <= set(map(str, applications.columns)):
-        from overdue_risk.ecl import ecl_from_matrix
-        from overdue_risk.reporting._sections_book import _pooled_matrix
-
         book = book.merge(applications[list(terms)], on="loan_id", how="inner")
-        remaining = np.maximum(book["term_months"].to_numpy() - book["mob"].to_numpy(), 1)
-        ecl = ecl_from_matrix(
-            _pooled_matrix(performance),
-            state=book["bucket"].astype(str).to_numpy(),
-            dpd=book["dpd"].to_numpy(),
-            balance=book["balance"].to_numpy(dtype=float),
-            annual_rate=book["apr"].to_numpy(dtype=float),
-            remaining_term=remaining,
-            lgd=lgd,
-        )
+        ecl = _open_book_ecl(performance, book, lgd)
         ecl_note = f"; IFRS 9 ECL as in the ECL section (LGD {lgd:.0%})"
     res = loan_loss_provisions(
         book["balance"].to_numpy(dtype=float), dpd=book["dpd"].to_numpy(), ecl=ecl
