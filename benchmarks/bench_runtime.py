@@ -19,6 +19,15 @@ optbinning best of 2):
   and on a dict of NumPy object arrays) and optbinning's score, against a floor of one
   equality pass over every object column.
 - ``single_row``: one applicant given as a dict (ours) or a one-row DataFrame (optbinning).
+- ``reference30`` (honest floors, issue 19): a 30-feature card with a logistic calibration
+  and a master scale, scored by the runtime and by a compiled one-pass C kernel with the
+  runtime's exact semantics (``benchmarks/_reference.py``, built with gcc at benchmark
+  time; its scores, grades and reason codes are checked identical to the runtime's, its
+  PDs to a few ulp, before anything is timed). Timed in turns (one warm-up call each, then
+  7 runs; min and median): one ``np.sum`` pass over every column (the read floor), score
+  only from a dict of float64 columns, and score + PD + grade + 3 reason codes from a
+  pandas DataFrame (input conversion inside the timed region for both kernels); and one
+  record (a dict) with PD, grade and 3 reasons: p50 and min of 20,000 single calls.
 
 With ``--stream-gb G`` it also writes a CSV of about G GB (30 numeric features, one
 categorical, an id) into a temporary directory, scores it with ``overdue-risk score``
@@ -42,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from _common import bench_parser, best_of, write_json
+from _reference import Reference, build
 from overdue_risk.runtime import Spec, example_spec_dict, seal
 
 
@@ -349,6 +359,115 @@ def case_streaming(gigabytes: float, block_mb: int) -> dict[str, Any]:
     }
 
 
+def turns(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
+    """Every wall time of each function (one warm-up call each first), taking turns."""
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def calibrated_spec(x: np.ndarray, seed: int) -> Spec:
+    """A random numeric card with the example's calibration slope and master scale; its
+    intercept puts the median applicant at a PD of about 8% (every grade is used)."""
+    spec = random_spec(x, seed)
+    doc = spec.to_dict()
+    example = example_spec_dict()
+    median = float(np.median(spec.score(x[:50_000])))
+    slope = example["calibration"]["slope"]
+    doc.update(
+        calibration=dict(example["calibration"], intercept=-slope * median - 2.5),
+        master_scale=example["master_scale"],
+    )
+    return Spec.from_dict(seal(doc))
+
+
+def case_reference(n: int, p: int, repeat: int, k: int = 3) -> dict[str, Any]:
+    """The runtime against the compiled reference kernel (see the module docstring)."""
+    out: dict[str, Any] = {"name": f"reference{p}", "n_rows": n, "n_features": p}
+    dll = build()
+    if dll is None:
+        return {**out, "status": "no C compiler (gcc) found: reference not built"}
+    x, _ = numeric_data(n, p, seed=p)
+    spec = calibrated_spec(x, seed=p)
+    cols = {f"f{j:03d}": np.ascontiguousarray(x[:, j]) for j in range(p)}
+    frame = pd.DataFrame(cols)
+    ref = Reference(dll, spec)
+    check = ref.check({c: v[:200_000] for c, v in cols.items()}, k)
+    if not (check["score_bit_identical"] and check["grade_identical"]):
+        raise SystemExit(f"reference kernel and runtime disagree: {check}")
+    if not check["reasons_identical"] or check["pd_max_ulp_difference"] > 4:
+        raise SystemExit(f"reference kernel and runtime disagree: {check}")
+    times = turns(
+        {
+            "np.sum (read floor)": lambda: [np.sum(v) for v in cols.values()],
+            "reference score (dict)": lambda: ref.score(cols),
+            "runtime score (dict)": lambda: spec.score(cols),
+            "reference full (pandas)": lambda: ref.full(frame, k),
+            "runtime full (pandas)": lambda: spec.score_frame(
+                frame, pd=True, grade=True, reason_codes=k
+            ),
+        },
+        repeat,
+    )
+    stats = {name: (min(ts), float(np.median(ts))) for name, ts in times.items()}
+    out.update(check=check, repeat=repeat, warm_up=1)
+    out["seconds"] = {name: {"min": a, "median": b} for name, (a, b) in stats.items()}
+    for what, ours, theirs in (
+        ("score", "runtime score (dict)", "reference score (dict)"),
+        ("full", "runtime full (pandas)", "reference full (pandas)"),
+    ):
+        out[f"ratio_{what}_vs_reference_min"] = stats[ours][0] / stats[theirs][0]
+        out[f"ratio_{what}_vs_reference_median"] = stats[ours][1] / stats[theirs][1]
+    floor = stats["np.sum (read floor)"]
+    out["ratio_score_vs_sum_min"] = stats["runtime score (dict)"][0] / floor[0]
+    out["ratio_reference_score_vs_sum_min"] = stats["reference score (dict)"][0] / floor[0]
+    record = {c: float(v[7]) for c, v in cols.items()}
+    one = spec.score_frame(record, pd=True, grade=True, reason_codes=k)
+    if one["score"][0] != spec.score(x[7:8])[0]:
+        raise SystemExit("one record scores differently from its row")
+    laps = np.empty(20_000)
+    for i in range(laps.size):
+        t0 = time.perf_counter()
+        spec.score_frame(record, pd=True, grade=True, reason_codes=k)
+        laps[i] = time.perf_counter() - t0
+    out["one_record_full_us"] = {
+        "p50": float(np.median(laps)) * 1e6,
+        "min": float(laps.min()) * 1e6,
+        "p99": float(np.quantile(laps, 0.99)) * 1e6,
+    }
+    return out
+
+
+def print_reference(r: dict[str, Any]) -> None:
+    """The reference case as a small table."""
+    if "status" in r:
+        print(f"{r['name']}: {r['status']}")
+        return
+    print(
+        f"{r['name']}: {r['n_rows']:,} rows x {r['n_features']} features, {r['warm_up']} "
+        f"warm-up + {r['repeat']} runs each in turns; check {r['check']}"
+    )
+    print(f"{'':<26}{'min s':>9}{'median s':>10}")
+    for name, t in r["seconds"].items():
+        print(f"{name:<26}{t['min']:>9.4f}{t['median']:>10.4f}")
+    for what in ("score", "full"):
+        print(
+            f"runtime / reference, {what}: {r[f'ratio_{what}_vs_reference_min']:.2f}x (min), "
+            f"{r[f'ratio_{what}_vs_reference_median']:.2f}x (median)"
+        )
+    rec = r["one_record_full_us"]
+    print(
+        f"one record, score + PD + grade + 3 reasons: p50 {rec['p50']:.1f} us, "
+        f"min {rec['min']:.1f} us, p99 {rec['p99']:.1f} us"
+    )
+
+
 def main() -> None:
     parser = bench_parser(__doc__, "runtime")
     parser.add_argument(
@@ -369,11 +488,14 @@ def main() -> None:
         case_categorical(n, p_cat, n_fit, repeat),
     ]
     results.append(results[0].pop("single_row"))
+    results.append(case_reference(n, p_main, 7))
     if args.stream_gb > 0:
         results.append(case_streaming(args.stream_gb, args.block_mb))
     print("x floor: our time / one np.nansum pass (numeric) or one equality pass (categorical)")
     print(f"{'case':<16}{'rows/s':>14}{'x floor':>10}{'x faster than optbinning':>27}")
     for r in results:
+        if r["name"].startswith("reference"):
+            continue
         if r["name"] == "streaming":
             print(
                 f"streaming: {r['csv_bytes'] / 1e9:.2f} GB CSV, {r['n_rows']:,} rows, "
@@ -410,6 +532,9 @@ def main() -> None:
             )
         if "ratio_reason_codes_vs_nansum" in r:
             print(f"{'  (+reasons k=4)':<16}{'':>14}{r['ratio_reason_codes_vs_nansum']:>10.2f}")
+    for r in results:
+        if r["name"].startswith("reference"):
+            print_reference(r)
     payload = {"benchmark": "runtime", "quick": args.quick, "results": results}
     write_json(args.out, payload)
 
