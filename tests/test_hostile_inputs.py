@@ -892,7 +892,7 @@ _cell = st.one_of(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(
     st.lists(st.tuples(_cell, _cell), min_size=0, max_size=12),
     st.sampled_from(["dict", "pandas", "arrow"]),

@@ -22,6 +22,7 @@ from overdue_risk._validation import (
 )
 from overdue_risk.calibration._common import FloatArray, _check_rate
 from overdue_risk.exceptions import DataError, OverdueRiskWarning, SpecError
+from overdue_risk.runtime import master_scale_block
 
 __all__ = ["MasterScale"]
 
@@ -424,11 +425,7 @@ class MasterScale(Result):
         >>> MasterScale.from_boundaries([0.05], pd=[0.02, 0.2]).to_spec_dict()
         {'grades': ['A', 'B'], 'upper_pd': [0.05, 1.0], 'pd': [0.02, 0.2]}
         """
-        return {
-            "grades": list(self.grades),
-            "upper_pd": [float(v) for v in self.upper_pd],
-            "pd": [float(v) for v in self.pd],
-        }
+        return master_scale_block(self.grades, upper_pd=self.upper_pd, pd=self.pd)
 
     def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         lows = (0.0, *self.upper_pd[:-1])
