@@ -20,6 +20,23 @@ True
 from __future__ import annotations
 
 from overdue_risk.behaviour._features import feature_plan, panel_features
+from overdue_risk.behaviour._sql import panel_features_sql
 from overdue_risk.behaviour._target import behaviour_target, snapshots
+from overdue_risk.behaviour._warning import (
+    EarlyWarning,
+    WarningBacktest,
+    WarningTrigger,
+    warning_backtest,
+)
 
-__all__ = ["behaviour_target", "feature_plan", "panel_features", "snapshots"]
+__all__ = [
+    "EarlyWarning",
+    "WarningBacktest",
+    "WarningTrigger",
+    "behaviour_target",
+    "feature_plan",
+    "panel_features",
+    "panel_features_sql",
+    "snapshots",
+    "warning_backtest",
+]
