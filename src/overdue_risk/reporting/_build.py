@@ -120,48 +120,44 @@ def _derive_y(inp: _Inputs) -> Any:
 
 @_derives("baseline_y")
 def _derive_baseline_y(inp: _Inputs) -> Any:
-
     base, target = inp.get("baseline"), inp.get("target")
     if base is None or target is None or target not in base.columns:
         return None
     return _target(base, target, "the baseline data")
 
 
+def _apply_spec(inp: _Inputs, frame: str, method: str, needs: str | None = None) -> Any:
+    """``spec.<method>(<frame>)`` as an array, or None if an input (or the spec block) is absent."""
+    spec, rows = inp.get("spec"), inp.get(frame)
+    if spec is None or rows is None or (needs is not None and not spec.to_dict().get(needs)):
+        return None
+    return np.asarray(
+        getattr(spec, method)(rows), dtype=object if method == "grade" else np.float64
+    )
+
+
 @_derives("score")
 def _derive_score(inp: _Inputs) -> Any:
-    spec, data = inp.get("spec"), inp.get("data")
-    if spec is None or data is None:
-        return None
-    return np.asarray(spec.score(data), dtype=np.float64)
+    return _apply_spec(inp, "data", "score")
 
 
 @_derives("baseline_score")
 def _derive_baseline_score(inp: _Inputs) -> Any:
-    spec, base = inp.get("spec"), inp.get("baseline")
-    if spec is None or base is None:
-        return None
-    return np.asarray(spec.score(base), dtype=np.float64)
+    return _apply_spec(inp, "baseline", "score")
 
 
 @_derives("pd")
 def _derive_pd(inp: _Inputs) -> Any:
-    spec, data = inp.get("spec"), inp.get("data")
-    if spec is None or data is None or not spec.to_dict().get("calibration"):
-        return None
-    return np.asarray(spec.predict_pd(data), dtype=np.float64)
+    return _apply_spec(inp, "data", "predict_pd", needs="calibration")
 
 
 @_derives("grade")
 def _derive_grade(inp: _Inputs) -> Any:
-    spec, data = inp.get("spec"), inp.get("data")
-    if spec is None or data is None or not spec.to_dict().get("master_scale"):
-        return None
-    return np.asarray(spec.grade(data), dtype=object)
+    return _apply_spec(inp, "data", "grade", needs="master_scale")
 
 
 @_derives("gate")
 def _derive_gate(inp: _Inputs) -> Any:
-
     spec, data, target = inp.get("spec"), inp.get("data"), inp.get("target")
     if spec is None or data is None or target is None:
         return None
