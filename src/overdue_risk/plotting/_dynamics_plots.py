@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from overdue_risk._optional import require
 from overdue_risk._validation import check_in
+from overdue_risk.plotting._axes import axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -31,15 +31,6 @@ __all__ = [
     "plot_transition_matrix",
     "plot_vintage_curves",
 ]
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
-
-    new_ax: Axes = plt.subplots()[1]
-    return new_ax
 
 
 def plot_transition_matrix(
@@ -64,7 +55,7 @@ def plot_transition_matrix(
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     p = np.asarray(matrix.probabilities, dtype=np.float64)
     im = ax.imshow(np.nan_to_num(p), cmap=cmap, vmin=0.0, vmax=1.0)
     k = len(matrix.states)
@@ -110,7 +101,7 @@ def plot_vintage_curves(
     >>> plt.close("all")
     """
     check_in(kind, "kind", ["count", "balance"])
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     data = curves.count_rate if kind == "count" else curves.balance_rate
     for label, row in zip(curves.cohorts, data, strict=True):
         ax.plot(curves.mob, row, label=label, linewidth=1)
@@ -140,7 +131,7 @@ def plot_pd_curves(
     >>> plt.close("all")
     """
     check_in(kind, "kind", ["cumulative", "marginal", "conditional"])
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     data = getattr(pd_curves, kind)
     for label, row in zip(pd_curves.states, data, strict=True):
         ax.plot(pd_curves.periods, row, label=label)
@@ -165,7 +156,7 @@ def plot_roll_rates(rates: RollRates, ax: Axes | None = None) -> Axes:
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.arange(len(rates.periods))
     for j, (a, b) in enumerate(zip(rates.from_states, rates.to_states, strict=True)):
         ax.plot(x, rates.forward[:, j], marker=".", label=f"{a}->{b}")
@@ -190,7 +181,7 @@ def plot_flow_rates(rates: FlowRates, ax: Axes | None = None) -> Axes:
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.arange(len(rates.periods))
     for j, move in enumerate(rates.moves):
         ax.plot(x, rates.rates[:, j], marker=".", label=move)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._optional import require
 from overdue_risk._validation import check_binary_target, check_consistent_length
 from overdue_risk.metrics import cap_curve, roc_auc
+from overdue_risk.plotting._axes import axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -33,15 +33,6 @@ __all__ = [
     "plot_woe",
     "roc_points",
 ]
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
-
-    new_ax: Axes = plt.subplots()[1]
-    return new_ax
 
 
 def _xy(
@@ -90,7 +81,7 @@ def plot_roc(
     """
     fpr, tpr = roc_points(y_true, y_score)
     auc = roc_auc(y_true, y_score).statistic
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(fpr, tpr, color="#243b53", lw=1.8, label=f"{label} (AUC {auc:.3f})")
     ax.plot([0, 1], [0, 1], color="#9fb3c8", lw=1, ls="--", label="random")
     ax.set_xlabel("false positive rate (goods)")
@@ -117,7 +108,7 @@ def plot_ks(y_true: npt.ArrayLike, score: npt.ArrayLike, ax: Axes | None = None)
     good = np.searchsorted(np.sort(s[y == 0]), grid, side="right") / max(int((1 - y).sum()), 1)
     gap = np.abs(bad - good)
     k = int(np.argmax(gap))
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.step(grid, bad, where="post", color="#b42318", label="bads")
     ax.step(grid, good, where="post", color="#1e7b34", label="goods")
     ax.vlines(grid[k], min(bad[k], good[k]), max(bad[k], good[k]), color="#243b53", lw=2)
@@ -140,7 +131,7 @@ def plot_cap(y_true: npt.ArrayLike, y_score: npt.ArrayLike, ax: Axes | None = No
     'Gains (CAP), accuracy ratio 0.500'
     """
     cap = cap_curve(y_true, y_score)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.asarray(cap.fraction_population)
     ax.plot(x, np.asarray(cap.fraction_events), color="#243b53", lw=1.8, label="model")
     rate = cap.event_rate
@@ -191,7 +182,7 @@ def plot_calibration(
     # Brown, Cai & DasGupta (2001): the Jeffreys interval runs down to 0 when there is no
     # default (and up to 1 when all defaulted); otherwise its bound would lie beyond DR.
     lo, hi = np.where(d == 0, 0.0, lo), np.where(d == n, 1.0, hi)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     top = float(max(mean_pd.max(), hi.max())) * 1.05
     ax.plot([0, top], [0, top], color="#9fb3c8", lw=1, ls="--", label="perfect calibration")
     ax.errorbar(
@@ -230,7 +221,7 @@ def plot_score_distribution(
     'density'
     """
     s = np.asarray(score, dtype=np.float64).reshape(-1)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     lo, hi = np.nanmin(s), np.nanmax(s)
     if baseline is not None:
         b = np.asarray(baseline, dtype=np.float64).reshape(-1)
@@ -268,7 +259,7 @@ def plot_psi(result: PSIResult, ax: Axes | None = None) -> Axes:
     e = np.asarray(result.expected_counts, dtype=float)
     a = np.asarray(result.actual_counts, dtype=float)
     x = np.arange(e.size)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.bar(x - 0.2, e / e.sum(), width=0.4, color="#9fb3c8", label="reference")
     ax.bar(x + 0.2, a / a.sum(), width=0.4, color="#243b53", label="current")
     ax.set_xticks(x, list(result.labels), rotation=45, ha="right", fontsize=7)
@@ -292,7 +283,7 @@ def plot_woe(
     'WOE'
     """
     w = np.asarray(woe, dtype=np.float64).reshape(-1)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     x = np.arange(w.size)
     ax.bar(x, w, color=np.where(w >= 0, "#1e7b34", "#b42318"))
     ax.axhline(0, color="#52606d", lw=0.8)

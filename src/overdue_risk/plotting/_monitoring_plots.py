@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from overdue_risk._optional import require
+from overdue_risk.plotting._axes import axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -29,14 +29,6 @@ __all__ = [
 ]
 
 _COLOURS = {"green": "#1e7b34", "yellow": "#d9a400", "red": "#b42318", "n/a": "#d9e2ec"}
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
-    new_ax: Axes = plt.subplots(figsize=(8, 3.2))[1]
-    return new_ax
 
 
 def _period_axis(ax: Axes, labels: Sequence[str]) -> None:
@@ -80,7 +72,7 @@ def plot_monitoring_psi(result: MonitoringResult, ax: Axes | None = None) -> Axe
     yellow = [max(th.psi_yellow, p.psi.critical_value_at(th.alpha_yellow)) for p in result.periods]
     red = [max(th.psi_red, p.psi.critical_value_at(th.alpha_red)) for p in result.periods]
     colours = [_COLOURS[(p.status or {}).get("psi", "n/a")] for p in result.periods]
-    ax = _axes(ax)
+    ax = axes_or_new(ax, figsize=(8, 3.2))
     _mark_alerts(ax, result, "psi")
     ax.bar(x, value, color=colours, width=0.7)
     ax.step(x, yellow, where="mid", color=_COLOURS["yellow"], lw=1.2, label="yellow above")
@@ -108,7 +100,7 @@ def plot_monitoring_csi(result: MonitoringResult, ax: Axes | None = None, *, top
     peak = {n: max(p.csi[n].statistic for p in result.periods) for n in names}
     chosen = sorted(names, key=lambda n: -peak[n])[: max(int(top), 1)]
     x = np.arange(len(result.periods))
-    ax = _axes(ax)
+    ax = axes_or_new(ax, figsize=(8, 3.2))
     _mark_alerts(ax, result, "csi:*")
     for name in chosen:
         ax.plot(x, [p.csi[name].statistic for p in result.periods], marker="o", ms=3, label=name)
@@ -147,7 +139,7 @@ def plot_monitoring_discrimination(result: MonitoringResult, ax: Axes | None = N
         if p.ks is not None and p.ks_interval is not None:
             ks[i] = p.ks.statistic
             k_band[:, i] = p.ks_interval
-    ax = _axes(ax)
+    ax = axes_or_new(ax, figsize=(8, 3.2))
     _mark_alerts(ax, result, "discrimination")
     ax.fill_between(x, g_band[0], g_band[1], color="#243b53", alpha=0.18, lw=0)
     ax.plot(x, gini, color="#243b53", marker="o", ms=3, label=f"Gini ({level:.0%} DeLong)")
@@ -176,7 +168,7 @@ def plot_monitoring_calibration(result: MonitoringResult, ax: Axes | None = None
     dr = np.array([p.default_rate if p.n_outcomes else np.nan for p in result.periods])
     pd_ = np.array([p.mean_pd for p in result.periods])
     colours = [_COLOURS[(p.status or {}).get("calibration", "n/a")] for p in result.periods]
-    ax = _axes(ax)
+    ax = axes_or_new(ax, figsize=(8, 3.2))
     _mark_alerts(ax, result, "calibration")
     ax.plot(x, pd_, color="#52606d", lw=1.2, label="mean PD")
     ax.scatter(x, dr, c=colours, s=22, zorder=3, label="default rate")
@@ -208,7 +200,7 @@ def plot_monitoring_status(
     grid = np.array(
         [[order.index(s) for s in result.status(n)] for n in names], dtype=float
     ).reshape(len(names), len(result.periods))
-    ax = _axes(ax)
+    ax = axes_or_new(ax, figsize=(8, 3.2))
     cmap: Any = ListedColormap([_COLOURS[k] for k in order])
     ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
     ax.set_yticks(np.arange(len(names)), names, fontsize=7)

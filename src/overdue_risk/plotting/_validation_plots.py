@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._optional import require
 from overdue_risk.exceptions import DataError
 from overdue_risk.metrics import GainsTable, gains_table
+from overdue_risk.plotting._axes import axes_or_new
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -58,8 +58,6 @@ def plot_gains(
     >>> ax.get_xlabel()
     'score band (riskiest first)'
     """
-    plt = require("matplotlib.pyplot", extra="plots", purpose="plotting")
-
     if isinstance(y_true, GainsTable):
         table = y_true
     else:
@@ -67,8 +65,7 @@ def plot_gains(
             raise DataError("plot_gains needs y_score with y_true, or a GainsTable alone.")
         table = gains_table(y_true, y_score, n_bins=n_bins)
     cols: dict[str, Any] = table._columns()
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = axes_or_new(ax)
     bands = np.asarray(table.band)
     ax.bar(bands, cols["lift"], color="#9fb3c8", label="lift")
     ax.axhline(1.0, color="#52606d", lw=1, ls="--")
