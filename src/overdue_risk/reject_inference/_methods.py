@@ -181,6 +181,19 @@ class _RejectInference(BaseEstimator):  # type: ignore[misc]
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
         raise NotImplementedError  # pragma: no cover
 
+    @classmethod
+    def _split_rejects(
+        cls, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64], p: FloatArray
+    ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
+        """Accepted rows, then every reject twice: bad with weight ``p``, good with ``1 - p``."""
+        every = np.ones(p.size, dtype=bool)
+        return cls._stack(
+            X,
+            accepted,
+            y_acc,
+            [(every, np.ones(p.size, np.int64), p), (every, np.zeros(p.size, np.int64), 1 - p)],
+        )
+
     @staticmethod
     def _stack(
         X: Any,
@@ -371,13 +384,7 @@ class FuzzyAugmentation(_RejectInference):
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
         factor = check_positive(self.bad_rate_factor, "bad_rate_factor")
         p = np.clip(factor * self.predict_pd(X.loc[~accepted]), 0.0, 1.0)
-        every = np.ones(p.size, dtype=bool)
-        return self._stack(
-            X,
-            accepted,
-            y_acc,
-            [(every, np.ones(p.size, np.int64), p), (every, np.zeros(p.size, np.int64), 1 - p)],
-        )
+        return self._split_rejects(X, accepted, y_acc, p)
 
 
 class HardCutoffAugmentation(_RejectInference):

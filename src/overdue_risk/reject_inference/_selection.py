@@ -291,13 +291,7 @@ class SelectionModel(_RejectInference):
         self, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64]
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
         p = self.predict_pd(X.loc[~accepted])
-        every = np.ones(p.size, dtype=bool)
-        return self._stack(
-            X,
-            accepted,
-            y_acc,
-            [(every, np.ones(p.size, np.int64), p), (every, np.zeros(p.size, np.int64), 1 - p)],
-        )
+        return self._split_rejects(X, accepted, y_acc, p)
 
 
 def _probit_start(X: FloatArray, y: FloatArray) -> FloatArray:
