@@ -26,6 +26,7 @@ __all__ = [
     "check_counts",
     "check_finite",
     "check_in",
+    "check_keys",
     "check_positive",
     "check_probability",
     "check_record",
@@ -435,15 +436,36 @@ def check_record(item: Any, cls: type[Any], what: str) -> Any:
     if isinstance(item, cls):
         return item
     if isinstance(item, Mapping):
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(item) - names)
-        if unknown:
-            raise DataError(
-                f"{what} has unknown keys {format_values(unknown)}; allowed keys are "
-                f"{format_values(sorted(names))}."
-            )
+        check_keys(item, cls, what)
         return cls(**item)
     raise DataError(f"{what} must be a {cls.__name__} or a dict; got {item!r}.")
+
+
+def check_keys(mapping: Mapping[str, Any], cls: type[Any], what: str) -> None:
+    """Refuse keys of ``mapping`` that are not field names of the dataclass ``cls``.
+
+    For ``from_mapping``-style constructors that convert the values themselves; plain
+    records go through :func:`check_record`.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Band:
+    ...     grade: str
+    >>> check_keys({"grade": "A"}, Band, "band 0")
+    >>> check_keys({"fee": 0.3}, Band, "b")
+    Traceback (most recent call last):
+    ...
+    overdue_risk.exceptions.DataError: b has unknown keys ['fee']; allowed keys are ['grade'].
+    """
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(mapping) - names)
+    if unknown:
+        raise DataError(
+            f"{what} has unknown keys {format_values(unknown)}; allowed keys are "
+            f"{format_values(sorted(names))}."
+        )
 
 
 def as_mapping_of_columns(X: Any) -> Mapping[str, Any] | None:
