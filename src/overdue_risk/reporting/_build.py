@@ -19,7 +19,7 @@ from overdue_risk.reporting import _sections_model  # noqa: F401  (binning .. st
 from overdue_risk.reporting import _sections_book  # noqa: F401  (roll rates, vintages, ECL)
 from overdue_risk.reporting import _sections_collections  # noqa: F401  (collections plan)
 from overdue_risk.reporting import _sections_monitoring  # noqa: F401  (monitoring series)
-from overdue_risk.reporting import _sections_pricing  # noqa: F401  (rate caps, provisions)
+from overdue_risk.reporting import _sections_pricing  # rate caps, provisions (and has_loan_terms)
 
 # isort: on
 from overdue_risk.gate import validate
@@ -116,6 +116,16 @@ def _derive_y(inp: _Inputs) -> Any:
     if data is None or target is None:
         return None
     return _target(data, target, "the report data")
+
+
+@_derives("loan_terms")
+def _derive_loan_terms(inp: _Inputs) -> Any:
+    """The frame with the loans' terms for the pricing section: applications, else data."""
+    for name in ("applications", "data"):
+        frame = inp.get(name)
+        if frame is not None and _sections_pricing.has_loan_terms(frame):
+            return frame
+    return None
 
 
 @_derives("baseline_y")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from overdue_risk.pricing import CapRules
 
-__all__: list[str] = []
+__all__ = ["has_loan_terms"]
 
 
 def _default_rules() -> CapRules:
@@ -52,31 +52,40 @@ def _all_in_rate(applications: pd.DataFrame) -> tuple[np.ndarray[Any, Any], str]
     )
 
 
+def has_loan_terms(frame: Any) -> bool:
+    """Whether ``frame`` has the columns the pricing section needs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> has_loan_terms(pd.DataFrame({"x": [1]}))
+    False
+    >>> has_loan_terms(pd.DataFrame(columns=["origination_month", "annualised_rate"]))
+    True
+    """
+    columns = set(map(str, getattr(frame, "columns", ())))
+    terms = {"annualised_rate"} if "annualised_rate" in columns else _TERM_COLUMNS
+    return "origination_month" in columns and terms <= columns
+
+
+_TERM_COLUMNS = frozenset({"loan_amount", "apr", "term_months"})
+
+
 @register_section("pricing", "Pricing: annualised cost against the rate caps", before="delinquency")
 def pricing_section(
     *,
-    data: pd.DataFrame,
-    applications: pd.DataFrame | None = None,
+    loan_terms: pd.DataFrame,
     cap_rules: CapRules | None = None,
     lpr: Any = None,
 ) -> str:
     """Distribution of the all-in annualised rate against every cap in force.
 
-    Loan terms come from ``applications`` (every loan) when given, else from ``data``.
+    ``loan_terms`` is derived by the report from ``applications`` (every loan) when given,
+    else from ``data``, when that frame carries ``origination_month`` and either
+    ``annualised_rate`` or ``loan_amount``, ``apr`` and ``term_months``
+    (:func:`has_loan_terms`); without them the section is left out.
     """
-    if applications is None:
-        applications = data
-    needed = {"origination_month"} | (
-        set()
-        if "annualised_rate" in applications.columns
-        else {"loan_amount", "apr", "term_months"}
-    )
-    if not needed <= set(map(str, applications.columns)):
-        return (
-            '<p class="note">The pricing section needs <code>annualised_rate</code> (or '
-            "<code>loan_amount</code>, <code>apr</code>, <code>term_months</code>) and "
-            "<code>origination_month</code> in the applications.</p>"
-        )
+    applications = loan_terms
     rules = cap_rules if cap_rules is not None else _default_rules()
     rate, note = _all_in_rate(applications)
     keep = np.isfinite(rate)
