@@ -140,14 +140,14 @@ def build_inputs(
 def _calibration_outputs(
     sp: Spec, doc: Mapping[str, Any], frame: pd.DataFrame
 ) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.object_] | None, dict[str, float] | None]:
-    if not doc.get("calibration"):
+    if sp.calibration is None:
         return None, None, None
     pd_ = np.asarray(sp.predict_pd(frame), dtype=np.float64)
-    ms = doc.get("master_scale")
-    if not ms:
+    ms = sp.master_scale  # the runtime's parsed block: no key spelled here
+    if ms is None:
         return pd_, None, None
-    grade = np.asarray(sp.grade(frame), dtype=object)
-    grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
+    grade = np.asarray(sp.grade_from_pd(pd_), dtype=object)
+    grade_pd = {str(g): float(p) for g, p in zip(ms.grades, ms.pd, strict=True)}
     return pd_, grade, grade_pd
 
 

@@ -200,9 +200,9 @@ def calibration_section(
         f"{float(y.mean()):.2%}; Brier score {brier.statistic:.4f}.</p>",
         chart,
     ]
-    ms = spec.to_dict().get("master_scale") if spec is not None else None
-    if grade is not None and ms:
-        grade_pd = {str(g): float(p) for g, p in zip(ms["grades"], ms["pd"], strict=True)}
+    ms = spec.master_scale if spec is not None else None
+    if grade is not None and ms is not None:
+        grade_pd = {str(g): float(p) for g, p in zip(ms.grades, ms.pd, strict=True)}
         labels, n, d, pds = _grade_counts(y, grade, grade_pd)
         jt = jeffreys_test(n, d, pds, labels=labels)
         hl = hosmer_lemeshow_test(n, d, pds, labels=labels)
