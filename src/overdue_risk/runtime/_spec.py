@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import hmac
 import json
@@ -444,6 +445,10 @@ class Spec:
         """
         cols = self._columns(data)
         cols.row_offset = int(row_offset)
+        if cols.record is not None and type(reason_codes) is int and reason_codes >= 0:
+            one = self._record_frame(cols.record, pd or grade, grade, reason_codes)
+            if one is not None:
+                return one
         out: dict[str, npt.NDArray[Any]] = {}
         if reason_codes:
             if cols.record is not None:
@@ -468,6 +473,42 @@ class Spec:
             codes = reason_codes_from_points(self, pts, int(reason_codes))
             for i in range(codes.shape[1]):
                 out[f"reason_{i + 1}"] = codes[:, i]
+        return out
+
+    def _record_frame(
+        self, record: Mapping[str, Any], want_pd: bool, grade: bool, k: int
+    ) -> dict[str, npt.NDArray[Any]] | None:
+        """:meth:`score_frame` of one record in plain Python (a few microseconds).
+
+        The same numbers as the batch path: points added to the intercept in spec order,
+        the PD from :meth:`pd_from_points`, the grade by ``bisect_left`` on ``upper_pd``
+        (``searchsorted(..., "left")``), reasons by largest loss then spec order. None
+        (take the batch path) for a PD outside [0, 1] or a loss that is not a number.
+        """
+        pts = record_points(self.features, record)
+        total = self.intercept_points
+        for p in pts:
+            total += p
+        out: dict[str, npt.NDArray[Any]] = {"score": np.array([total])}
+        if want_pd:
+            out["pd"] = self.pd_from_points(out["score"])
+        if grade:
+            ms = self.master_scale
+            p_one = float(out["pd"][0])
+            if ms is None or not 0.0 <= p_one <= 1.0:
+                return None  # the batch path raises the documented error
+            idx = min(bisect.bisect_left(ms.upper_pd, p_one), len(ms.grades) - 1)
+            out["grade"] = np.array([ms.grades[idx]], dtype=object)
+        if k:
+            feats = self.features
+            loss = [f.max_points - p for f, p in zip(feats, pts, strict=True)]
+            if any(math.isnan(v) for v in loss):
+                return None
+            order = sorted(range(len(feats)), key=lambda j: (-loss[j], j))[:k]
+            for i in range(k):
+                j = order[i] if i < len(order) else -1
+                code = feats[j].reason_code if j >= 0 and loss[j] > 0 else None
+                out[f"reason_{i + 1}"] = np.array([code], dtype=object)
         return out
 
     # ------------------------------------------------------------------ slots
