@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, clone
 
+from overdue_risk._estimator import check_fitted
 from overdue_risk._validation import check_positive
-from overdue_risk.exceptions import DataError, NotFittedError
+from overdue_risk.exceptions import DataError
 
 __all__ = [
     "AcceptanceReweighting",
@@ -131,10 +132,7 @@ class _RejectInference(BaseEstimator):  # type: ignore[misc]
         self.estimator_ = self._reference().fit(X.loc[accepted, self.features_], y_acc)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "features_"):
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit or fit_resample."
-            )
+        check_fitted(self, "features_")
 
     def predict_pd(self, X: Any) -> FloatArray:
         """PD of each applicant under the method's reference model (fitted on the accepts).
