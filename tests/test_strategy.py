@@ -299,16 +299,18 @@ BANDS = [
 PRICING = RiskBasedPricing(
     lgd=0.7, funding_rate=0.08, operating_cost=0.06, target_margin=0.03, apr_cap=0.6
 )
+#: Rules, bands and pricing, with the loan amount and term read from the applicants.
+FULL_TABLE = DecisionTable(
+    bands=BANDS,
+    rules=RULES,
+    pricing=PRICING,
+    amount_column="loan_amount",
+    term_column="term_months",
+)
 
 
 def test_decision_table_hand_worked(applicants: pd.DataFrame) -> None:
-    table = DecisionTable(
-        bands=BANDS,
-        rules=RULES,
-        pricing=PRICING,
-        amount_column="loan_amount",
-        term_column="term_months",
-    )
+    table = FULL_TABLE
     out = table.apply(applicants)
     assert list(out.index) == list(applicants.index)
     for col in ("decision", "reason", "policy_reasons", "band"):
@@ -497,13 +499,7 @@ def test_from_dict_round_trip(applicants: pd.DataFrame) -> None:
         "term_column": "term_months",
     }
     from_data = DecisionTable.from_dict(spec).apply(applicants)
-    direct = DecisionTable(
-        bands=BANDS,
-        rules=RULES,
-        pricing=PRICING,
-        amount_column="loan_amount",
-        term_column="term_months",
-    ).apply(applicants)
+    direct = FULL_TABLE.apply(applicants)
     pd.testing.assert_frame_equal(from_data, direct)
 
 
