@@ -149,6 +149,16 @@ def _matrix(
     return names, arr
 
 
+def _matrix_and_target(
+    X: Any, y: Any, feature_names: Sequence[str] | None, pos_label: Any
+) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """WOE matrix and 0/1 target of a selection step, checked to have the same rows."""
+    names, arr = _matrix(X, feature_names)
+    yv = check_binary_target(y, pos_label=pos_label)
+    check_consistent_length(X=arr, y=yv)
+    return names, arr, yv
+
+
 def select_by_iv(
     iv: Mapping[str, float] | Any, *, min_iv: float = 0.02, max_iv: float | None = None
 ) -> SelectionResult:
@@ -406,9 +416,7 @@ def stepwise_selection(
         raise DataError(f'direction must be "forward", "backward" or "both"; got {direction!r}.')
     if criterion not in ("aic", "pvalue"):
         raise DataError(f'criterion must be "aic" or "pvalue"; got {criterion!r}.')
-    names, arr = _matrix(X, feature_names)
-    yv = check_binary_target(y, pos_label=pos_label)
-    check_consistent_length(X=arr, y=yv)
+    names, arr, yv = _matrix_and_target(X, y, feature_names, pos_label)
     p = len(names)
     limit = p if max_features is None else int(max_features)
     chosen: list[int] = list(range(p)) if direction == "backward" else []
@@ -494,9 +502,7 @@ def iv_of_woe_columns(
     """
     from overdue_risk.binning import woe_iv
 
-    names, arr = _matrix(X, feature_names)
-    yv = check_binary_target(y, pos_label=pos_label)
-    check_consistent_length(X=arr, y=yv)
+    names, arr, yv = _matrix_and_target(X, y, feature_names, pos_label)
     total_e = float(yv.sum())
     total_n = float(yv.size - total_e)
     out = {}

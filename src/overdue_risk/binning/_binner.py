@@ -500,12 +500,25 @@ default="auto"
             return self._solve_categorical(table, total_e, total_n)
         if ev.sum() + ne.sum() <= 0:  # only missing / special values: one empty regular bin
             return self._numeric_from_starts(table, (0,), "ascending")
+        res = self._solve_counts(table, ev, ne, total_e, total_n, self.monotonic_trend)
+        return self._numeric_from_starts(table, res.starts, res.trend, self._reason(res))
+
+    def _solve_counts(
+        self,
+        table: CountTable,
+        ev: npt.NDArray[np.float64],
+        ne: npt.NDArray[np.float64],
+        total_e: float,
+        total_n: float,
+        trend: str | None,
+    ) -> Any:
+        """The exact solver on the regular pre-bins ``ev, ne`` under the constraints."""
         res = solve_binning(
             ev,
             ne,
             total_events=total_e,
             total_nonevents=total_n,
-            trend=self.monotonic_trend,
+            trend=trend,
             max_n_bins=self.max_n_bins,
             min_size=self.min_bin_frac * float(ev.sum() + ne.sum()),
             min_events=self.min_event_count,
@@ -516,7 +529,7 @@ default="auto"
         )
         if not res.feasible:
             raise self._constraint_error(table, float(ev.sum()), float(ne.sum()))
-        return self._numeric_from_starts(table, res.starts, res.trend, self._reason(res))
+        return res
 
     def _reason(self, res: Any) -> str:
         if self.monotonic_trend == "auto":

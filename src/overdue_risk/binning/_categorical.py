@@ -17,7 +17,7 @@ from overdue_risk._missing import canonical_category
 from overdue_risk._validation import format_values
 from overdue_risk.binning._counts import CountTable
 from overdue_risk.binning._feature import FeatureBinning
-from overdue_risk.binning._solver import SMOOTHING, solve_binning
+from overdue_risk.binning._solver import SMOOTHING
 from overdue_risk.exceptions import ConstraintError, DataError
 
 __all__ = ["CategoricalBinningMixin"]
@@ -42,6 +42,16 @@ class CategoricalBinningMixin:
         def _constraint_error(self, table: CountTable, ev: float, ne: float) -> ConstraintError: ...
 
         def _reason(self, res: Any) -> str: ...
+
+        def _solve_counts(
+            self,
+            table: CountTable,
+            ev: npt.NDArray[np.float64],
+            ne: npt.NDArray[np.float64],
+            total_e: float,
+            total_n: float,
+            trend: str | None,
+        ) -> Any: ...
 
     def _category_groups(self, table: CountTable) -> list[tuple[str, ...]]:
         """Pre-bins of a categorical feature: categories ordered by event rate, rare pooled."""
@@ -114,24 +124,10 @@ class CategoricalBinningMixin:
         ev, ne = self._group_counts(table, groups)
         if not groups:
             raise DataError(f"Column {table.name!r} has no non-missing category.")
-        res = solve_binning(
-            ev[: len(groups)],
-            ne[: len(groups)],
-            total_events=total_e,
-            total_nonevents=total_n,
-            trend=None if user is None else trend,
-            max_n_bins=self.max_n_bins,
-            min_size=self.min_bin_frac * float(ev[: len(groups)].sum() + ne[: len(groups)].sum()),
-            min_events=self.min_event_count,
-            min_nonevents=self.min_nonevent_count,
-            auto_min_iv_gain=float(self.auto_min_iv_gain),
-            auto_alpha=self.auto_alpha,
-            weight_unit=table.weight_unit,
+        k = len(groups)
+        res = self._solve_counts(
+            table, ev[:k], ne[:k], total_e, total_n, None if user is None else trend
         )
-        if not res.feasible:
-            raise self._constraint_error(
-                table, float(ev[: len(groups)].sum()), float(ne[: len(groups)].sum())
-            )
         bounds = [*res.starts, len(groups)]
         cats = [
             tuple(sorted(c for g in groups[bounds[i] : bounds[i + 1]] for c in g))

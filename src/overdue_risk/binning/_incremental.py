@@ -154,13 +154,13 @@ class IncrementalBinningMixin:
 
         Examples
         --------
-        >>> from overdue_risk.binning import CountTable, WOEBinner
-        >>> t = CountTable.from_counts("age", [40, 25, 15, 8, 2, 5], [60, 75, 85, 92, 98, 5],
-        ...                            splits=[25, 35, 45, 55])
-        >>> b = WOEBinner(max_n_bins=3, min_bin_frac=0.1).fit_from_counts([t])
-        >>> b.count_tables_ = {"age": t + t}
-        >>> b.solve().bins_["age"].splits
-        (35.0, 55.0)
+        >>> import numpy as np
+        >>> from overdue_risk.binning import WOEBinner
+        >>> x = np.arange(200.0).reshape(-1, 1)
+        >>> b = WOEBinner(max_n_bins=2).fit(x, (np.arange(200) % 4 == 0) | (x[:, 0] > 150))
+        >>> b.count_tables_ = {"x0": b.count_tables_["x0"] + b.count_tables_["x0"]}
+        >>> b.solve().bins_["x0"].n_bins  # the same bins on twice the counts
+        2
         """
         self._check_fitted()
         self._fit_tables(dict(self.count_tables_))
