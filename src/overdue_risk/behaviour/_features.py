@@ -10,7 +10,7 @@ only disagree through a bug that the cross-check tests catch.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -223,6 +223,7 @@ class _Rows:
     dpd: IntArray
     bucket: IntArray
     optional: dict[str, FloatArray]
+    cache: dict[int, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
     def sum(self, values: Any) -> Any:
         return np.add.reduceat(values, self.starts)
@@ -231,8 +232,10 @@ class _Rows:
         return np.maximum.reduceat(values, self.starts)
 
     def window(self, w: int) -> npt.NDArray[np.bool_]:
-        out: npt.NDArray[np.bool_] = self.period > self.t - w
-        return out
+        """Rows inside the last ``w`` months (computed once per window)."""
+        if w not in self.cache:
+            self.cache[w] = self.period > self.t - w
+        return self.cache[w]
 
 
 def open_rows(arrs: PanelArrays, t: int) -> _Rows:
