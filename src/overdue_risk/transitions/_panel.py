@@ -193,6 +193,9 @@ def _arrow_state_codes(
     strings. Anything else (a missing or unknown state, an object column) returns None and
     takes the general path, which names the offending values.
     """
+    dtype = getattr(values, "dtype", None)
+    if getattr(dtype, "storage", None) != "pyarrow" and not hasattr(dtype, "pyarrow_dtype"):
+        return None  # not Arrow-backed text (categoricals already carry their codes)
     arrow = getattr(getattr(values, "array", None), "__arrow_array__", None)
     labels = tuple(str(v) for v in states)
     if arrow is None or "pyarrow" not in sys.modules or len(set(labels)) != len(labels):
