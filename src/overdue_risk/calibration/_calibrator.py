@@ -97,95 +97,88 @@ _RATE = Rule(
     real(0, 1, closed="neither").accepts,
     none=True,
 )
-PD_EPS = 1e-15
-"""Logistic PDs are kept inside ``[PD_EPS, 1 - PD_EPS]`` (never exactly 0 or 1)."""
 
 
 class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Map scores (total points) or raw probabilities to calibrated PDs.
 
-        Parameters
-        ----------
-        method : {"logistic", "isotonic", "binned"}, default="logistic"
-            ``"logistic"``: PD = 1 / (1 + exp(-(intercept + slope * x))) fitted by maximum
-            likelihood (Platt scaling; with ``input_type="probability"``, x = logit(p) and this is
-            Cox's intercept-and-slope recalibration). ``"isotonic"``: the monotone
-            (pool-adjacent-violators) step function, interpolated linearly between its
-            thresholds and flat beyond the ends. ``"binned"``: the default rate of each of
-            ``n_bins`` score bands (equal-weight bands of the training scores, split half-way
-            between neighbouring scores).
-        input_type : {"score", "probability"}, default="score"
-            What ``X`` holds. Only ``"score"`` calibrators can be exported to a scoring spec
-            (whose calibration takes the total points).
-        n_bins : int, default=10
-            Number of bands for ``method="binned"``.
-        pd_floor : float, default=1e-4
-            Isotonic and binned PDs are clipped to ``[pd_floor, 1 - pd_floor]``, so no grade or
-            band gets a PD of exactly 0 or 1. Logistic PDs are kept inside
-            ``[PD_EPS, 1 - PD_EPS]`` (``_RATE = Rule(
-        "a rate in (0, 1) (0.05 for 5%, not a percentage)",
-        real(0, 1, closed="neither").accepts,
-        none=True,
-    )
-    PD_EPS = 1e-15``): the formula rounds to exactly 0 or
-            1 for extreme scores, which the PD backtests rightly refuse.
-        central_tendency : float or None, default=None
-            If set, after fitting the mapping is shifted in log-odds so that the mean PD over
-            the TRAINING scores equals this target (e.g. the long-run default rate); the
-            shift is solved with Brent's method on the fitted mapping itself.
-        population_default_rate : float or None, default=None
-            If set, the Bayes prior correction from the training sample's (weighted) default
-            rate to this population rate is applied (a closed-form log-odds shift). Exclusive
-            with ``central_tendency``.
-        pos_label : scalar or None, default=None
-            The label of ``y`` that marks a default, e.g. ``"bad"``. Needed unless ``y`` holds
-            0/1 or bools: which of two other labels is the default is never guessed.
+    Parameters
+    ----------
+    method : {"logistic", "isotonic", "binned"}, default="logistic"
+        ``"logistic"``: PD = 1 / (1 + exp(-(intercept + slope * x))) fitted by maximum
+        likelihood (Platt scaling; with ``input_type="probability"``, x = logit(p) and this is
+        Cox's intercept-and-slope recalibration). ``"isotonic"``: the monotone
+        (pool-adjacent-violators) step function, interpolated linearly between its
+        thresholds and flat beyond the ends. ``"binned"``: the default rate of each of
+        ``n_bins`` score bands (equal-weight bands of the training scores, split half-way
+        between neighbouring scores).
+    input_type : {"score", "probability"}, default="score"
+        What ``X`` holds. Only ``"score"`` calibrators can be exported to a scoring spec
+        (whose calibration takes the total points).
+    n_bins : int, default=10
+        Number of bands for ``method="binned"``.
+    pd_floor : float, default=1e-4
+        Isotonic and binned PDs are clipped to ``[pd_floor, 1 - pd_floor]``, so no grade or
+        band gets a PD of exactly 0 or 1. Logistic PDs are kept inside
+        ``[PD_EPS, 1 - PD_EPS]`` (``PD_EPS = 1e-15``, the runtime's clip): the formula rounds
+        to exactly 0 or 1 for extreme scores, which the PD backtests rightly refuse.
+    central_tendency : float or None, default=None
+        If set, after fitting the mapping is shifted in log-odds so that the mean PD over
+        the TRAINING scores equals this target (e.g. the long-run default rate); the
+        shift is solved with Brent's method on the fitted mapping itself.
+    population_default_rate : float or None, default=None
+        If set, the Bayes prior correction from the training sample's (weighted) default
+        rate to this population rate is applied (a closed-form log-odds shift). Exclusive
+        with ``central_tendency``.
+    pos_label : scalar or None, default=None
+        The label of ``y`` that marks a default, e.g. ``"bad"``. Needed unless ``y`` holds
+        0/1 or bools: which of two other labels is the default is never guessed.
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (2,)
-            Class labels as ``[non-default, default]``; ``classes_[1]`` is the default.
-        n_features_in_ : int
-            Columns of ``X``. With several columns their row sum is the score (e.g. the
-            points of each feature).
-        intercept_, slope_ : float
-            Logistic mapping (``method="logistic"``), shift included.
-        x_thresholds_, y_thresholds_ : ndarray
-            Isotonic mapping (``method="isotonic"``), shift included.
-        bin_edges_, bin_pd_ : ndarray
-            Binned mapping: inner edges and PD per band (``method="binned"``), shift included.
-        shift_ : float
-            Log-odds shift applied by ``central_tendency`` / ``population_default_rate`` (0.0
-            when neither is set).
-        sample_default_rate_ : float
-            Weighted default rate of the training sample.
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        Class labels as ``[non-default, default]``; ``classes_[1]`` is the default.
+    n_features_in_ : int
+        Columns of ``X``. With several columns their row sum is the score (e.g. the
+        points of each feature).
+    intercept_, slope_ : float
+        Logistic mapping (``method="logistic"``), shift included.
+    x_thresholds_, y_thresholds_ : ndarray
+        Isotonic mapping (``method="isotonic"``), shift included.
+    bin_edges_, bin_pd_ : ndarray
+        Binned mapping: inner edges and PD per band (``method="binned"``), shift included.
+    shift_ : float
+        Log-odds shift applied by ``central_tendency`` / ``population_default_rate`` (0.0
+        when neither is set).
+    sample_default_rate_ : float
+        Weighted default rate of the training sample.
 
-        See Also
-        --------
-        MasterScale : grades on top of the calibrated PDs.
-        overdue_risk.backtest.jeffreys_test : backtest the PDs afterwards.
+    See Also
+    --------
+    MasterScale : grades on top of the calibrated PDs.
+    overdue_risk.backtest.jeffreys_test : backtest the PDs afterwards.
 
-        References
-        ----------
-        .. [1] Platt, J. (1999). Probabilistic outputs for support vector machines and
-           comparisons to regularized likelihood methods. In Advances in Large Margin
-           Classifiers, MIT Press, 61-74.
-        .. [2] Zadrozny, B., Elkan, C. (2002). Transforming classifier scores into accurate
-           multiclass probability estimates. KDD 2002, 694-699.
-        .. [3] Cox, D. R. (1958). Two further applications of a model for binary regression.
-           Biometrika 45(3/4), 562-565.
+    References
+    ----------
+    .. [1] Platt, J. (1999). Probabilistic outputs for support vector machines and
+       comparisons to regularized likelihood methods. In Advances in Large Margin
+       Classifiers, MIT Press, 61-74.
+    .. [2] Zadrozny, B., Elkan, C. (2002). Transforming classifier scores into accurate
+       multiclass probability estimates. KDD 2002, 694-699.
+    .. [3] Cox, D. R. (1958). Two further applications of a model for binary regression.
+       Biometrika 45(3/4), 562-565.
 
-        Examples
-        --------
-        >>> import numpy as np
-        >>> rng = np.random.default_rng(0)
-        >>> points = rng.normal(600, 50, size=(2000, 1))
-        >>> y = rng.random(2000) < 1 / (1 + np.exp(-(6.0 - 0.015 * points[:, 0])))
-        >>> cal = PDCalibrator(central_tendency=0.05).fit(points, y.astype(int))
-        >>> round(float(cal.predict_pd(points).mean()), 6)
-        0.05
-        >>> cal.to_spec_dict()["method"]
-        'logistic'
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> points = rng.normal(600, 50, size=(2000, 1))
+    >>> y = rng.random(2000) < 1 / (1 + np.exp(-(6.0 - 0.015 * points[:, 0])))
+    >>> cal = PDCalibrator(central_tendency=0.05).fit(points, y.astype(int))
+    >>> round(float(cal.predict_pd(points).mean()), 6)
+    0.05
+    >>> cal.to_spec_dict()["method"]
+    'logistic'
     """
 
     def __init__(
@@ -342,8 +335,7 @@ class PDCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             # the runtime's formula, so spec PDs equal these bit for bit
             from overdue_risk.runtime._spec import logistic_pd
 
-            pd_ = logistic_pd(self.intercept_ + shift, self.slope_, x)
-            return np.clip(pd_, PD_EPS, 1.0 - PD_EPS)
+            return logistic_pd(self.intercept_ + shift, self.slope_, x)  # clipped there
         if self.method == "isotonic":
             ys = _expit(_logit(self.y_thresholds_) + shift) if shift else self.y_thresholds_
             return np.interp(x, self.x_thresholds_, ys)

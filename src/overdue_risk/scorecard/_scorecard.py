@@ -33,8 +33,8 @@ FloatArray = npt.NDArray[np.float64]
 class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Credit scorecard: WOE binning, optional feature selection and a logistic model.
 
-    The classifier predicts the probability of the *event* (the larger class label, e.g.
-    ``1`` = bad) like any scikit-learn classifier; points come from
+    The classifier predicts the probability of the *event* (``classes_[1]``: ``1`` = bad
+    for a 0/1 flag, or ``pos_label``) like any scikit-learn classifier; points come from
     :meth:`predict_points` (higher points = lower risk, good:bad odds doubling every
     ``pdo`` points). ``score()`` keeps scikit-learn's meaning (accuracy).
 
@@ -233,7 +233,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         X : DataFrame or array-like of shape (n_samples, n_features)
             Raw features (numeric or categorical; missing values allowed).
         y : array-like of shape (n_samples,)
-            Two classes; the larger label is the event (bad).
+            The default flag: 0/1 or bool (1 = bad), or two labels with ``pos_label``.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights (an integer weight equals repeating the row).
 
