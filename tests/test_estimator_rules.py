@@ -174,3 +174,39 @@ def test_dict_and_record_scoring_match_the_runtime(book: tuple[pd.DataFrame, np.
     np.testing.assert_array_equal(card.predict_points(as_text), card.predict_points(head))
     record = {c: head[c].iloc[0] for c in head.columns}
     assert card.predict_points(record)[0] == spec.score(record)[0]
+
+
+# What scikit-learn's checks that fit on labels {1, 2} would test (they are expected to
+# fail in tests/test_common.py, since the target rule refuses those labels without
+# pos_label): the same properties, on a 0/1 target.
+def _fitted_output(est: Any, X: Any) -> np.ndarray:
+    if hasattr(est, "predict_proba"):
+        return np.asarray(est.predict_proba(X))
+    return np.asarray(est.transform(X))
+
+
+@pytest.mark.parametrize("make", [WOEBinner, Scorecard, PDCalibrator])
+def test_sample_weight_forms_and_shape(make: type) -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(600, 1)) * 50 + 600
+    y = (rng.random(600) < 1 / (1 + np.exp((X[:, 0] - 600) / 25))).astype(int)
+    w = rng.integers(1, 4, 600).astype(float)
+    kept = w.copy()
+    ref = _fitted_output(make().fit(X, y, sample_weight=w), X)
+    np.testing.assert_array_equal(w, kept)  # not overwritten
+    for form in (pd.Series(w), w.tolist()):
+        np.testing.assert_allclose(_fitted_output(make().fit(X, y, sample_weight=form), X), ref)
+    with pytest.raises(DataError, match="sample_weight has 599 entries"):
+        make().fit(X, y, sample_weight=w[:-1])
+
+
+@pytest.mark.parametrize("make", [WOEBinner, Scorecard, PDCalibrator, WOESelector])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
+def test_input_dtypes(make: type, dtype: type) -> None:
+    rng = np.random.default_rng(4)
+    X = (rng.normal(size=(500, 2)) * 20 + 100).astype(dtype)
+    y = (rng.random(500) < 1 / (1 + np.exp((X[:, 0].astype(float) - 100) / 10))).astype(int)
+    est = make().fit(X[:, :1] if make is PDCalibrator else X, y)
+    out = _fitted_output(est, X[:, :1] if make is PDCalibrator else X)
+    assert out.shape[0] == 500
+    assert np.isfinite(out).all()
