@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         uci = uci_run(path)
         print_table(
             [("split", ">5d"), ("segmented card", ">14.4f"), ("one card", ">9.4f"),
-             ("HGB raw", ">8.4f"), ("gap", ">+7.4f")],
+             ("HGB raw", ">8.4f"), ("gap", ">7.4f")],
             [[r["split"], r["auc_behavioural_scorecard"], r["auc_single_card"],
               r["auc_hgb_raw_columns"], r["gap"]] for r in uci["splits"]],
         )  # fmt: skip

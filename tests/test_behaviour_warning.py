@@ -170,3 +170,15 @@ def test_snapshots_feed_the_backtest_end_to_end() -> None:
     bt = warning_backtest(snaps, policy)
     assert 0 < bt.watchlist_share < 0.2
     assert bt.lift > 2
+
+
+@pytest.mark.slow
+def test_done_when_on_the_uci_panel(uci_path: object) -> None:
+    """Issue 14: a behavioural scorecard built only from panel_features is within 0.01 AUC
+    of a HistGradientBoostingClassifier on all raw columns of the same hold-out split."""
+    from bench_smoke import load_bench
+
+    result = load_bench("behaviour").uci_run(uci_path, splits=(0,))
+    (split,) = result["splits"]
+    assert split["auc_behavioural_scorecard"] > 0.76
+    assert split["gap"] <= 0.01
