@@ -190,6 +190,31 @@ def test_fit_cli_exit_codes(
     assert "Traceback" not in err
 
 
+def test_panel_defines_the_target_and_the_split(tmp_path: Path) -> None:
+    """Applications + a monthly panel: bad = ever 90+ DPD in 6 months, out of time."""
+    from overdue_risk.datasets import load_portfolio, make_microloan_portfolio, out_of_time_split
+
+    pf = make_microloan_portfolio(n_loans=6000, n_months=20, random_state=1)
+    pf.applications.drop(columns=["bad", "bad_observed"]).to_csv(tmp_path / "apps.csv", index=False)
+    pf.performance.to_csv(tmp_path / "perf.csv", index=False)
+    cfg = tmp_path / "panel.toml"
+    cfg.write_text(
+        '[data]\npath = "apps.csv"\nexclude = ["loan_amount", "term_months", "apr"]\n'
+        '[panel]\npath = "perf.csv"\nbad_dpd = 90\nwindow = 6\n'
+        "[features.special_codes]\ncredit_history_months = [-1]\nworst_past_dpd = [-1]\n"
+        "[output]\nreport = false\n"
+    )
+    result = fit_scorecard(cfg)
+    expected = out_of_time_split(
+        load_portfolio(tmp_path / "apps.csv", tmp_path / "perf.csv", target_window=6), 0.3
+    )
+    assert result.split.startswith("out of time (ever 90+ DPD within 6 months)")
+    assert result.holdout["loan_id"].tolist() == expected.holdout["loan_id"].tolist()
+    assert result.holdout["bad"].tolist() == expected.holdout["bad"].tolist()
+    assert not {"loan_amount", "term_months", "apr", "loan_id"} & set(result.features)
+    assert result.metrics["holdout"]["gini"] > 0.3
+
+
 # ------------------------------------------------------------------------------ peer
 @pytest.mark.slow
 @pytest.mark.peer

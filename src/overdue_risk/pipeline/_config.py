@@ -31,6 +31,7 @@ __all__ = [
     "FitConfig",
     "GateConfig",
     "OutputConfig",
+    "PanelConfig",
     "ScorecardConfig",
     "SelectionConfig",
     "SplitConfig",
@@ -78,6 +79,33 @@ class DataConfig:
     id: str | None = None
     date: str | None = None
     exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PanelConfig:
+    """``[panel]``: a monthly performance panel that defines the target.
+
+    With a panel, ``data.path`` is the applications file (``loan_id``,
+    ``origination_month`` and the features), ``panel.path`` the loan-month panel
+    (``loan_id``, ``month``, ``dpd``, ``status``, ``balance``); the target ``bad`` is
+    "ever ``bad_dpd``+ days past due within ``window`` months on book"
+    (:func:`overdue_risk.datasets.load_portfolio`), and the split is always out of time
+    over the vintages whose window is complete
+    (:func:`overdue_risk.datasets.out_of_time_split`).
+
+    Attributes
+    ----------
+    path : str or None
+        The panel file; None: no panel (the target is a column of ``data.path``).
+    bad_dpd : int
+        Days past due that make a loan bad (90 = M3+).
+    window : int
+        Outcome window in months on book.
+    """
+
+    path: str | None = None
+    bad_dpd: int = 90
+    window: int = 12
 
 
 @dataclass(frozen=True)
@@ -218,6 +246,7 @@ class FitConfig:
     """
 
     data: DataConfig
+    panel: PanelConfig = field(default_factory=PanelConfig)
     features: FeaturesConfig = field(default_factory=FeaturesConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     binning: BinningConfig = field(default_factory=BinningConfig)
@@ -335,8 +364,10 @@ def _section(cls: type[Any], key: str, table: Mapping[str, Any], kinds: Mapping[
     return cls(**{k: _expect(f"{key}.{k}", v, kinds[k]) for k, v in table.items()})
 
 
-def _data(raw: Mapping[str, Any]) -> DataConfig:
-    table = _table("data", raw)
+def _data(raw: Mapping[str, Any], panel: bool = False) -> DataConfig:
+    table = dict(_table("data", raw))
+    if panel:  # the target is derived from the panel
+        table.setdefault("target", "bad")
     known = ["path", "target", "pos_label", "id", "date", "exclude"]
     _unknown("data", table, known)
     for required in ("path", "target"):
@@ -450,8 +481,8 @@ def _gate(raw: Mapping[str, Any]) -> GateConfig:
 
 
 _SECTIONS = (
-    "data", "features", "split", "binning", "selection", "scorecard", "calibration", "gate",
-    "output",
+    "data", "panel", "features", "split", "binning", "selection", "scorecard", "calibration",
+    "gate", "output",
 )  # fmt: skip
 
 
@@ -513,8 +544,18 @@ def config_from_dict(raw: Mapping[str, Any], base_dir: str | Path = ".") -> FitC
     )  # fmt: skip
     for key in ("pdo", "base_odds"):
         _between(f"scorecard.{key}", getattr(card, key), 0.0, math.inf)
+    panel: PanelConfig = _section(
+        PanelConfig,
+        "panel",
+        _table("panel", raw.get("panel", {})),
+        {"path": "str", "bad_dpd": "int", "window": "int"},
+    )
+    for key in ("bad_dpd", "window"):
+        if getattr(panel, key) < 1:
+            raise DataError(f"config key panel.{key} must be >= 1; got {getattr(panel, key)}.")
     return FitConfig(
-        data=_data(raw["data"]),
+        data=_data(raw["data"], panel=panel.path is not None),
+        panel=panel,
         features=_features(raw.get("features", {})),
         split=_split(raw.get("split", {})),
         binning=_binning(raw.get("binning", {})),

@@ -19,6 +19,7 @@ from overdue_risk._io import read_table
 from overdue_risk._validation import check_binary_target
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import MasterScale, PDCalibrator
+from overdue_risk.datasets import load_portfolio, out_of_time_split
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.gate import validate
 from overdue_risk.metrics import ks_statistic, psi, roc_auc
@@ -56,6 +57,8 @@ def _default_features(cfg: FitConfig, frame: pd.DataFrame) -> tuple[list[str], l
         return list(f.numeric), list(f.categorical)
     d = cfg.data
     skip = {d.target, d.id, d.date, *d.exclude}
+    if cfg.panel.path is not None:  # the loader's own columns are not features
+        skip |= {"loan_id", "origination_month", "bad", "bad_observed"}
     cols = [c for c in frame.columns if c not in skip]
     numeric = [c for c in cols if frame[c].dtype.kind in "iufb"]
     return numeric, [c for c in cols if c not in numeric]
@@ -70,7 +73,15 @@ def step_read(st: _State) -> str:
             f"config key data.path names {str(path)!r}, which does not exist. Give the path "
             "of your CSV or Parquet file, relative to the config file's folder."
         )
-    frame = read_table(path)
+    p = cfg.panel
+    if p.path is None:
+        frame = read_table(path)
+    else:
+        portfolio = load_portfolio(
+            path, cfg.resolve(p.path), target_dpd=p.bad_dpd, target_window=p.window
+        )
+        st.values["portfolio"] = portfolio
+        frame = portfolio.applications
     check_columns(cfg, list(frame.columns))
     numeric, categorical = _default_features(cfg, frame)
     for name in numeric:
@@ -90,9 +101,11 @@ def step_read(st: _State) -> str:
             "no feature columns left: every column is the target, id, date or excluded. "
             "List features under [features] numeric / categorical."
         )
+    observed = frame["bad_observed"].to_numpy(bool) if p.path is not None else slice(None)
     return (
         f"{path.name}: {len(frame):,} rows, {len(numeric)} numeric and {len(categorical)} "
-        f"categorical features, bad rate {float(np.mean(st.y)):.2%}"
+        f"categorical features, bad rate {float(np.mean(st.y[observed])):.2%}"
+        + (" (loans with a complete outcome window)" if p.path is not None else "")
     )
 
 
@@ -144,6 +157,17 @@ def step_split(st: _State) -> str:
 
     cfg, frame, y = st.config, st.frame, st.y
     s = cfg.split
+    if "portfolio" in st.values:  # a panel: out of time over the complete outcome windows
+        split = out_of_time_split(st.values["portfolio"], s.holdout_share)
+        dev, hold = split.development, split.holdout
+        dev_m, hold_m = split.development_months, split.holdout_months
+        p = cfg.panel
+        how = (
+            f"out of time (ever {p.bad_dpd}+ DPD within {p.window} months): development "
+            f"{dev_m[0]}..{dev_m[-1]}, hold-out {hold_m[0]}..{hold_m[-1]}"
+        )
+        st.values.update(development_months=dev_m, holdout_months=hold_m)
+        return _finish_split(st, dev, hold, how)
     if s.method == "out_of_time":
         if cfg.data.date is None:
             raise DataError(
@@ -163,7 +187,12 @@ def step_split(st: _State) -> str:
         hold_mask = np.isin(index, hold_idx)
         how = f"random (stratified, seed {s.random_state})"
     dev, hold = frame[~hold_mask].reset_index(drop=True), frame[hold_mask].reset_index(drop=True)
-    target = cfg.data.target
+    return _finish_split(st, dev, hold, how)
+
+
+def _finish_split(st: _State, dev: pd.DataFrame, hold: pd.DataFrame, how: str) -> str:
+    """Check both samples hold enough defaults; store them."""
+    target = st.config.data.target
     for label, part, least in (("development", dev, MIN_DEV_DEFAULTS),
                                ("hold-out", hold, MIN_HOLDOUT_DEFAULTS)):  # fmt: skip
         n_bad = int(part[target].sum())
