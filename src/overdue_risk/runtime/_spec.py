@@ -501,13 +501,17 @@ class Spec:
             out["grade"] = np.array([ms.grades[idx]], dtype=object)
         if k:
             feats = self.features
-            loss = [f.max_points - p for f, p in zip(feats, pts, strict=True)]
-            if any(math.isnan(v) for v in loss):
-                return None
-            order = sorted(range(len(feats)), key=lambda j: (-loss[j], j))[:k]
+            # (-loss, position) pairs sort as "largest loss first, ties in spec order";
+            # p - max is exactly -(max - p) in IEEE arithmetic
+            ranked = sorted(
+                [(p - f.max_points, j) for j, (f, p) in enumerate(zip(feats, pts, strict=True))]
+            )
+            if any(neg != neg for neg, _ in ranked):
+                return None  # a loss that is not a number: the batch path's rules apply
             for i in range(k):
-                j = order[i] if i < len(order) else -1
-                code = feats[j].reason_code if j >= 0 and loss[j] > 0 else None
+                code = None
+                if i < len(ranked) and ranked[i][0] < 0:
+                    code = feats[ranked[i][1]].reason_code
                 out[f"reason_{i + 1}"] = np.array([code], dtype=object)
         return out
 
