@@ -568,9 +568,7 @@ def _solve(
     size = max(64, 8 * rows_.m)
     while True:
         amb = np.argsort(margin, kind="stable")[: min(size, n)]
-        choice, sub_bound, _, _ = _solve_subset(
-            val, allowed, rows_, amb, base, names, mip_rel_gap
-        )
+        choice, sub_bound, _, _ = _solve_subset(val, allowed, rows_, amb, base, names, mip_rel_gap)
         obj = float(val[idx, choice].sum())
         if amb.size == n:  # the MILP saw every account: its own bound is the tighter one
             bound = min(bound, sub_bound)
