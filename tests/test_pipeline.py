@@ -198,12 +198,15 @@ def test_panel_defines_the_target_and_the_split(tmp_path: Path) -> None:
     pf.applications.drop(columns=["bad", "bad_observed"]).to_csv(tmp_path / "apps.csv", index=False)
     pf.performance.to_csv(tmp_path / "perf.csv", index=False)
     cfg = tmp_path / "panel.toml"
-    cfg.write_text(
-        '[data]\npath = "apps.csv"\nexclude = ["loan_amount", "term_months", "apr"]\n'
-        '[panel]\npath = "perf.csv"\nbad_dpd = 90\nwindow = 6\n'
-        "[features.special_codes]\ncredit_history_months = [-1]\nworst_past_dpd = [-1]\n"
-        "[output]\nreport = false\n"
-    )
+    apps, perf = str(tmp_path / "apps.csv"), str(tmp_path / "perf.csv")
+    decisions = ["loan_amount", "term_months", "apr"]
+    assert main(["init", apps, "--panel", perf, "--out", str(cfg), "--drop", *decisions]) == 0
+    raw = tomllib.loads(cfg.read_text())
+    assert raw["panel"] == {"path": "perf.csv", "bad_dpd": 90, "window": 12}
+    assert "target" not in raw["data"]
+    assert raw["features"]["special_codes"]["credit_history_months"] == [-1]
+    text = cfg.read_text().replace("window = 12", "window = 6")
+    cfg.write_text(text.replace("report = true", "report = false"))
     result = fit_scorecard(cfg)
     expected = out_of_time_split(
         load_portfolio(tmp_path / "apps.csv", tmp_path / "perf.csv", target_window=6), 0.3

@@ -23,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--target", help="the target column (guessed when not given)")
     parser.add_argument(
+        "--panel",
+        metavar="PANEL",
+        help="monthly performance panel that defines the target (DATA = applications)",
+    )
+    parser.add_argument(
         "--drop",
         nargs="+",
         default=[],
@@ -42,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    text = config_toml(args.data, config_dir=out.parent, target=args.target, drop=tuple(args.drop))
+    text = config_toml(
+        args.data,
+        config_dir=out.parent,
+        target=args.target,
+        drop=tuple(args.drop),
+        panel=args.panel,
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     n = sum("# guessed" in line for line in text.splitlines())

@@ -92,11 +92,12 @@ class FitResult(Result):
         ]
         rows[0] = ["rows", int(d["n"]), int(h["n"])]
         footer = (
+            f"split: {self.split}\n"
             f"{len(self.scorecard.features_)} of {len(self.features)} features on the card; "
             f"score PSI {self.metrics['stability']['psi']:.4f}; gate "
             f"{'PASS' if self.passed else 'FAIL'}"
         )
-        return (f"Scorecard {self.config.scorecard.name} ({self.split})",
+        return (f"Scorecard {self.config.scorecard.name!r}",
                 ["statistic", "development", "hold-out"], rows, footer)  # fmt: skip
 
 

@@ -108,11 +108,17 @@ def _special_codes(s: pd.Series) -> tuple[float, ...]:
 
 
 def guess_columns(
-    frame: pd.DataFrame, *, target: str | None = None, drop: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    *,
+    target: str | None = None,
+    drop: tuple[str, ...] = (),
+    panel: bool = False,
 ) -> ColumnGuess:
     """Guess the target, id, date, feature kinds and special codes of ``frame``.
 
     ``drop`` holds shell-style patterns (``PAY_*``) of columns to exclude from the features.
+    ``panel=True``: ``frame`` is an applications file whose target comes from a panel
+    (``target`` is then ``""``).
 
     Examples
     --------
@@ -124,7 +130,7 @@ def guess_columns(
     ('bad', 'loan_id', ('months_on_file',), ('region',), {'months_on_file': (-1.0,)})
     """
     why: dict[str, str] = {}
-    tgt, reason = _guess_target(frame, target)
+    tgt, reason = ("", "") if panel else _guess_target(frame, target)
     if reason:
         why[tgt] = reason
     names = [str(c) for c in frame.columns if c != tgt]
@@ -188,12 +194,19 @@ def _list(names: tuple[str, ...], why: dict[str, str], indent: str = "    ") -> 
     return "[\n" + "\n".join(lines) + "\n]"
 
 
+def _relative(path: Path, config_dir: str | os.PathLike[str]) -> str:
+    """``path`` relative to the config's folder (absolute when that is far away)."""
+    rel = os.path.relpath(path.resolve(), Path(config_dir).resolve())
+    return str(path.resolve()) if rel.startswith(os.pardir + os.sep + os.pardir) else rel
+
+
 def config_toml(
     data: str | os.PathLike[str],
     *,
     config_dir: str | os.PathLike[str] = ".",
     target: str | None = None,
     drop: tuple[str, ...] = (),
+    panel: str | os.PathLike[str] | None = None,
 ) -> str:
     """A commented TOML config for ``data`` (see :func:`load_config`), guesses marked.
 
@@ -207,6 +220,9 @@ def config_toml(
         The target column; guessed when None.
     drop : tuple of str, default=()
         Shell-style patterns of columns that are not features (``"PAY_*"``).
+    panel : str or Path, default=None
+        A monthly performance panel: ``data`` is then the applications file and the
+        target is derived (``[panel]``, see :class:`PanelConfig`).
 
     Returns
     -------
@@ -225,10 +241,8 @@ def config_toml(
     """
     path = Path(data)
     frame = read_table(path)
-    g = guess_columns(frame, target=target, drop=drop)
-    rel = os.path.relpath(path.resolve(), Path(config_dir).resolve())
-    if rel.startswith(os.pardir + os.sep + os.pardir):  # far away: the absolute path reads better
-        rel = str(path.resolve())
+    g = guess_columns(frame, target=target, drop=drop, panel=panel is not None)
+    rel = _relative(path, config_dir)
     why = g.why
 
     def note(col: str | None) -> str:
@@ -240,13 +254,22 @@ def config_toml(
         "# each of the init's guesses: check them. Then run: overdue-risk fit THIS_FILE",
         "[data]",
         f"path = {_q(rel)}  # relative to this file",
-        f"target = {_q(g.target)}{note(g.target)}",
-        '# pos_label = "bad"  # the label of a default when the target is not 0/1',
+        *(
+            [f"target = {_q(g.target)}{note(g.target)}",
+             '# pos_label = "bad"  # the label of a default when the target is not 0/1']
+            if panel is None else ["# target: bad, derived from the panel (see [panel])"]
+        ),
         f"id = {_q(g.id)}{note(g.id)}" if g.id else "# id = \"loan_id\"  # a row identifier",
         f"date = {_q(g.date)}{note(g.date)}" if g.date else
         '# date = "application_date"  # needed by split.method = "out_of_time"',
         "# not features (decisions, information from after the application):",
         f"exclude = {_list(g.exclude, {})}" + ("  # from --drop" if g.exclude else ""),
+        *(
+            ["", "[panel]", f"path = {_q(_relative(Path(panel), config_dir))}",
+             "bad_dpd = 90  # bad = ever this many days past due (90 = M3+) ...",
+             "window = 12  # ... within this many months on book"]
+            if panel is not None else []
+        ),
         "",
         "[features]",
         "# guessed: numbers",
@@ -258,7 +281,7 @@ def config_toml(
     ]  # fmt: skip
     for col, codes in g.special_codes.items():
         out.append(f"{_q(col)} = [{', '.join(_q(c) for c in codes)}]{note(col + ':codes')}")
-    method = "out_of_time" if g.date else "random"
+    method = "out_of_time" if g.date or panel is not None else "random"
     out += [
         "",
         "[split]",
