@@ -8,12 +8,14 @@ functions (``WOEBinner``, ``select_by_iv``, ``Scorecard``, ``PDCalibrator``,
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from overdue_risk._io import read_table
 from overdue_risk._validation import check_binary_target
@@ -24,6 +26,7 @@ from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.gate import validate
 from overdue_risk.metrics import ks_statistic, psi, roc_auc
 from overdue_risk.pipeline._config import FitConfig, check_columns
+from overdue_risk.reporting import build_report
 from overdue_risk.runtime import load_spec
 from overdue_risk.scorecard import Scorecard
 from overdue_risk.selection import select_by_correlation, select_by_iv
@@ -153,8 +156,6 @@ def split_by_date(
 
 def step_split(st: _State) -> str:
     """Development sample and hold-out: random (stratified) or out of time."""
-    from sklearn.model_selection import train_test_split
-
     cfg, frame, y = st.config, st.frame, st.y
     s = cfg.split
     if "portfolio" in st.values:  # a panel: out of time over the complete outcome windows
@@ -411,10 +412,6 @@ def step_gate(st: _State) -> str:
 
 def step_report(st: _State) -> str:
     """The self-contained HTML report (needs matplotlib: the ``plots`` extra)."""
-    import importlib.util
-
-    from overdue_risk.reporting import build_report
-
     cfg, v = st.config, st.values
     if not cfg.output.report:
         return "skipped (output.report = false)"
