@@ -49,6 +49,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
+_MOVE_BLOCK = 1 << 16  # rows per block of move_cells (a few hundred KB of scratch)
+
 
 def columns_of(
     panel: Any, required: Sequence[str | None], what: str = "panel"
@@ -177,10 +179,17 @@ def _date_months(arr: npt.NDArray[Any], column: str) -> IntArray:
     d_lo, d_hi = lo // per_day, int(raw.max()) // per_day
     if d_hi - d_lo > 400_000:  # over a thousand years: no table
         return arr.astype("datetime64[M]").astype(np.int64)
-    days = raw // per_day if per_day > 1 else raw.copy()
-    days -= d_lo
     table = np.arange(d_lo, d_hi + 1).astype("datetime64[D]").astype("datetime64[M]")
-    return table.astype(np.int64)[days]
+    months = table.astype(np.int64)
+    out = np.empty(raw.size, dtype=np.int64)
+    days = np.empty(min(_MOVE_BLOCK, raw.size), dtype=np.int64)
+    for r0 in range(0, raw.size, _MOVE_BLOCK):  # blocks in cache, one output array
+        r1 = min(raw.size, r0 + _MOVE_BLOCK)
+        d = days[: r1 - r0]
+        np.floor_divide(raw[r0:r1], per_day, out=d)
+        np.subtract(d, d_lo, out=d)
+        np.take(months, d, out=out[r0:r1])
+    return out
 
 
 def _arrow_state_codes(
@@ -523,13 +532,28 @@ def move_cells(
     lo = int(t.min())
     span = int(t.max()) - lo + 1
     kk = k * k
-    ok = ids[1:] == ids[:-1]
-    ok &= (t[1:] - t[:-1]) == 1
-    cells = t[:-1] - lo
-    cells *= kk
-    cells += codes[:-1] * k
-    cells += codes[1:]
-    cells[~ok] = span * kk
+    n = max(ids.size - 1, 0)
+    cells = np.empty(n, dtype=np.int64)
+    # in blocks that stay in cache: no full-length temporaries to allocate and fault in
+    size = min(_MOVE_BLOCK, max(n, 1))
+    tmp = np.empty(size, dtype=np.int64)
+    ok = np.empty(size, dtype=bool)
+    same = np.empty(size, dtype=bool)
+    for r0 in range(0, n, _MOVE_BLOCK):
+        r1 = min(n, r0 + _MOVE_BLOCK)
+        m = r1 - r0
+        c, w, o, e = cells[r0:r1], tmp[:m], ok[:m], same[:m]
+        np.subtract(t[r0:r1], lo, out=c)
+        np.multiply(c, kk, out=c)
+        np.multiply(codes[r0:r1], k, out=w)
+        np.add(c, w, out=c)
+        np.add(c, codes[r0 + 1 : r1 + 1], out=c)
+        np.subtract(t[r0 + 1 : r1 + 1], t[r0:r1], out=w)
+        np.equal(w, 1, out=o)
+        np.equal(ids[r0 + 1 : r1 + 1], ids[r0:r1], out=e)
+        np.logical_and(o, e, out=o)
+        np.logical_not(o, out=o)
+        c[o] = span * kk
     out = (cells, lo, span)
     if cacheable:
         panel.cache[key] = out
