@@ -17,14 +17,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
+from overdue_risk._validation import as_mapping_of_columns, check_columns, check_keys
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,13 +122,7 @@ class ConductRules:
         >>> ConductRules.from_mapping({"min_dpd": {"legal": 120}}).min_dpd
         (('legal', 120),)
         """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(mapping) - known)
-        if unknown:
-            raise DataError(
-                f"conduct rules have unknown keys {format_values(unknown)}; known keys are "
-                f"{format_values(sorted(known))}."
-            )
+        check_keys(mapping, cls, "conduct rules")
         kw: dict[str, Any] = {}
         for key, value in mapping.items():
             if key == "min_dpd":
