@@ -386,7 +386,7 @@ def test_confidence_interval_recomputes_from_counts() -> None:
 
 
 def test_no_moves_is_an_error() -> None:
-    with pytest.raises(DataError, match="no moves to count"):
+    with pytest.raises(DataError, match="panel has no rows"):
         cohort_matrix({"loan_id": [], "month": [], "bucket": []})
     with pytest.raises(DataError, match="no moves to count"):
         cohort_matrix({"loan_id": [1, 2], "month": [0, 0], "bucket": ["M0", "M1"]}, by="period")
