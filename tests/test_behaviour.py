@@ -186,3 +186,9 @@ def test_bad_arguments_are_refused() -> None:
         behaviour_target(panel, 3, horizon=0)
     with pytest.raises(DataError, match="list of observation months"):
         snapshots(panel, 3)
+
+
+def test_dict_of_arrays_reads_like_a_dataframe() -> None:
+    panel = _hand_panel()
+    as_dict = {c: panel[c].to_numpy() for c in panel.columns}
+    pd.testing.assert_frame_equal(panel_features(panel, 6), panel_features(as_dict, 6))
