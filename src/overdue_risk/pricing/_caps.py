@@ -217,7 +217,8 @@ class CapRules:
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]], name: str = "") -> CapRules:
         """Build from plain records (parsed JSON / TOML), one mapping per cap."""
-        return cls(tuple(_cap(r, i) for i, r in enumerate(records)), name=name)
+        caps = tuple(check_record(r, RateCap, f"cap {i}") for i, r in enumerate(records))
+        return cls(caps, name=name)
 
     def select(
         self, *, kinds: Iterable[str] | None = None, names: Iterable[str] | None = None
@@ -245,7 +246,7 @@ class CapRules:
         return CapRules(caps, name=self.name)
 
     def _caps(self) -> tuple[RateCap, ...]:
-        caps = tuple(_cap(c, i) for i, c in enumerate(self.caps))
+        caps = tuple(check_record(c, RateCap, f"cap {i}") for i, c in enumerate(self.caps))
         if not caps:
             raise DataError("CapRules has no caps; add at least one RateCap.")
         for c in caps:
@@ -341,11 +342,6 @@ class CapRules:
             in_force=force,
             caps=caps,
         )
-
-
-def _cap(item: Any, i: int) -> RateCap:
-    cap: RateCap = check_record(item, RateCap, f"cap {i}")
-    return cap
 
 
 @dataclass(frozen=True, eq=False)
