@@ -226,6 +226,8 @@ class _Rows:
     cache: dict[int, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
     def sum(self, values: Any) -> Any:
+        if values.dtype == bool:  # counts: no int64 copy of the mask
+            return np.add.reduceat(values, self.starts, dtype=np.int64)
         return np.add.reduceat(values, self.starts)
 
     def max(self, values: Any) -> Any:
@@ -305,7 +307,7 @@ def _one(r: _Rows, f: Feature) -> Any:
     if f.kind == "worst_dpd":
         return r.max(np.where(r.window(f.window), r.dpd, 0))
     if f.kind == "months_dpd":
-        return r.sum((r.window(f.window) & (r.dpd >= f.threshold)).astype(np.int64))
+        return r.sum(r.window(f.window) & (r.dpd >= f.threshold))
     if f.kind == "since_delinquent":
         return _since(r, r.dpd > 0)
     if f.kind == "on_time_run":
@@ -316,8 +318,8 @@ def _one(r: _Rows, f: Feature) -> Any:
         same[1:] = r.loan[1:] == r.loan[:-1]
         prev = np.r_[0, r.dpd[:-1]]
         if f.kind == "cures":
-            return r.sum((same & (prev > 0) & (r.dpd == 0)).astype(np.int64))
-        episodes = r.sum(((r.dpd > 0) & (~same | (prev == 0))).astype(np.int64))
+            return r.sum(same & (prev > 0) & (r.dpd == 0))
+        episodes = r.sum((r.dpd > 0) & (~same | (prev == 0)))
         return np.maximum(episodes - 1, 0)
     if f.kind == "since_full":
         paid, sched = opt["paid_amount"], opt["scheduled_payment"]
@@ -330,7 +332,7 @@ def _one(r: _Rows, f: Feature) -> Any:
     if f.kind == "partial":
         with np.errstate(invalid="ignore"):
             part = _short(r) & (opt["paid_amount"] > 0)
-        return r.sum((r.window(f.window) & part).astype(np.int64))
+        return r.sum(r.window(f.window) & part)
     if f.kind == "value_now":
         return opt[f.column][r.last]
     if f.kind == "paid_down":
@@ -346,7 +348,7 @@ def _one(r: _Rows, f: Feature) -> Any:
     if f.kind == "months_late":
         with np.errstate(invalid="ignore"):
             late = r.window(f.window) & (opt["days_late"] > 0)
-        return r.sum(late.astype(np.int64))
+        return r.sum(late)
     if f.kind == "max_late":
         inw = r.window(f.window) & ~np.isnan(opt["days_late"])
         return np.fmax.reduceat(np.where(inw, opt["days_late"], np.nan), r.starts)

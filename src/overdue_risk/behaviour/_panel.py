@@ -154,7 +154,12 @@ def read_panel(
     absent = [c for c in counts if c not in cols]
     if absent:
         raise DataError(f"counts names column(s) {format_values(absent)} the panel lacks.")
-    codes, uniques = pd.factorize(np.asarray(_plain(cols.raw(id))), use_na_sentinel=True)
+    ids = np.asarray(_plain(cols.raw(id)))
+    if ids.dtype.kind in "iu" and ids.size and np.all(ids[1:] >= ids[:-1]):
+        new = np.r_[True, ids[1:] != ids[:-1]]  # sorted integer ids: codes in one pass
+        codes, uniques = np.cumsum(new) - 1, ids[new]
+    else:
+        codes, uniques = pd.factorize(ids, use_na_sentinel=True)
     if (codes < 0).any():
         raise DataError(f"{id} holds missing values; every loan-month needs its loan id.")
     months, dated = month_number(cols.raw(period), period)
