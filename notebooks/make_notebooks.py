@@ -361,8 +361,10 @@ truth[seen].groupby("decision")["bad"].mean().round(4)  # the rejects' bad rate:
             """\
 booked = apps[apps["bad_observed"]]
 print("Gini of apr on the booked loans:", round(gini(booked["bad"], booked["apr"]).statistic, 3))
-print("Gini of the incumbent score:    ",
-      round(gini(booked["bad"], -booked["incumbent_score"].astype(float)).statistic, 3))
+print(
+    "Gini of the incumbent score:    ",
+    round(gini(booked["bad"], -booked["incumbent_score"].astype(float)).statistic, 3),
+)
 print("apr of a rejected applicant:", apps.loc[apps["decision"] == "reject", "apr"].unique())
 print("risk features:", book.applicant_features)
 print("the lender's decisions:", book.decision_features)""",
@@ -421,8 +423,8 @@ print(report.swap_sets["fuzzy_incumbent_score"].summary())""",
                 "import numpy as np",
                 "import pandas as pd",
                 "from overdue_risk import Scorecard, WOEBinner",
-                "from overdue_risk.behaviour import EarlyWarning, panel_features, "
-                "panel_features_sql, snapshots, warning_backtest",
+                "from overdue_risk.behaviour import (\n    EarlyWarning,\n    panel_features,\n"
+                "    panel_features_sql,\n    snapshots,\n    warning_backtest,\n)",
                 "from overdue_risk.datasets import make_microloan_portfolio",
                 "from overdue_risk.runtime import Spec",
             ),
@@ -449,7 +451,7 @@ feats.head()""",
             "code",
             """\
 months = [str(m)[:7] for m in pd.date_range("2023-01-01", periods=27, freq="MS")]
-kw = dict(horizon=6, windows=(1, 3, 6, 12), counts=counts)
+kw = {"horizon": 6, "windows": (1, 3, 6, 12), "counts": counts}
 dev = snapshots(panel, months[8:15], **kw)  # development: 2023-09 ... 2024-03
 oot = snapshots(panel, months[15:21], **kw)  # out of time: 2024-04 ... 2024-09
 meta = {"as_of", "loan_id", "worst_bucket", "bad", "window_complete", "months_to_first_miss"}
@@ -465,15 +467,27 @@ card.table().head(8)""",
             "code",
             """\
 cut = float(np.quantile(spec.score(fit[features]), 0.03))
-policy = EarlyWarning.from_dict({"triggers": [
-    {"reason": "behavioural score in the riskiest 3%",
-     "when": [{"column": "score", "op": "<=", "value": cut}]},
-    {"reason": "loan stacking: 2+ new loans elsewhere in 3 months",
-     "when": [{"column": "new_loans_3m", "op": ">=", "value": 2}]},
-    {"reason": "partial payment with rising inquiries",
-     "when": [{"column": "months_partial_payment_3m", "op": ">=", "value": 1},
-              {"column": "inquiries_3m", "op": ">=", "value": 3}]},
-]})
+policy = EarlyWarning.from_dict(
+    {
+        "triggers": [
+            {
+                "reason": "behavioural score in the riskiest 3%",
+                "when": [{"column": "score", "op": "<=", "value": cut}],
+            },
+            {
+                "reason": "loan stacking: 2+ new loans elsewhere in 3 months",
+                "when": [{"column": "new_loans_3m", "op": ">=", "value": 2}],
+            },
+            {
+                "reason": "partial payment with rising inquiries",
+                "when": [
+                    {"column": "months_partial_payment_3m", "op": ">=", "value": 1},
+                    {"column": "inquiries_3m", "op": ">=", "value": 3},
+                ],
+            },
+        ]
+    }
+)
 watch = policy.apply(feats, scores={"score": spec.score(feats[features])})
 print(f"{len(watch)} of {int((feats['dpd_now'] == 0).sum())} current accounts on the watchlist")
 watch["first_reason"].value_counts()""",
@@ -501,8 +515,11 @@ sql = panel_features_sql("2024-03", columns=cols, windows=(1, 3, 6, 12), counts=
 con = duckdb.connect()
 con.register("panel", panel)
 in_db = con.sql(sql).df()
-same = np.allclose(in_db["paid_to_scheduled_3m"].astype(float),
-                   feats.sort_values("loan_id")["paid_to_scheduled_3m"], equal_nan=True)
+same = np.allclose(
+    in_db["paid_to_scheduled_3m"].astype(float),
+    feats.sort_values("loan_id")["paid_to_scheduled_3m"],
+    equal_nan=True,
+)
 print(len(in_db), "loans;", "equal to panel_features:", same)""",
         ),
         (
