@@ -1,7 +1,7 @@
 """Every guide page runs top to bottom: its ```python blocks in order, in one namespace.
 
 Each page runs in an empty temporary folder (as a reader who copies the page's code into
-a fresh session), with matplotlib on the Agg backend. Pages that do not run yet are marked
+a fresh session) that has ``../shared/data`` beside it, with matplotlib on the Agg backend. Pages that do not run yet are marked
 ``xfail(strict=True)`` with the error they stop on: fixing a page makes its test XPASS,
 which fails the suite until the mark is removed, so the list cannot go stale.
 """
@@ -33,7 +33,6 @@ DO_NOT_RUN_YET: dict[str, tuple[type[Exception], str]] = {
     "reports": (NameError, "block 0: 'recent' (a sample from another page)"),
     "runtime": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
     "scale": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
-    "scorecard": (NameError, "block 1: 'np' (numpy is never imported)"),
     "strategy": (NameError, "block 0: 'score' (scores from another page)"),
     "validation": (NameError, "block 2: 'p_sample' is never defined"),
     "validation_gate": (SpecError, "block 0: reads 'card.json', which no block writes"),
@@ -72,7 +71,13 @@ def test_guide_page_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     import matplotlib
 
     matplotlib.use("Agg")
-    monkeypatch.chdir(tmp_path)
+    # an empty project folder beside ../shared/data, as the pages expect
+    project = tmp_path / "project"
+    project.mkdir()
+    shared = GUIDE.parents[2] / "shared"
+    if shared.is_dir():
+        (tmp_path / "shared").symlink_to(shared, target_is_directory=True)
+    monkeypatch.chdir(project)
     blocks = FENCE.findall((GUIDE / f"{page}.md").read_text(encoding="utf-8"))
     namespace: dict[str, object] = {"__name__": f"__guide_{page}__"}
     for i, block in enumerate(blocks):
