@@ -1,9 +1,10 @@
 """Every guide page runs top to bottom: its ```python blocks in order, in one namespace.
 
 Each page runs in an empty temporary folder (as a reader who copies the page's code into
-a fresh session) that has ``../shared/data`` beside it, with matplotlib on the Agg backend. Pages that do not run yet are marked
-``xfail(strict=True)`` with the error they stop on: fixing a page makes its test XPASS,
-which fails the suite until the mark is removed, so the list cannot go stale.
+a fresh session) that has ``../shared/data`` beside it, with matplotlib on the Agg backend.
+Pages that do not run yet are marked ``xfail(strict=True)`` with the error they stop on:
+fixing a page makes its test XPASS, which fails the suite until the mark is removed, so the
+list cannot go stale.
 """
 
 from __future__ import annotations
