@@ -35,7 +35,6 @@ DO_NOT_RUN_YET: dict[str, tuple[type[Exception], str]] = {
     "runtime": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
     "scale": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
     "strategy": (NameError, "block 0: 'score' (scores from another page)"),
-    "validation": (NameError, "block 2: 'p_sample' is never defined"),
     "validation_gate": (SpecError, "block 0: reads 'card.json', which no block writes"),
 }
 
