@@ -28,7 +28,6 @@ RUN_ELSEWHERE = {
 
 #: Pages that stop today, with the error (measured 2026-12-02; see the module docstring).
 DO_NOT_RUN_YET: dict[str, tuple[type[Exception], str]] = {
-    "binning": (NameError, "block 3: 'age_edges' is never defined"),
     "datasets": (DataError, "block 2: reads 'apps.parquet', which no block writes"),
     "delinquency": (NameError, "block 1: 'start_tier' (the tier arrays are never built)"),
     "reports": (NameError, "block 0: 'recent' (a sample from another page)"),
