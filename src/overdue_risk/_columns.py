@@ -415,11 +415,6 @@ def as_columns(X: Any, names: Sequence[str] | None = None) -> Columns:
     frame_names = _frame_names(X)
     if frame_names is not None:
         return _from_frame(X, frame_names, wanted)
-    if isinstance(X, str | bytes) or (_is_scalar(X) and not hasattr(X, "__array__")):
-        raise DataError(
-            f"cannot read columns from a {type(X).__name__}. Pass a DataFrame, a pyarrow "
-            "Table, a dict of columns, one record (dict of scalars) or a 2-D array."
-        )
     if isinstance(X, np.ndarray) or hasattr(X, "__array__") or isinstance(X, list | tuple):
         return _from_matrix(X, wanted)
     raise DataError(
@@ -428,15 +423,25 @@ def as_columns(X: Any, names: Sequence[str] | None = None) -> Columns:
     )
 
 
-def _from_frame(data: Any, raw_names: list[Any], wanted: list[str] | None) -> Columns:
-    names = [str(c) for c in raw_names]
-    _refuse_duplicates(names, "data's columns")
-    key = dict(zip(names, raw_names, strict=True))
+def _resolve_names(
+    raw: list[Any], what: str, wanted: list[str] | None
+) -> tuple[list[str], dict[str, Any]]:
+    """The names to read (all, or ``wanted``) and each name's raw key in the data.
+
+    Names are the keys as text; duplicates and ``wanted`` names that are missing are refused.
+    """
+    names = [str(c) for c in raw]
+    _refuse_duplicates(names, what)
+    key = dict(zip(names, raw, strict=True))
     if wanted is not None:
         missing = [n for n in wanted if n not in key]
         if missing:
             raise _missing_columns_error(missing, names)
-    use = names if wanted is None else wanted
+    return (names if wanted is None else wanted), key
+
+
+def _from_frame(data: Any, raw_names: list[Any], wanted: list[str] | None) -> Columns:
+    use, key = _resolve_names(raw_names, "data's columns", wanted)
     n_rows = getattr(data, "num_rows", None)
     if n_rows is None:
         shape = getattr(data, "shape", None)
@@ -451,15 +456,7 @@ def _from_frame(data: Any, raw_names: list[Any], wanted: list[str] | None) -> Co
 
 
 def _from_mapping(data: Mapping[Any, Any], wanted: list[str] | None) -> Columns:
-    keys = list(data)
-    names = [str(k) for k in keys]
-    _refuse_duplicates(names, "mapping's keys")
-    key = dict(zip(names, keys, strict=True))
-    if wanted is not None:
-        missing = [n for n in wanted if n not in key]
-        if missing:
-            raise _missing_columns_error(missing, names)
-    use = names if wanted is None else wanted
+    use, key = _resolve_names(list(data), "mapping's keys", wanted)
     values = {n: data[key[n]] for n in use}
     if use and all(_is_scalar(v) for v in values.values()):
         record = {n: values[n] for n in use}
