@@ -32,7 +32,6 @@ DO_NOT_RUN_YET: dict[str, tuple[type[Exception], str]] = {
     "delinquency": (NameError, "block 1: 'start_tier' (the tier arrays are never built)"),
     "reports": (NameError, "block 0: 'recent' (a sample from another page)"),
     "scale": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
-    "strategy": (NameError, "block 0: 'score' (scores from another page)"),
 }
 
 
