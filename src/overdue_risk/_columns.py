@@ -510,6 +510,15 @@ def _from_matrix(X: Any, wanted: list[str] | None) -> Columns:
 
 
 # ----------------------------------------------------------------------------- conversion
+def _checked_numpy(col: Any, name: str) -> npt.NDArray[Any]:
+    """:func:`_to_numpy` of one column, refused if it is 2-D or of an unreadable dtype."""
+    arr = _to_numpy(col)
+    if arr.ndim != 1:
+        arr = _one_column(arr, name)
+    _refuse_dtype(arr, name)
+    return arr
+
+
 def _to_numpy(col: Any) -> npt.NDArray[Any]:
     """A 1-D NumPy array from a pandas/polars Series, pyarrow (Chunked)Array or sequence."""
     if isinstance(col, np.ndarray):
@@ -598,10 +607,7 @@ def numeric_column(col: Any, name: str, row_offset: int = 0) -> FloatArray:
     fast = _try_float(col)
     if fast is not None:
         return fast
-    arr = _to_numpy(col)
-    if arr.ndim != 1:
-        arr = _one_column(arr, name)
-    _refuse_dtype(arr, name)
+    arr = _checked_numpy(col, name)
     kind = arr.dtype.kind
     if kind == "f":
         return arr if arr.dtype == np.float64 else arr.astype(np.float64)
@@ -673,10 +679,7 @@ def categorical_codes(
     fast = _factorize_columnar(col)
     if fast is not None:
         return fast
-    arr = _to_numpy(col)
-    if arr.ndim != 1:
-        arr = _one_column(arr, name)
-    _refuse_dtype(arr, name)
+    arr = _checked_numpy(col, name)
     kind = arr.dtype.kind
     if kind in "iub" and arr.size:
         lo, hi = int(arr.min()), int(arr.max())
