@@ -30,7 +30,6 @@ RUN_ELSEWHERE = {
 DO_NOT_RUN_YET: dict[str, tuple[type[Exception], str]] = {
     "datasets": (DataError, "block 2: reads 'apps.parquet', which no block writes"),
     "delinquency": (NameError, "block 1: 'start_tier' (the tier arrays are never built)"),
-    "reports": (NameError, "block 0: 'recent' (a sample from another page)"),
     "scale": (SpecError, "block 0: reads 'microloan_application_v1.json', never written"),
 }
 
