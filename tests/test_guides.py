@@ -10,7 +10,9 @@ list cannot go stale.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,41 @@ PAGE_MARKS: dict[str, list[pytest.MarkDecorator]] = {
 }
 
 
+def _scorecard_numbers(ns: dict[str, Any]) -> list[str]:
+    r = ns["report"]
+    train_gap = r.gini_challenger_train - r.gini_scorecard_train
+    test_gap = r.gini_challenger_test - r.gini_scorecard_test
+    return [
+        f"it gains {train_gap:.3f} Gini in training",
+        f"only {test_gap:.3f} on the hold-out sample",
+        f"({r.gini_challenger_test:.3f} against the card's {r.gini_scorecard_test:.3f})",
+    ]
+
+
+def _validation_numbers(ns: dict[str, Any]) -> list[str]:
+    import numpy as np
+
+    from overdue_risk.metrics import gini, psi
+
+    y, points, dev = ns["y"], ns["points"], ns["dev"]
+    g = gini(y[~dev], -points[~dev])
+    low, high = g.confidence_interval(0.95)
+    drift = psi(points[dev], points[~dev])
+    assert np.isfinite(drift.critical_value)
+    return [
+        f"# Gini {g.statistic:.2f} [{low:.2f}, {high:.2f}] (DeLong)",
+        f"# PSI {drift.statistic:.4f}, critical value {drift.critical_value:.4f}",
+    ]
+
+
+#: Numbers a page quotes from its own run: page -> strings, built from the page's
+#: namespace after it ran, that must appear verbatim in the page (a stale number fails).
+QUOTED: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "scorecard": _scorecard_numbers,
+    "validation": _validation_numbers,
+}
+
+
 def _pages() -> list[object]:
     params: list[object] = []
     for path in sorted(GUIDE.glob("*.md")):
@@ -66,6 +103,7 @@ def test_the_lists_name_real_pages() -> None:
     assert set(RUN_ELSEWHERE) <= pages
     assert set(DO_NOT_RUN_YET) <= pages
     assert set(PAGE_MARKS) <= pages
+    assert set(QUOTED) <= pages
 
 
 @pytest.mark.parametrize("page", _pages())
@@ -80,8 +118,13 @@ def test_guide_page_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     if shared.is_dir():
         (tmp_path / "shared").symlink_to(shared, target_is_directory=True)
     monkeypatch.chdir(project)
-    blocks = FENCE.findall((GUIDE / f"{page}.md").read_text(encoding="utf-8"))
+    text = (GUIDE / f"{page}.md").read_text(encoding="utf-8")
+    blocks = FENCE.findall(text)
     namespace: dict[str, object] = {"__name__": f"__guide_{page}__"}
     for i, block in enumerate(blocks):
         code = compile(block, f"docs/guide/{page}.md python block {i}", "exec")
         exec(code, namespace)  # executing our own documentation is the point
+    if page in QUOTED:
+        flat = " ".join(text.split())  # quoted numbers may wrap across lines
+        for quoted in QUOTED[page](namespace):
+            assert quoted in flat, f"docs/guide/{page}.md should quote {quoted!r}"
