@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from conftest import SHARED_DATA
+
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide"
 FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -114,9 +116,10 @@ def test_guide_page_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # an empty project folder beside ../shared/data, as the pages expect
     project = tmp_path / "project"
     project.mkdir()
-    shared = GUIDE.parents[2] / "shared"
-    if shared.is_dir():
-        (tmp_path / "shared").symlink_to(shared, target_is_directory=True)
+    # the same shared data folder the fixtures read (conftest.SHARED_DATA honours
+    # OVERDUE_RISK_SHARED_DATA; by default ../shared/data beside the repository)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "data").symlink_to(SHARED_DATA, target_is_directory=True)
     monkeypatch.chdir(project)
     text = (GUIDE / f"{page}.md").read_text(encoding="utf-8")
     blocks = FENCE.findall(text)
