@@ -20,9 +20,12 @@ from overdue_risk.pricing import (
 # ---------------------------------------------------------------- published worked examples
 
 
-def test_reg_z_appendix_j_regular_monthly_loan() -> None:
-    # US Regulation Z, 12 CFR 1026 Appendix J (c)(5)(i), "monthly payments (regular first
-    # period)": amount advanced $5,000, 36 monthly payments of $166.07: APR 12.00%.
+def test_actuarial_apr_of_a_regular_monthly_loan() -> None:
+    # The actuarial method of US Regulation Z, 12 CFR 1026 Appendix J (b): APR = unit-period
+    # rate x unit-periods per year. $5,000 repaid by 36 monthly payments of $166.07 (the
+    # annuity at 1% a month, rounded to the cent) has an APR of 12.00%. The figures were
+    # not re-checked against the appendix's own worked examples (c)(5), which the sources
+    # available here did not reproduce.
     apr = annualised_rate([-5000.0] + [166.07] * 36)
     assert round(100 * apr, 2) == 12.00
 
