@@ -105,54 +105,81 @@ _SUBMODULES: frozenset[str] = frozenset(
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from overdue_risk.binning import BinningTable, CountTable, FeatureBinning, WOEBinner
-    from overdue_risk.buckets import dpd_to_bucket, five_tier
-    from overdue_risk.calibration import MasterScale, PDCalibrator
-    from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
-    from overdue_risk.ecl import expected_credit_loss
-    from overdue_risk.exceptions import (
-        ConstraintError,
-        DataError,
-        NotFittedError,
-        OverdueRiskError,
-        SpecError,
+    # ``name as name`` marks each as re-exported (mypy --strict: no implicit re-export);
+    # isort would split every aliased name into its own import statement
+    # isort: off
+    from overdue_risk.binning import (
+        BinningTable as BinningTable,
+        CountTable as CountTable,
+        FeatureBinning as FeatureBinning,
+        WOEBinner as WOEBinner,
     )
-    from overdue_risk.gate import GateResult
-    from overdue_risk.reporting import build_report
-    from overdue_risk.runtime import load_spec
+    from overdue_risk.buckets import (
+        dpd_to_bucket as dpd_to_bucket,
+        five_tier as five_tier,
+    )
+    from overdue_risk.calibration import (
+        MasterScale as MasterScale,
+        PDCalibrator as PDCalibrator,
+    )
+    from overdue_risk.datasets import (
+        Portfolio as Portfolio,
+        load_portfolio as load_portfolio,
+        make_microloan_portfolio as make_microloan_portfolio,
+    )
+    from overdue_risk.ecl import (
+        expected_credit_loss as expected_credit_loss,
+    )
+    from overdue_risk.exceptions import (
+        ConstraintError as ConstraintError,
+        DataError as DataError,
+        NotFittedError as NotFittedError,
+        OverdueRiskError as OverdueRiskError,
+        SpecError as SpecError,
+    )
+    from overdue_risk.gate import (
+        GateResult as GateResult,
+    )
+    from overdue_risk.reporting import (
+        build_report as build_report,
+    )
+    from overdue_risk.runtime import (
+        load_spec as load_spec,
+    )
     from overdue_risk.scorecard import (
-        ChallengerReport,
-        PointsScaling,
-        ReasonCodes,
-        Scorecard,
-        ScorecardSummary,
+        ChallengerReport as ChallengerReport,
+        PointsScaling as PointsScaling,
+        ReasonCodes as ReasonCodes,
+        Scorecard as Scorecard,
+        ScorecardSummary as ScorecardSummary,
     )
     from overdue_risk.selection import (
-        SelectionResult,
-        WOESelector,
-        select_by_correlation,
-        select_by_iv,
-        select_by_vif,
-        stepwise_selection,
+        SelectionResult as SelectionResult,
+        WOESelector as WOESelector,
+        select_by_correlation as select_by_correlation,
+        select_by_iv as select_by_iv,
+        select_by_vif as select_by_vif,
+        stepwise_selection as stepwise_selection,
     )
     from overdue_risk.strategy import (
-        DecisionBand,
-        DecisionTable,
-        PolicyRule,
-        RiskBasedPricing,
-        cutoff_analysis,
-        risk_based_apr,
-        swap_set,
+        DecisionBand as DecisionBand,
+        DecisionTable as DecisionTable,
+        PolicyRule as PolicyRule,
+        RiskBasedPricing as RiskBasedPricing,
+        cutoff_analysis as cutoff_analysis,
+        risk_based_apr as risk_based_apr,
+        swap_set as swap_set,
     )
     from overdue_risk.transitions import (
-        TransitionMatrix,
-        aalen_johansen,
-        cohort_matrix,
-        duration_matrix,
-        flow_rates,
-        roll_rates,
-        vintage_curves,
+        TransitionMatrix as TransitionMatrix,
+        aalen_johansen as aalen_johansen,
+        cohort_matrix as cohort_matrix,
+        duration_matrix as duration_matrix,
+        flow_rates as flow_rates,
+        roll_rates as roll_rates,
+        vintage_curves as vintage_curves,
     )
+    # isort: on
 
 
 def __getattr__(name: str) -> Any:

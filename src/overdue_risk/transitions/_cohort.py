@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +86,42 @@ def _pooled_counts(
     table = np.bincount(cells, minlength=span * k * k + 1)[: span * k * k]
     counts = table.reshape(span, k, k).sum(axis=0).astype(np.float64).reshape(1, k, k)
     return counts, counts.sum(axis=2)
+
+
+@overload
+def cohort_matrix(
+    panel: Any,
+    *,
+    states: Sequence[str] | None = None,
+    absorbing: Sequence[str] | None = None,
+    id_col: str = "loan_id",
+    time_col: str = "month",
+    state_col: str = "bucket",
+    weight: str | None = None,
+    by: None = None,
+    step: int = 1,
+    confidence_level: float = 0.95,
+    interval_method: str = "goodman",
+    empty_rows: str = "nan",
+) -> TransitionMatrix: ...
+
+
+@overload
+def cohort_matrix(
+    panel: Any,
+    *,
+    states: Sequence[str] | None = None,
+    absorbing: Sequence[str] | None = None,
+    id_col: str = "loan_id",
+    time_col: str = "month",
+    state_col: str = "bucket",
+    weight: str | None = None,
+    by: str,
+    step: int = 1,
+    confidence_level: float = 0.95,
+    interval_method: str = "goodman",
+    empty_rows: str = "nan",
+) -> PeriodMatrices: ...
 
 
 def cohort_matrix(
