@@ -121,6 +121,20 @@ def test_cli_report_needs_inputs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nothing to report on" in capsys.readouterr().err
 
 
+def exponent_numbers(html: str) -> list[str]:
+    """Numbers in exponent form (``1.492e+06``) in the page's text (tags and images removed)."""
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]*>", " ", text)
+    return re.findall(r"\d\.?\d*e[+-]\d+", text)
+
+
+def test_exponent_numbers_finds_them() -> None:
+    assert exponent_numbers('<p>1.492e+06 and 3e-07</p><img src="data:x;base64,1e+5">') == [
+        "1.492e+06",
+        "3e-07",
+    ]
+
+
 # --------------------------------------------------------------------------------------
 # headless Chromium: the page loads, with no errors and no network, and shows its images
 # --------------------------------------------------------------------------------------
@@ -137,6 +151,12 @@ window.addEventListener("load", () => {
     errors: window.__errors,
     resources: performance.getEntriesByType("resource").map((r) => r.name),
     sections: document.querySelectorAll("section h2").length,
+    // numbers shown in exponent form (1.492e+06) anywhere in the visible text
+    exponents: document.body.innerText.match(/\\d\\.?\\d*e[+-]\\d+/g) || [],
+    // sections whose only content is their heading
+    empty: Array.from(document.querySelectorAll("section")).filter(
+      (s) => s.innerText.trim() === (s.querySelector("h2") || {}).innerText
+    ).map((s) => s.id),
   };
   const pre = document.createElement("pre");
   pre.id = "render-probe";
@@ -190,6 +210,8 @@ def test_report_renders_in_headless_chromium(sample: pd.DataFrame, tmp_path: Pat
     assert probe["images"] == n_images
     assert probe["shown"] == n_images, probe["widths"]
     assert probe["sections"] == len(report.included) + bool(report.skipped)
+    assert probe["exponents"] == []
+    assert probe["empty"] == []
 
 
 @pytest.mark.browser
@@ -198,11 +220,14 @@ def test_chromium_probe_detects_a_broken_image(tmp_path: Path) -> None:
     """The probe can fail: a corrupt inline PNG is reported as not shown."""
     html = (
         "<!DOCTYPE html><html><head><title>x</title></head><body><section><h2>x</h2>"
-        '<img src="data:image/png;base64,iVBORw0KGgoAAAA="></section></body></html>'
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAA="><p>1.492e+06</p></section>'
+        '<section id="bare"><h2>bare</h2></section></body></html>'
     )
     probe = render_in_chromium(html, tmp_path)
     assert probe["images"] == 1
     assert probe["shown"] == 0
+    assert probe["exponents"] == ["1.492e+06"]  # the exponent probe can fail
+    assert probe["empty"] == ["bare"]
 
 
 # --------------------------------------------------------------------------------------
@@ -254,6 +279,7 @@ def test_full_report_has_every_section(full: dict[str, Any]) -> None:
     assert report.skipped == {titles[k]: need for k, need in not_given.items()}
     assert_self_contained(report.html)
     assert len(_images(report.html)) >= 12
+    assert exponent_numbers(report.html) == []
     html = report.html
     for word in (
         "Jeffreys",
@@ -314,6 +340,8 @@ def test_full_report_renders_in_headless_chromium(full: dict[str, Any], tmp_path
     assert probe["shown"] == n_images, probe["widths"]
     assert min(probe["widths"]) > 100
     assert probe["sections"] == len(report.included) + bool(report.skipped)  # + "Not included"
+    assert probe["exponents"] == []
+    assert probe["empty"] == []
 
 
 @pytest.mark.slow

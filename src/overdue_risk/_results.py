@@ -27,30 +27,92 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "format_cell", "render_html_table", "render_text_table"]
+__all__ = [
+    "Result",
+    "format_cell",
+    "format_html_cell",
+    "is_share_column",
+    "render_html_table",
+    "render_text_table",
+]
 
 
 def format_cell(value: Any) -> str:
-    """Format one table cell: floats with 4 significant decimals, ints as is."""
+    """Format one table cell for people: never in exponent form.
+
+    Integers and floats of 1,000 or more get thousands separators (floats of 100,000 or
+    more, money-sized, no decimals; from 1,000, two decimals); other floats four decimals;
+    non-zero floats below 0.0001 four significant digits in fixed notation.
+
+    Examples
+    --------
+    >>> [format_cell(v) for v in (1_492_000.4, 1234.5, 0.25, 3.2e-7, 12)]
+    ['1,492,000', '1,234.50', '0.2500', '0.0000003200', '12']
+    """
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, int | np.integer):
         return f"{int(value):,}"
     if isinstance(value, float | np.floating):
-        v = float(value)
-        if math.isnan(v):
-            return "nan"
-        if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-4):
-            return f"{v:.4g}"
-        return f"{v:.4f}"
+        return _format_float(float(value))
     if value is None:
         return ""
     return str(value)
+
+
+def _format_float(v: float) -> str:
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    a = abs(v)
+    if a >= 1e5:
+        return f"{v:,.0f}"
+    if a >= 1e3:
+        return f"{v:,.2f}"
+    if a == 0 or a >= 1e-4:
+        return f"{v:.4f}"
+    decimals = min(16, 3 - math.floor(math.log10(a)))  # four significant digits
+    return f"{v:.{decimals}f}"
+
+
+#: Column headers whose values are shares of a whole (shown as percentages in HTML).
+_SHARE_HEADER = re.compile(r"(share|rate|pct|percent)s?\b|\bPD\b", re.IGNORECASE)
+_NOT_SHARE_HEADER = re.compile(r"ratio|roll rate|\bAPR\b|interest", re.IGNORECASE)
+
+
+def is_share_column(header: str) -> bool:
+    """Whether a column's values are shares in [0, 1] (a header naming a share or a rate)."""
+    return bool(_SHARE_HEADER.search(header)) and not _NOT_SHARE_HEADER.search(header)
+
+
+def format_html_cell(header: str, value: Any) -> str:
+    """:func:`format_cell`, with shares in [0, 1] of a share column as percentages.
+
+    Examples
+    --------
+    >>> format_html_cell("default rate", 0.0734), format_html_cell("loans", 1234)
+    ('7.34%', '1,234')
+    """
+    if (
+        isinstance(value, float | np.floating)
+        and not isinstance(value, bool)
+        and is_share_column(str(header))
+        and 0.0 <= float(value) <= 1.0
+    ):
+        v = float(value)
+        return f"{v:.2%}" if v == 0 or v >= 1e-4 else f"{v * 100:.{_pct_decimals(v)}f}%"
+    return format_cell(value)
+
+
+def _pct_decimals(v: float) -> int:
+    return min(16, 1 - math.floor(math.log10(v * 100)))
 
 
 def render_text_table(
@@ -79,7 +141,12 @@ def render_html_table(
     """Self-contained HTML table (escaped) for notebooks and reports."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(format_html_cell(str(c), v))}</td>"
+            for c, v in zip(columns, row, strict=False)
+        )
+        + "</tr>"
         for row in rows
     )
     foot = f"<p><small>{html.escape(footer)}</small></p>" if footer else ""

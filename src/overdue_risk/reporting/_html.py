@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from overdue_risk._optional import require
-from overdue_risk._results import format_cell
+from overdue_risk._results import format_cell, format_html_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -48,6 +48,18 @@ figcaption { color: var(--muted); font-size: 0.85rem; }
 .verdict { font-size: 1.2rem; font-weight: 700; }
 .grid { display: flex; flex-wrap: wrap; gap: 1rem; }
 .grid > figure { flex: 1 1 440px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  section { break-before: page; }
+  section:first-of-type { break-before: auto; }
+  table, figure, .grid > figure, .overdue-risk-result { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  thead { display: table-header-group; }
+  figure img { max-height: 9in; }
+  a { color: inherit; text-decoration: none; }
+}
+@page { size: A4; margin: 15mm; }
 """
 
 
@@ -76,12 +88,14 @@ def table_html(
     text_columns: Sequence[int] = (0,),
     row_classes: Sequence[str] | None = None,
 ) -> str:
-    """An escaped HTML table; numbers formatted as in ``summary()`` tables."""
+    """An escaped HTML table; numbers formatted for people (:func:`format_html_cell`:
+    thousands separators, no exponents, shares in a share/rate column as percentages)."""
     text_cols = set(text_columns)
 
     def cell(tag: str, i: int, value: Any) -> str:
         cls = ' class="text"' if i in text_cols else ""
-        return f"<{tag}{cls}>{esc(format_cell(value))}</{tag}>"
+        text = format_cell(value) if tag == "th" else format_html_cell(str(columns[i]), value)
+        return f"<{tag}{cls}>{esc(text)}</{tag}>"
 
     head = "".join(cell("th", i, c) for i, c in enumerate(columns))
     body = []

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from overdue_risk._results import format_cell
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 
@@ -40,7 +41,9 @@ def _column_rows(data: pd.DataFrame, target: str | None) -> list[list[Any]]:
         elif pd.api.types.is_numeric_dtype(s):
             v = s.dropna().astype(float)
             desc = (
-                f"min {v.min():.4g} / median {v.median():.4g} / max {v.max():.4g}" if len(v) else ""
+                f"min {_num(v.min())} / median {_num(v.median())} / max {_num(v.max())}"
+                if len(v)
+                else ""
             )
         elif pd.api.types.is_datetime64_any_dtype(s):
             v = s.dropna()
@@ -51,6 +54,12 @@ def _column_rows(data: pd.DataFrame, target: str | None) -> list[list[Any]]:
             desc = f"top: {top}"
         rows.append([str(col), kind, miss, int(s.nunique(dropna=True)), desc])
     return rows
+
+
+def _num(value: Any) -> str:
+    """A summary number for people: integers as integers, else :func:`format_cell`."""
+    v = float(value)
+    return f"{int(v):,}" if v.is_integer() and abs(v) < 1e15 else format_cell(v)
 
 
 @register_section("data", "Data summary")

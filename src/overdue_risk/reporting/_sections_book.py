@@ -14,7 +14,7 @@ from overdue_risk._results import render_html_table
 from overdue_risk._validation import check_columns
 from overdue_risk.collection import prioritise
 from overdue_risk.ecl import ecl_from_matrix
-from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix, plot_vintage_curves
+from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 from overdue_risk.transitions import (
@@ -128,21 +128,52 @@ def vintage_section(*, performance: pd.DataFrame) -> str:
     """Cumulative bad rate (M4+ or charged off) by months on book, per origination cohort."""
     _check_panel(performance, (*_PANEL_COLUMNS, "mob"))
     vc = vintage_curves(performance)
-    charts = []
-    with figure(6.0, 4.0) as (fig, (ax,)):
-        plot_vintage_curves(vc, ax, kind="count")
-        charts.append(figure_html(fig, "Share of loans ever 90+ DPD or charged off, by MOB"))
-    if vc.balance_rate is not None and np.isfinite(np.asarray(vc.balance_rate)).any():
-        with figure(6.0, 4.0) as (fig, (ax,)):
-            plot_vintage_curves(vc, ax, kind="balance")
-            charts.append(figure_html(fig, "The same by balance"))
+    rate = np.asarray(vc.count_rate, dtype=np.float64)
+    charts = [_vintage_heatmap(vc, rate), _vintage_lines(vc, rate)]
     bad = ", ".join(vc.bad_states)
     return (
-        f"<p>{len(vc.cohorts)} monthly cohorts; bad = ever in {esc(bad)}.</p>"
+        f"<p>{len(vc.cohorts)} monthly cohorts; bad = ever in {esc(bad)}. The heat map shows "
+        "every cohort (blank: not yet observed); the lines a few labelled cohorts.</p>"
         + '<div class="grid">'
         + "".join(charts)
         + "</div>"
     )
+
+
+def _vintage_heatmap(vc: Any, rate: Any) -> str:
+    """Cohort x months-on-book heat map of the cumulative bad rate, cohorts labelled."""
+    from matplotlib.ticker import PercentFormatter
+
+    n_coh, n_mob = rate.shape
+    with figure(6.4, max(3.2, 0.22 * n_coh + 1.4)) as (fig, (ax,)):
+        masked = np.ma.masked_invalid(rate)
+        image = ax.imshow(masked, aspect="auto", cmap="OrRd", interpolation="nearest")
+        ax.set_yticks(np.arange(n_coh), list(vc.cohorts), fontsize=7)
+        step = max(1, n_mob // 12)
+        ticks = np.arange(0, n_mob, step)
+        ax.set_xticks(ticks, [str(int(vc.mob[i])) for i in ticks], fontsize=7)
+        ax.set_xlabel("months on book")
+        ax.set_ylabel("origination cohort")
+        ax.set_title("Cumulative bad rate by cohort")
+        fig.colorbar(image, ax=ax, format=PercentFormatter(1.0), label="bad rate")
+        return figure_html(fig, "Share of loans ever bad, by cohort and months on book")
+
+
+def _vintage_lines(vc: Any, rate: Any, n_shown: int = 5) -> str:
+    """Cumulative bad rate of a few cohorts, evenly spaced, each labelled."""
+    from matplotlib.ticker import PercentFormatter
+
+    n_coh = rate.shape[0]
+    pick = np.unique(np.linspace(0, n_coh - 1, min(n_shown, n_coh)).round().astype(int))
+    with figure(5.6, 4.0) as (fig, (ax,)):
+        for i in pick:
+            ax.plot(vc.mob, rate[i], marker=".", linewidth=1.4, label=str(vc.cohorts[i]))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("months on book")
+        ax.set_ylabel("cumulative bad rate")
+        ax.set_title("Vintage curves of selected cohorts")
+        ax.legend(title="cohort", fontsize=8)
+        return figure_html(fig, f"{len(pick)} of the {n_coh} cohorts, evenly spaced in time")
 
 
 @register_section("ecl", "Expected credit loss (IFRS 9)")

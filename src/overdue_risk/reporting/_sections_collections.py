@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from overdue_risk._results import format_cell
 from overdue_risk.reporting._html import esc, table_html
 from overdue_risk.reporting._registry import register_section
 
@@ -38,8 +39,8 @@ def collection_plan_section(
         f"<p>{plan.action.size:,} delinquent accounts, one action each, chosen to maximise "
         f"expected net recovery (recovered amount minus cost, discounted) under channel "
         f"capacities and the conduct rules. Expected net recovery "
-        f"{plan.objective:,.0f}; optimality gap {plan.gap:.3g} "
-        f"(relative {plan.relative_gap:.1e}); solver: {esc(plan.solver)}.</p>"
+        f"{plan.objective:,.0f}; optimality gap {format_cell(float(plan.gap))} "
+        f"(relative {format_cell(float(plan.relative_gap))}); solver: {esc(plan.solver)}.</p>"
     ]
     realised: dict[str, float] = {}
     if collection_realised is not None:

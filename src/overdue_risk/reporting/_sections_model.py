@@ -5,6 +5,7 @@ stability. Statistics come from :mod:`overdue_risk.metrics` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,9 +13,10 @@ import numpy.typing as npt
 
 from overdue_risk import plotting
 from overdue_risk._optional import require
+from overdue_risk._results import format_cell
 from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, jeffreys_test, traffic_light
-from overdue_risk.gate import card_slots, slot_labels
-from overdue_risk.gate._checks import _grade_counts, csi_on_card_bins
+from overdue_risk.gate import card_slots, load_thresholds, slot_labels
+from overdue_risk.gate._checks import _grade_counts, _pd_groups, csi_on_card_bins
 from overdue_risk.metrics import gains_table, gini, ks_statistic, psi, roc_auc
 from overdue_risk.reporting._html import esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
@@ -149,7 +151,7 @@ def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.fl
     rows = [
         ["AUC", auc.statistic, f"[{a_lo:.4f}, {a_hi:.4f}]"],
         ["Gini", g.statistic, f"[{g_lo:.4f}, {g_hi:.4f}]"],
-        ["KS", ks.statistic, f"at score {-ks.threshold:.6g}"],
+        ["KS", ks.statistic, f"at score {format_cell(float(-ks.threshold))}"],
     ]
     summary = table_html(["measure", "value", "95% DeLong CI / note"], rows, text_columns=(0, 2))
     charts = []
@@ -171,8 +173,47 @@ def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.fl
         + summary
         + _grid(*charts)
         + "<h3>Gains table (score deciles, riskiest first)</h3>"
-        + gains._repr_html_()
+        + _gains_html(gains)
     )
+
+
+def _gains_html(gains: Any) -> str:
+    """The gains table in points (the card's scale: higher = safer), riskiest band first.
+
+    ``gains_table`` ranks a risk score (higher = riskier), so the report passes it the
+    negated points; the band's points range is the negated risk range, turned back here.
+    """
+    c = gains._columns()
+    rows = [
+        [
+            gains.band[i],
+            -float(gains.score_max[i]),
+            -float(gains.score_min[i]),
+            int(gains.n[i]),
+            int(gains.n_events[i]),
+            float(c["event_rate"][i]),
+            float(c["cum_population_pct"][i]),
+            float(c["cum_events_pct"][i]),
+            float(c["lift"][i]),
+            float(c["cum_lift"][i]),
+            float(c["ks"][i]),
+        ]
+        for i in range(len(gains.band))
+    ]
+    cols = [
+        "band",
+        "points from",
+        "points to",
+        "loans",
+        "bads",
+        "bad rate",
+        "cum share of loans",
+        "cum share of bads",
+        "lift",
+        "cum lift",
+        "KS",
+    ]
+    return table_html(cols, rows, text_columns=())
 
 
 # --------------------------------------------------------------------------------------
@@ -189,8 +230,10 @@ def calibration_section(
     pd: npt.NDArray[np.float64],
     grade: npt.NDArray[np.object_] | None = None,
     spec: Spec | None = None,
+    thresholds: Any = None,
 ) -> str:
-    """Observed default rate against PD, and per-grade Jeffreys backtests (traffic light)."""
+    """Observed default rate against PD, one Hosmer-Lemeshow test (the gate's grouping),
+    and per-grade Jeffreys backtests (traffic light)."""
     with figure(5.2, 4.0) as (fig, (ax,)):
         plotting.plot_calibration(y, pd, ax)
         chart = figure_html(fig, "Observed default rate against mean PD, PD deciles")
@@ -200,12 +243,21 @@ def calibration_section(
         f"{float(y.mean()):.2%}; Brier score {brier.statistic:.4f}.</p>",
         chart,
     ]
+    n_groups = _hl_groups(thresholds)
+    n_g, d_g, pd_g = _pd_groups(y, pd, n_groups)
+    hl = hosmer_lemeshow_test(n_g, d_g, pd_g)
+    parts.append(
+        f"<p>Hosmer-Lemeshow: chi2 = {hl.statistic:.2f} on {hl.dof:g} df, "
+        f"p = {format_cell(float(hl.pvalue))}. Grouping: {n_g.size} equal-count groups of "
+        f"the PD (quantiles; the gate's <code>hl_groups</code> = {n_groups}); degrees of "
+        "freedom = groups, as for a sample the PDs were not fitted on. This is the "
+        "<code>hosmer_lemeshow</code> check of the gate.</p>"
+    )
     ms = spec.master_scale if spec is not None else None
     if grade is not None and ms is not None:
         grade_pd = {str(g): float(p) for g, p in zip(ms.grades, ms.pd, strict=True)}
         labels, n, d, pds = _grade_counts(y, grade, grade_pd)
         jt = jeffreys_test(n, d, pds, labels=labels)
-        hl = hosmer_lemeshow_test(n, d, pds, labels=labels)
         lights = traffic_light(np.asarray(jt.grade_pvalue, dtype=np.float64))
         rows = [
             [labels[i], int(n[i]), int(d[i]), d[i] / n[i], pds[i], jt.grade_pvalue[i], lights[i]]
@@ -221,10 +273,20 @@ def calibration_section(
                 text_columns=(0, 6),
                 row_classes=[_LIGHT.get(str(v), "") for v in lights],
             )
-            + f"<p>Portfolio: Jeffreys p = {jt.pvalue:.4g}; Hosmer-Lemeshow over grades: "
-            f"chi2 = {hl.statistic:.2f} on {hl.dof:g} df, p = {hl.pvalue:.4g}.</p>"
+            + f"<p>Portfolio: Jeffreys p = {format_cell(float(jt.pvalue))}.</p>"
         )
     return "".join(parts)
+
+
+def _hl_groups(thresholds: Any) -> int:
+    """The gate's number of Hosmer-Lemeshow PD groups under ``thresholds``."""
+    if thresholds is None:
+        th = load_thresholds()
+    elif isinstance(thresholds, Mapping):
+        th = load_thresholds(overrides=thresholds)
+    else:
+        th = load_thresholds(thresholds)
+    return int(th["calibration"]["hl_groups"])
 
 
 # --------------------------------------------------------------------------------------
