@@ -71,7 +71,7 @@ import numpy.typing as npt
 from overdue_risk._missing import canonical_category, is_missing, is_missing_scalar
 from overdue_risk.exceptions import DataError
 
-__all__ = ["Columns", "as_columns", "categorical_codes", "numeric_column"]
+__all__ = ["Columns", "as_columns", "categorical_codes", "numeric_column", "plain_record"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -369,6 +369,43 @@ def _refuse_lazy(data: Any) -> None:
             "Materialise it first on purpose (polars: LazyFrame.collect(); Spark: use "
             "overdue_risk's Spark scorer or .toPandas())."
         )
+
+
+def plain_record(X: Any, names: Sequence[str]) -> dict[str, Any] | None:
+    """``X`` as one record of ``names`` when that is cheap to see, else None.
+
+    The fast path of :func:`as_columns` for one record (microseconds): ``X`` is a plain
+    ``dict`` with text keys only and every name in ``names`` (distinct, non-empty) holds a
+    plain scalar (float, int, str, bool, None, NumPy float64/int64). Then the answer is
+    exactly ``as_columns(X, names).record``; for anything else (missing names, other key
+    or value types, other containers) None, and :func:`as_columns` gives the answer or
+    the error.
+
+    Examples
+    --------
+    >>> plain_record({"a": 1.5, "b": "x", "c": [1]}, ["a", "b"])
+    {'a': 1.5, 'b': 'x'}
+    >>> plain_record({"a": [1.5]}, ["a"]) is None
+    True
+    """
+    if type(X) is not dict or not names:
+        return None
+    record: dict[str, Any] = {}
+    for name in names:
+        value = X.get(name, _ABSENT)
+        if type(value) not in _PLAIN_SCALARS:
+            return None  # a missing name (_ABSENT), a column, or another kind of value
+        record[name] = value
+    if len(record) != len(names):
+        return None  # duplicated names: as_columns refuses them
+    if len(X) != len(record):  # other keys too (else every key is one of the names)
+        for key in X:
+            if type(key) is not str:
+                return None  # str(key) might equal another key: as_columns decides
+    return record
+
+
+_ABSENT = object()
 
 
 def as_columns(X: Any, names: Sequence[str] | None = None) -> Columns:

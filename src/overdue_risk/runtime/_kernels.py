@@ -283,12 +283,21 @@ class CompiledCard:
 def record_points(features: Sequence[Feature], record: Mapping[str, Any]) -> list[float]:
     """Pure-Python points of one record (no NumPy calls, no compilation: microseconds)."""
     result: list[float] = []
+    append = result.append
     for feat in features:
         value = record[feat.name]
-        if isinstance(feat, NumericFeature):
-            result.append(_record_numeric(feat, value))
+        if type(feat) is NumericFeature and type(value) is float:
+            # _record_numeric's first branch, inlined (a Python float needs no conversion)
+            if value != value:
+                append(feat.missing_points)
+            elif feat.special_codes and value in feat.special_codes:
+                append(feat.special_points[feat.special_codes.index(value)])
+            else:
+                append(feat.points[bisect.bisect_right(feat.splits, value)])
+        elif isinstance(feat, NumericFeature):
+            append(_record_numeric(feat, value))
         else:
-            result.append(_record_categorical(feat, value))
+            append(_record_categorical(feat, value))
     return result
 
 

@@ -7,6 +7,7 @@ import copy
 import hmac
 import json
 import math
+import operator
 import os
 from collections.abc import Mapping
 from typing import IO, Any
@@ -14,7 +15,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._columns import Columns, as_columns, numeric_column
+from overdue_risk._columns import Columns, as_columns, numeric_column, plain_record
 from overdue_risk.exceptions import DataError, SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
 from overdue_risk.runtime._format import (
@@ -158,6 +159,7 @@ class Spec:
         self.name = name if isinstance(name, str) else str(name)
         self.checksum: str | None = None
         self._compiled: CompiledCard | None = None
+        self._max_points = tuple(f.max_points for f in feats)  # for one record's reasons
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -250,6 +252,9 @@ class Spec:
         return self._compiled
 
     def _columns(self, data: Any) -> Columns:
+        record = plain_record(data, self.feature_names)  # one record: microseconds
+        if record is not None:
+            return Columns(self.feature_names, 1, _record_getter(record), record=record)
         return as_columns(data, self.feature_names)
 
     def score(self, data: Any) -> FloatArray:
@@ -443,6 +448,12 @@ class Spec:
         >>> sorted(out), out["grade"].tolist(), out["reason_1"].tolist()
         (['grade', 'pd', 'reason_1', 'score'], ['C'], ['AGE'])
         """
+        if type(reason_codes) is int and reason_codes >= 0:
+            record = plain_record(data, self.feature_names)  # one record: microseconds
+            if record is not None:
+                one = self._record_frame(record, pd or grade, grade, reason_codes)
+                if one is not None:
+                    return one
         cols = self._columns(data)
         cols.row_offset = int(row_offset)
         if cols.record is not None and type(reason_codes) is int and reason_codes >= 0:
@@ -491,7 +502,10 @@ class Spec:
             total += p
         out: dict[str, npt.NDArray[Any]] = {"score": np.array([total])}
         if want_pd:
-            out["pd"] = self.pd_from_points(out["score"])
+            p_one = self._record_pd(total)
+            out["pd"] = (
+                np.array([p_one]) if p_one is not None else self.pd_from_points(out["score"])
+            )
         if grade:
             ms = self.master_scale
             p_one = float(out["pd"][0])
@@ -503,17 +517,35 @@ class Spec:
             feats = self.features
             # (-loss, position) pairs sort as "largest loss first, ties in spec order";
             # p - max is exactly -(max - p) in IEEE arithmetic
-            ranked = sorted(
-                [(p - f.max_points, j) for j, (f, p) in enumerate(zip(feats, pts, strict=True))]
-            )
-            if any(neg != neg for neg, _ in ranked):
+            negative_losses = list(map(operator.sub, pts, self._max_points))
+            if any(map(math.isnan, negative_losses)):
                 return None  # a loss that is not a number: the batch path's rules apply
+            ranked = sorted(zip(negative_losses, range(len(pts)), strict=True))
             for i in range(k):
                 code = None
                 if i < len(ranked) and ranked[i][0] < 0:
                     code = feats[ranked[i][1]].reason_code
                 out[f"reason_{i + 1}"] = np.array([code], dtype=object)
         return out
+
+    def _record_pd(self, total: float) -> float | None:
+        """:func:`logistic_pd` of one total in Python floats, bit for bit (None: use NumPy).
+
+        ``intercept + slope * total``, ``1 + e`` and ``1 / (1 + e)`` are the same IEEE
+        operations in Python as in NumPy; ``exp`` is NumPy's (``math.exp`` differs from it
+        in the last bit for a few percent of arguments). Other methods, a NaN logit and
+        logits whose ``exp`` could overflow go through :meth:`pd_from_points`.
+        """
+        cal = self.calibration
+        if cal is None or cal.method != "logistic":
+            return None
+        z = cal.intercept + cal.slope * total
+        if not -700.0 < z < 700.0:  # also False for NaN
+            return None
+        pd_ = 1.0 / (1.0 + float(np.exp(np.float64(-z))))
+        if pd_ < PD_EPS:
+            return PD_EPS
+        return min(pd_, 1.0 - PD_EPS)
 
     # ------------------------------------------------------------------ slots
     def slots(self, data: Any) -> dict[str, npt.NDArray[np.intp]]:
@@ -552,6 +584,13 @@ class Spec:
             slots[np.isnan(x)] = n_bins
             out[feat.name] = slots
         return out
+
+
+def _record_getter(record: Mapping[str, Any]) -> Any:
+    def getter(j: int, name: str) -> list[Any]:
+        return [record[name]]
+
+    return getter
 
 
 def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
