@@ -218,6 +218,61 @@ def test_panel_defines_the_target_and_the_split(tmp_path: Path) -> None:
     assert result.metrics["holdout"]["gini"] > 0.3
 
 
+def test_in_memory_frame_fits_as_the_file_does(loans: Path, tmp_path: Path) -> None:
+    """data=DataFrame: the same development as reading data.path, the frame left as given."""
+    data = {"target": "status", "pos_label": "bad", "id": "loan_id", "exclude": ["applied"]}
+    cfg = config_from_dict({"data": {"path": str(loans), **data}, "output": {"report": False}})
+    from_file = fit_scorecard(cfg, out=tmp_path / "file")
+    frame = pd.read_csv(loans)
+    before = frame.copy()
+    label = config_from_dict({"data": {"path": "<memory>", **data}, "output": {"report": False}})
+    in_memory = fit_scorecard(label, data=frame, out=tmp_path / "memory")
+    pd.testing.assert_frame_equal(frame, before)  # not modified (target still text)
+    assert in_memory.scorecard.features_ == from_file.scorecard.features_
+    assert in_memory.metrics["holdout"] == from_file.metrics["holdout"]
+    assert in_memory.log[0].startswith("[1/10] read: the given data frame: 4,000 rows")
+    spec = json.loads(in_memory.files["spec"].read_text())
+    assert spec["metadata"]["data"] == "the given data frame"
+    with pytest.raises(DataError, match=r"'histroy_months'.*the given data frame.*'history_mon"):
+        fit_scorecard(
+            config_from_dict({"data": {"path": "-", **data},
+                              "features": {"numeric": ["histroy_months"]}}),
+            data=frame, out=tmp_path / "typo",
+        )  # fmt: skip
+
+
+def test_in_memory_portfolio_is_a_panel(tmp_path: Path) -> None:
+    """data=Portfolio: its target and its out-of-time split over complete windows."""
+    from overdue_risk.datasets import make_microloan_portfolio, out_of_time_split
+
+    pf = make_microloan_portfolio(n_loans=6000, n_months=20, random_state=1, target_window=6)
+    cfg = config_from_dict(
+        {
+            "data": {"path": "-", "target": "bad", "exclude": list(pf.decision_features)},
+            "output": {"report": False},
+        }
+    )
+    result = fit_scorecard(cfg, data=pf, out=tmp_path)
+    expected = out_of_time_split(pf, cfg.split.holdout_share)
+    assert result.split.startswith("out of time (ever 90+ DPD within 6 months)")
+    assert result.holdout["loan_id"].tolist() == expected.holdout["loan_id"].tolist()
+    assert result.development["bad"].tolist() == expected.development["bad"].tolist()
+    assert not {"loan_id", "origination_month", "bad_observed", *pf.decision_features} & set(
+        result.features
+    )
+    assert result.log[0].startswith("[1/10] read: the given portfolio")
+    assert result.metrics["holdout"]["gini"] > 0.3
+
+
+def test_in_memory_data_errors(loans: Path, tmp_path: Path) -> None:
+    cfg = config_from_dict({"data": {"path": str(loans), "target": "status"}})
+    with pytest.raises(DataError, match=r"data= is a list; give a pandas DataFrame"):
+        fit_scorecard(cfg, data=[1, 2], out=tmp_path)
+    panel = config_from_dict({"data": {"path": "a.csv"}, "panel": {"path": "p.csv"}})
+    with pytest.raises(DataError, match=r"panel\.path = 'p\.csv' and data= were both given"):
+        fit_scorecard(panel, data=pd.DataFrame({"bad": [0, 1]}), out=tmp_path)
+
+
 # ------------------------------------------------------------------------------ peer
 @pytest.mark.slow
 @pytest.mark.peer

@@ -611,7 +611,7 @@ def load_config(path: str | Path) -> FitConfig:
     return config_from_dict(raw, base_dir=p.resolve().parent)
 
 
-def check_columns(config: FitConfig, columns: Sequence[str]) -> None:
+def check_columns(config: FitConfig, columns: Sequence[str], source: str | None = None) -> None:
     """Raise a DataError for every config column the data lacks, suggesting the nearest.
 
     Examples
@@ -625,6 +625,7 @@ def check_columns(config: FitConfig, columns: Sequence[str]) -> None:
     """
     have = list(columns)
     d, f = config.data, config.features
+    where = Path(d.path).name if source is None else source
     named: list[tuple[str, str]] = [("data.target", d.target)]
     named += [(f"data.{k}", v) for k in ("id", "date") if (v := getattr(d, k)) is not None]
     named += [("data.exclude", c) for c in d.exclude]
@@ -636,7 +637,7 @@ def check_columns(config: FitConfig, columns: Sequence[str]) -> None:
         if name not in have:
             raise DataError(
                 f"config key {key} names column {name!r}, which is not in "
-                f"{Path(d.path).name}.{_nearest(name, have)} The file's columns: "
+                f"{where}.{_nearest(name, have)} The data's columns: "
                 f"{', '.join(have[:30])}{' ...' if len(have) > 30 else ''}."
             )
     both = set(f.numeric) & set(f.categorical)

@@ -104,6 +104,7 @@ class FitResult(Result):
 def fit_scorecard(
     config: FitConfig | str | Path,
     *,
+    data: Any = None,
     out: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> FitResult:
@@ -122,6 +123,14 @@ def fit_scorecard(
     ----------
     config : FitConfig, str or Path
         The configuration, or the path of its TOML file (``overdue-risk init`` writes one).
+    data : pandas.DataFrame or Portfolio, default=None
+        The data in memory, in place of the file ``config.data.path`` (which is then not
+        read: any label will do). A DataFrame holds the applications with the target
+        column ``config.data.target``; a :class:`~overdue_risk.datasets.Portfolio` (e.g.
+        :func:`~overdue_risk.datasets.make_microloan_portfolio` or
+        :func:`~overdue_risk.datasets.load_portfolio`) works as ``[panel]`` does: target
+        ``bad`` by its own bad definition, out-of-time split over the complete outcome
+        windows (``config.panel.path`` must then be unset).
     out : str or Path, default=None
         Output folder; ``config.output.dir`` (relative to the config file) when None.
     progress : callable, default=None
@@ -162,11 +171,17 @@ def fit_scorecard(
     0.65
     >>> sorted(result.files)
     ['card_table', 'gate_json', 'gate_junit', 'spec']
+
+    The same from a frame in memory (``data.path`` is then only a label):
+
+    >>> again = fit_scorecard(cfg, data=data, out=folder / "again")
+    >>> again.metrics["holdout"]["auc"] == result.metrics["holdout"]["auc"]
+    True
     """
     cfg = config if isinstance(config, FitConfig) else load_config(config)
     folder = Path(out) if out is not None else cfg.resolve(cfg.output.dir)
     folder.mkdir(parents=True, exist_ok=True)
-    st = _State(config=cfg, out=folder)
+    st = _State(config=cfg, out=folder, source=data)
     log: list[str] = []
     for i, (name, step) in enumerate(STEPS, 1):
         line = f"[{i}/{len(STEPS)}] {name}: {step(st)}"

@@ -21,7 +21,7 @@ from overdue_risk._io import read_table
 from overdue_risk._validation import check_binary_target
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import MasterScale, PDCalibrator
-from overdue_risk.datasets import load_portfolio, out_of_time_split
+from overdue_risk.datasets import Portfolio, load_portfolio, out_of_time_split
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.gate import validate
 from overdue_risk.metrics import ks_statistic, psi, roc_auc
@@ -46,6 +46,7 @@ class _State:
 
     config: FitConfig
     out: Path
+    source: Any = None  # in-memory data (DataFrame or Portfolio) in place of data.path
     frame: Any = None
     y: Any = None
     features: list[str] = field(default_factory=list)
@@ -53,40 +54,75 @@ class _State:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def _default_features(cfg: FitConfig, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _default_features(
+    cfg: FitConfig, frame: pd.DataFrame, panel: bool
+) -> tuple[list[str], list[str]]:
     """Numeric and categorical features: the config's, or every column not named in [data]."""
     f = cfg.features
     if f.numeric or f.categorical:
         return list(f.numeric), list(f.categorical)
     d = cfg.data
     skip = {d.target, d.id, d.date, *d.exclude}
-    if cfg.panel.path is not None:  # the loader's own columns are not features
+    if panel:  # the loader's own columns are not features
         skip |= {"loan_id", "origination_month", "bad", "bad_observed"}
     cols = [c for c in frame.columns if c not in skip]
     numeric = [c for c in cols if frame[c].dtype.kind in "iufb"]
     return numeric, [c for c in cols if c not in numeric]
 
 
-def step_read(st: _State) -> str:
-    """Read the file, check the config's columns and the target."""
-    cfg = st.config
+def source_name(st: _State) -> str:
+    """How the data is named in the log, the spec's metadata and the report."""
+    if isinstance(st.source, Portfolio):
+        return "the given portfolio"
+    if st.source is not None:
+        return "the given data frame"
+    return Path(st.config.data.path).name
+
+
+def _read_source(st: _State) -> pd.DataFrame:
+    """The applications frame: from memory (``data=``) or from ``data.path``."""
+    cfg, p, src = st.config, st.config.panel, st.source
+    if src is not None:
+        if p.path is not None:
+            raise DataError(
+                f"config key panel.path = {p.path!r} and data= were both given; with data= "
+                "in memory the file is not read. Pass a Portfolio as data= for a panel, or "
+                "drop panel.path."
+            )
+        if isinstance(src, Portfolio):
+            st.values["portfolio"] = src
+            return src.applications
+        import pandas as pd
+
+        if not isinstance(src, pd.DataFrame):
+            raise DataError(
+                f"data= is a {type(src).__name__}; give a pandas DataFrame (applications "
+                "with the target column) or a Portfolio (applications plus panel), or None "
+                "to read config key data.path."
+            )
+        return src
     path = cfg.resolve(cfg.data.path)
     if not path.exists():
         raise DataError(
             f"config key data.path names {str(path)!r}, which does not exist. Give the path "
             "of your CSV or Parquet file, relative to the config file's folder."
         )
-    p = cfg.panel
     if p.path is None:
-        frame = read_table(path)
-    else:
-        portfolio = load_portfolio(
-            path, cfg.resolve(p.path), target_dpd=p.bad_dpd, target_window=p.window
-        )
-        st.values["portfolio"] = portfolio
-        frame = portfolio.applications
-    check_columns(cfg, list(frame.columns))
-    numeric, categorical = _default_features(cfg, frame)
+        return read_table(path)
+    portfolio = load_portfolio(
+        path, cfg.resolve(p.path), target_dpd=p.bad_dpd, target_window=p.window
+    )
+    st.values["portfolio"] = portfolio
+    return portfolio.applications
+
+
+def step_read(st: _State) -> str:
+    """Read the file (or take the in-memory data), check the config's columns and the target."""
+    cfg = st.config
+    frame = _read_source(st)
+    panel = "portfolio" in st.values
+    check_columns(cfg, list(frame.columns), source=source_name(st))
+    numeric, categorical = _default_features(cfg, frame, panel)
     for name in numeric:
         if frame[name].dtype.kind not in "iufb":
             raise DataError(
@@ -104,11 +140,11 @@ def step_read(st: _State) -> str:
             "no feature columns left: every column is the target, id, date or excluded. "
             "List features under [features] numeric / categorical."
         )
-    observed = frame["bad_observed"].to_numpy(bool) if p.path is not None else slice(None)
+    observed = frame["bad_observed"].to_numpy(bool) if panel else slice(None)
     return (
-        f"{path.name}: {len(frame):,} rows, {len(numeric)} numeric and {len(categorical)} "
-        f"categorical features, bad rate {float(np.mean(st.y[observed])):.2%}"
-        + (" (loans with a complete outcome window)" if p.path is not None else "")
+        f"{source_name(st)}: {len(frame):,} rows, {len(numeric)} numeric and "
+        f"{len(categorical)} categorical features, bad rate {float(np.mean(st.y[observed])):.2%}"
+        + (" (loans with a complete outcome window)" if panel else "")
     )
 
 
@@ -162,9 +198,10 @@ def step_split(st: _State) -> str:
         split = out_of_time_split(st.values["portfolio"], s.holdout_share)
         dev, hold = split.development, split.holdout
         dev_m, hold_m = split.development_months, split.holdout_months
-        p = cfg.panel
+        pf = st.values["portfolio"]
         how = (
-            f"out of time (ever {p.bad_dpd}+ DPD within {p.window} months): development "
+            f"out of time (ever {pf.target_dpd}+ DPD within {pf.target_window} months): "
+            "development "
             f"{dev_m[0]}..{dev_m[-1]}, hold-out {hold_m[0]}..{hold_m[-1]}"
         )
         st.values.update(development_months=dev_m, holdout_months=hold_m)
@@ -339,7 +376,7 @@ def step_spec(st: _State) -> str:
     target: dict[str, Any] = {"name": cfg.data.target}
     if cfg.data.pos_label is not None:
         target["definition"] = f"{cfg.data.target} == {cfg.data.pos_label!r}"
-    metadata: dict[str, Any] = {"data": Path(cfg.data.path).name, "split": v["split"]}
+    metadata: dict[str, Any] = {"data": source_name(st), "split": v["split"]}
     for key in ("development_months", "holdout_months"):
         if key in v:
             metadata[key] = list(v[key])
@@ -427,7 +464,7 @@ def step_report(st: _State) -> str:
         binner=v["binner"],
         scorecard=v["scorecard"],
         gate=v["gate"],
-        title=f"Scorecard {cfg.scorecard.name}: development on {Path(cfg.data.path).name}",
+        title=f"Scorecard {cfg.scorecard.name}: development on {source_name(st)}",
     )
     st.files["report"] = path
     return f"wrote {path.name}"
