@@ -70,7 +70,8 @@ def test_data_only_report(sample: pd.DataFrame, tmp_path: Path) -> None:
     report = build_report(out, data=sample, target="bad", title="Toy <book>")
     assert report.path == out
     assert out.read_text(encoding="utf-8") == report.html
-    assert report.included[0] == "Data summary"
+    assert report.included[:2] == ("Purpose and data", "Data summary")
+    assert report.included[-1] == "Limitations"
     assert_self_contained(report.html)
     assert "<title>Toy &lt;book&gt;</title>" in report.html  # escaped
     assert f"default rate {sample['bad'].mean():.2%}" in report.html

@@ -14,8 +14,8 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> data = pd.DataFrame({"age": rng.integers(20, 60, 200), "bad": rng.integers(0, 2, 200)})
 >>> report = build_report(data=data, target="bad", title="Toy book")
->>> report.included[:1]
-('Data summary',)
+>>> report.included[:2]
+('Purpose and data', 'Data summary')
 >>> report.html.startswith("<!DOCTYPE html>")
 True
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,13 @@ from overdue_risk import __version__
 
 # importing a sections module registers its sections, in page order
 # isort: off
-from overdue_risk.reporting import _sections  # noqa: F401  (data summary, gate verdict)
-from overdue_risk.reporting import _sections_model  # noqa: F401  (binning .. stability)
+from overdue_risk.reporting import _sections  # noqa: F401  (data summary)
+from overdue_risk.reporting import _sections_model  # noqa: F401  (binning .. gate verdict)
 from overdue_risk.reporting import _sections_book  # noqa: F401  (roll rates, vintages, ECL)
 from overdue_risk.reporting import _sections_collections  # noqa: F401  (collections plan)
 from overdue_risk.reporting import _sections_monitoring  # noqa: F401  (monitoring series)
 from overdue_risk.reporting import _sections_pricing  # rate caps, provisions (and has_loan_terms)
+from overdue_risk.reporting import _sections_validation  # noqa: F401  (purpose .. limitations)
 
 # isort: on
 from overdue_risk.gate import validate
@@ -50,7 +51,7 @@ class Report:
     >>> import pandas as pd
     >>> r = build_report(data=pd.DataFrame({"x": [1, 2, 3]}))
     >>> r.included
-    ('Data summary',)
+    ('Purpose and data', 'Data summary', 'Limitations')
     >>> r._repr_html_().startswith("<iframe srcdoc=")
     True
     """
@@ -156,6 +157,11 @@ def _derive_baseline_score(inp: _Inputs) -> Any:
     return _apply_spec(inp, "baseline", "score")
 
 
+@_derives("baseline_pd")
+def _derive_baseline_pd(inp: _Inputs) -> Any:
+    return _apply_spec(inp, "baseline", "predict_pd", needs="calibration")
+
+
 @_derives("pd")
 def _derive_pd(inp: _Inputs) -> Any:
     return _apply_spec(inp, "data", "predict_pd", needs="calibration")
@@ -181,10 +187,23 @@ def _normalise(given: dict[str, Any]) -> dict[str, Any]:
     portfolio = given.pop("portfolio", None)
     if portfolio is not None:
         given.setdefault("data", None)
+        given["simulated"] = True
+        if given.get("bad_definition") is None:
+            given["bad_definition"] = (
+                f"ever {portfolio.target_dpd}+ days past due within {portfolio.target_window} "
+                f"months on book (column {portfolio.target_name})"
+            )
         if given["data"] is None:
             apps = portfolio.applications
             if "bad_observed" in apps.columns:  # only loans whose outcome window is complete
-                apps = apps[apps["bad_observed"].astype(bool)].reset_index(drop=True)
+                observed = apps["bad_observed"].astype(bool)
+                if given.get("exclusions") is None:
+                    given["exclusions"] = [
+                        f"{int((~observed).sum()):,} of {len(apps):,} loans whose "
+                        f"{portfolio.target_window}-month outcome window is not complete "
+                        "at the end of the panel (bad_observed false)"
+                    ]
+                apps = apps[observed].reset_index(drop=True)
             given["data"] = apps
         if given.get("target") is None:
             given["target"] = portfolio.target_name
@@ -215,6 +234,10 @@ def build_report(
     gate: Any = None,
     thresholds: Any = None,
     portfolio: Any = None,
+    purpose: str | None = None,
+    bad_definition: str | None = None,
+    exclusions: str | Sequence[str] | None = None,
+    limitations: str | Sequence[str] | None = None,
     title: str = "Credit risk report",
     sections: list[Section] | None = None,
     **extra: Any,
@@ -250,7 +273,17 @@ def build_report(
         Gate thresholds used when the gate is computed here.
     portfolio : Portfolio, default=None
         A built-in portfolio: fills ``data`` (the applications whose outcome is observed,
-        ``bad_observed``), ``target`` and ``performance``.
+        ``bad_observed``), ``target``, ``performance``, the bad definition and the
+        exclusion of loans whose outcome window is not complete.
+    purpose : str, default=None
+        What the model is for (the first section's first line).
+    bad_definition : str, default=None
+        How the target was built, e.g. ``"ever 90+ DPD within 12 months on book"``.
+    exclusions : str or list of str, default=None
+        Loans left out of the samples and why.
+    limitations : str or list of str, default=None
+        Known limitations, listed first in the last section (the report adds those it
+        finds: few bads, no baseline, gate checks not passed, assumed LGD ...).
     title : str, default="Credit risk report"
         Page title.
     sections : list of Section, default=None
@@ -282,6 +315,10 @@ def build_report(
             "gate": gate,
             "thresholds": thresholds,
             "portfolio": portfolio,
+            "purpose": purpose,
+            "bad_definition": bad_definition,
+            "exclusions": exclusions,
+            "limitations": limitations,
             **extra,
         }
     )

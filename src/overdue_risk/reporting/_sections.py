@@ -1,4 +1,4 @@
-"""The report's sections, in page order. Each takes the inputs it needs and returns HTML.
+"""The report's data summary section; it takes the inputs it needs and returns HTML.
 
 A section for a capability is registered here when that capability exists in the library;
 there are no placeholders.
@@ -16,8 +16,6 @@ from overdue_risk.reporting._registry import register_section
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from overdue_risk.gate import GateResult
 
 __all__: list[str] = []
 
@@ -114,31 +112,3 @@ def _volume_by_month(data: pd.DataFrame, y: Any) -> str:
         return figure_html(
             fig, f"Loans per month of {col}" + (" and default rate" if y is not None else "")
         )
-
-
-# --------------------------------------------------------------------------------------
-# gate verdict
-# --------------------------------------------------------------------------------------
-
-
-@register_section("gate", "Validation gate verdict")
-def gate_verdict(*, gate: GateResult) -> str:
-    """The CI gate's checks: verdict, and each check's value, threshold and status."""
-    verdict = "PASS" if gate.passed else "FAIL"
-    counts = gate.counts()
-    head = (
-        f'<p class="verdict status-{"pass" if gate.passed else "fail"}">{verdict}</p>'
-        f"<p>{counts['pass']} passed, {counts['warn']} warnings, {counts['fail']} failed, "
-        f"{counts['skip']} skipped; {gate.n_rows:,} validation rows"
-        + (f", {gate.n_baseline:,} baseline rows" if gate.n_baseline is not None else "")
-        + ".</p>"
-    )
-    rows = [[c.check_id, c.value, c.threshold, c.status.upper(), c.message] for c in gate.checks]
-    classes = [f"status-{c.status}" for c in gate.checks]
-    table = table_html(
-        ["check", "value", "threshold", "status", "note"],
-        rows,
-        text_columns=(0, 2, 3, 4),
-        row_classes=classes,
-    )
-    return head + table

@@ -25,6 +25,7 @@ from overdue_risk.strategy import cutoff_analysis
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from overdue_risk.gate import GateResult
     from overdue_risk.runtime import Spec
 
 __all__: list[str] = []
@@ -329,6 +330,34 @@ def stability_section(
             + table_html(["feature", "CSI", "reading", "bins"], rows, text_columns=(0, 2))
         )
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# gate verdict
+# --------------------------------------------------------------------------------------
+
+
+@register_section("gate", "Validation gate verdict")
+def gate_verdict(*, gate: GateResult) -> str:
+    """The CI gate's checks: verdict, and each check's value, threshold and status."""
+    verdict = "PASS" if gate.passed else "FAIL"
+    counts = gate.counts()
+    head = (
+        f'<p class="verdict status-{"pass" if gate.passed else "fail"}">{verdict}</p>'
+        f"<p>{counts['pass']} passed, {counts['warn']} warnings, {counts['fail']} failed, "
+        f"{counts['skip']} skipped; {gate.n_rows:,} validation rows"
+        + (f", {gate.n_baseline:,} baseline rows" if gate.n_baseline is not None else "")
+        + ".</p>"
+    )
+    rows = [[c.check_id, c.value, c.threshold, c.status.upper(), c.message] for c in gate.checks]
+    classes = [f"status-{c.status}" for c in gate.checks]
+    table = table_html(
+        ["check", "value", "threshold", "status", "note"],
+        rows,
+        text_columns=(0, 2, 3, 4),
+        row_classes=classes,
+    )
+    return head + table
 
 
 # --------------------------------------------------------------------------------------
