@@ -33,8 +33,9 @@ from overdue_risk.backtest import (
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import MasterScale, PDCalibrator
 from overdue_risk.datasets import make_microloan_portfolio, out_of_time_split
-from overdue_risk.exceptions import DataError, OverdueRiskWarning, SpecError
+from overdue_risk.exceptions import DataError
 from overdue_risk.metrics import gini, ks_statistic, psi
+from overdue_risk.pipeline._checks import check_spec_matches, development_scale
 from overdue_risk.runtime import load_spec
 from overdue_risk.scorecard import Scorecard
 from overdue_risk.selection import select_by_correlation, select_by_iv
@@ -206,11 +207,10 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
     Each grade's PD is its default rate on the development sample (long-run average, Basel
     II para. 447). When a small sample makes those rates decrease somewhere over the
-    grades, or a grade holds only defaults or no default at all (its PD would be the 0.03%
-    floor), the scale keeps its nominal geometric PDs instead (and says so).
+    grades, or a grade holds no default (its PD would be the floor), the scale keeps its
+    nominal geometric PDs instead (and says so): the rule
+    :func:`overdue_risk.pipeline.fit_scorecard` applies too.
     """
-    import warnings
-
     pf = ctx.require_portfolio()
     dev = ctx.need("split").development
     card = ctx.need("scorecard")
@@ -218,22 +218,7 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
     y = dev[pf.target_name].to_numpy()
     calibrator = PDCalibrator(method="logistic").fit(points.reshape(-1, 1), y)
     nominal = MasterScale.geometric(N_GRADES, floor=GRADE_FLOOR, cap=GRADE_CAP)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", OverdueRiskWarning)
-        scale = nominal.calibrate(calibrator.predict_pd(points), y)
-    note = "grade PDs = development default rates"
-    for w in caught:  # only the monotonicity warning is handled here
-        if not issubclass(w.category, OverdueRiskWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    # a grade of only defaults has DR 1; one without defaults would get the 0.03% floor
-    n_dev, d_dev = nominal.grade_counts(calibrator.predict_pd(points), y)
-    inside = all(0.0 < p < 1.0 for p in scale.pd) and bool(np.all(d_dev[n_dev > 0] > 0))
-    if not inside or any(issubclass(w.category, OverdueRiskWarning) for w in caught):
-        scale = nominal
-        note = (
-            "nominal grade PDs (development rates not monotone in (0, 1), "
-            "or a grade without defaults)"
-        )
+    scale, note = development_scale(nominal, calibrator.predict_pd(points), y)
     ctx.artifacts.update(calibrator=calibrator, master_scale=scale)
     ctx.results["grades"] = {g: float(p) for g, p in zip(scale.grades, scale.pd, strict=True)}
     ctx.results["grade_note"] = note
@@ -271,44 +256,6 @@ def step_spec(ctx: DemoContext) -> list[str]:
         n += check_spec_matches(spec, card, cal, scale, frame[card.features_])
     ctx.results["spec_check"] = n
     return [f"{path.name} loads; runtime == Scorecard on {n:,} loans (points, PD, grade)"]
-
-
-def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any) -> int:
-    """Raise unless the runtime spec scores ``X`` exactly as the fitted objects do.
-
-    Points, PDs and grades must all be equal bit for bit (the spec contract; the runtime
-    and ``PDCalibrator`` share one implementation of each calibration formula). Returns
-    the number of rows checked.
-
-    Examples
-    --------
-    >>> from overdue_risk.calibration import MasterScale, PDCalibrator
-    >>> from overdue_risk.runtime import Spec
-    >>> from overdue_risk.scorecard import Scorecard
-    >>> X = {"a": [0.0, 2.0, 0.5, 3.0]}
-    >>> card = Scorecard.from_expert({"scaling": {"pdo": 20, "base_score": 600,
-    ...     "base_odds": 50}, "features": [{"name": "a", "kind": "numeric",
-    ...     "missing_points": 0, "splits": [1.0], "points": [500, 560]}]})
-    >>> cal = PDCalibrator().fit([[500.0], [560.0], [500.0], [560.0]], [1, 0, 0, 0])
-    >>> scale = MasterScale.geometric(3, floor=0.05, cap=0.4)
-    >>> spec = Spec.from_dict(card.to_spec(calibrator=cal, master_scale=scale))
-    >>> check_spec_matches(spec, card, cal, scale, X)
-    4
-    """
-    points = card.predict_points(X)
-    runtime_points = spec.score(X)
-    if not np.array_equal(runtime_points, points):
-        bad = int(np.sum(runtime_points != points))
-        raise SpecError(
-            f"the exported spec scores {bad} of {points.size} rows differently from "
-            "Scorecard.predict_points; the spec export or the runtime is broken."
-        )
-    pd_card = calibrator.predict_pd(points)
-    if not np.array_equal(spec.predict_pd(X), pd_card):
-        raise SpecError("the spec's PDs differ from PDCalibrator.predict_pd on the same points.")
-    if not np.array_equal(np.asarray(spec.grade(X)), np.asarray(scale.assign(pd_card))):
-        raise SpecError("the spec's grades differ from MasterScale.assign on the same PDs.")
-    return int(points.size)
 
 
 # ---------------------------------------------------------------------- validation

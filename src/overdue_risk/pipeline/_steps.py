@@ -9,7 +9,6 @@ functions (``WOEBinner``, ``select_by_iv``, ``Scorecard``, ``PDCalibrator``,
 from __future__ import annotations
 
 import importlib.util
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,9 +21,10 @@ from overdue_risk._validation import check_binary_target
 from overdue_risk.binning import WOEBinner
 from overdue_risk.calibration import MasterScale, PDCalibrator
 from overdue_risk.datasets import Portfolio, load_portfolio, out_of_time_split
-from overdue_risk.exceptions import DataError, OverdueRiskWarning
+from overdue_risk.exceptions import DataError
 from overdue_risk.gate import validate
 from overdue_risk.metrics import ks_statistic, psi, roc_auc
+from overdue_risk.pipeline._checks import check_spec_matches, development_scale
 from overdue_risk.pipeline._config import FitConfig, check_columns
 from overdue_risk.reporting import build_report
 from overdue_risk.runtime import load_spec
@@ -353,18 +353,7 @@ def step_calibrate(st: _State) -> str:
     floor = c.floor if c.floor is not None else float(f"{low:.2g}")
     cap = c.cap if c.cap is not None else float(f"{max(high, 1.5 * floor):.2g}")
     nominal = MasterScale.geometric(c.n_grades, floor=floor, cap=cap)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", OverdueRiskWarning)
-        try:
-            scale = nominal.calibrate(pd_dev, y)
-            note = "grade PDs = development default rates"
-        except OverdueRiskWarning:
-            scale, note = nominal, "nominal grade PDs (development rates not increasing)"
-    n, d = nominal.grade_counts(pd_dev, y)
-    if scale is not nominal and (
-        not all(0.0 < p < 1.0 for p in scale.pd) or not bool(np.all(d[n > 0] > 0))
-    ):
-        scale, note = nominal, "nominal grade PDs (a grade without defaults)"
+    scale, note = development_scale(nominal, pd_dev, y)
     st.values.update(calibrator=calibrator, master_scale=scale, grade_note=note)
     return f"{c.method} PDs; {scale.n_grades} grades {scale.grades[0]}..{scale.grades[-1]}; {note}"
 
@@ -390,9 +379,17 @@ def step_spec(st: _State) -> str:
     )
     table = st.out / "scorecard_table.csv"
     card.table().to_csv(table, index=False)
-    v["spec"] = load_spec(path)
+    v["spec"] = spec = load_spec(path)
     st.files.update(spec=path, card_table=table)
-    return f"wrote {path.name} and {table.name}"
+    features = list(card.features_)
+    n = sum(
+        check_spec_matches(spec, card, v["calibrator"], v["master_scale"], v[part][features])
+        for part in ("development", "holdout")
+    )
+    return (
+        f"wrote {path.name} and {table.name}; runtime == Scorecard on {n:,} rows "
+        "(points, PD, grade)"
+    )
 
 
 def step_validate(st: _State) -> str:
