@@ -215,6 +215,38 @@ def test_report_renders_in_headless_chromium(sample: pd.DataFrame, tmp_path: Pat
     assert probe["empty"] == []
 
 
+def print_pages(html: str, tmp_path: Path) -> int:
+    """Pages of the PDF that headless Chromium's print-to-PDF makes of ``html``."""
+    page, pdf = tmp_path / "print.html", tmp_path / "print.pdf"
+    page.write_text(html, encoding="utf-8")
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp_path / 'chromium-print-profile'}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        page.as_uri(),
+    ]
+    subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_report_prints_a_page_per_section(sample: pd.DataFrame, tmp_path: Path) -> None:
+    report = build_report(data=sample, target="bad", gate=_gate())
+    n_sections = len(report.included) + bool(report.skipped)
+    assert print_pages(report.html, tmp_path) >= n_sections
+    # without the print rules the same page fits on fewer sheets: the breaks are ours
+    bare = re.sub(r"@media print \{.*?\n\}\n", "", report.html, flags=re.S)
+    assert "@media print" not in bare
+    assert print_pages(bare, tmp_path) < n_sections
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_chromium_probe_detects_a_broken_image(tmp_path: Path) -> None:
