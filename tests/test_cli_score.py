@@ -156,3 +156,23 @@ def test_missing_feature_column_and_unreadable_input(
     spec_path.write_text(tampered, encoding="utf-8")
     assert _score(spec_path, src, out) == 2
     assert "checksum mismatch" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("out_name", ["out.parquet", "out.csv"])
+def test_one_large_row_group_read_in_blocks(
+    spec: Spec, spec_path: Path, frame: pd.DataFrame, tmp_path: Path, out_name: str
+) -> None:
+    """A Parquet file of ONE row group is read block by block (--block-mb 1: 10,000 rows a
+    batch, pages read as needed) and every output column equals the batch path on the
+    whole frame: grades and reason codes written as text, None as an empty/null cell."""
+    src, out = tmp_path / "in.parquet", tmp_path / out_name
+    frame.to_parquet(src, index=False, row_group_size=len(frame))
+    options = ["--id-column", "loan_id", "--grade", "--reason-codes", "2", "--block-mb", "1"]
+    assert _score(spec_path, src, out, *options, "--no-progress") == 0
+    got = pd.read_parquet(out) if out_name.endswith(".parquet") else pd.read_csv(out)
+    want = spec.score_frame(_features(frame), grade=True, reason_codes=2)
+    assert got["loan_id"].astype(str).tolist() == frame["loan_id"].astype(str).tolist()
+    np.testing.assert_array_equal(got["score"].to_numpy(), want["score"])
+    for name in ("grade", "reason_1", "reason_2"):
+        text = [None if v is None or v != v else str(v) for v in got[name].tolist()]
+        assert text == want[name].tolist(), name

@@ -218,8 +218,12 @@ class TableReader:
 
     def _parquet_batches(self, columns: list[str], block_mb: int) -> Iterator[tuple[Any, int]]:
         pa = _pa()
+        pq = require("pyarrow.parquet", extra="io", purpose="reading Parquet files")
         try:
-            for batch in self._pf.iter_batches(batch_size=block_mb * 10_000, columns=columns):
+            # buffered, not pre-buffered: pages are read as the batches need them, so memory
+            # follows block_mb even for one huge row group (pre_buffer loads the whole group)
+            pf = pq.ParquetFile(self.path, buffer_size=1 << 20, pre_buffer=False)
+            for batch in pf.iter_batches(batch_size=block_mb * 10_000, columns=columns):
                 yield batch, batch.num_rows
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read Parquet file {self._where()!r}: {exc}.") from None

@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     needed = list(dict.fromkeys([*passthrough, *spec.feature_names]))
     numeric = [f.name for f in spec.features if f.kind == "numeric" and f.name not in passthrough]
     sink = TableWriter(out_path)  # refuses an unknown extension before any work
+    pa = require("pyarrow", extra="io", purpose="overdue-risk score")
     rows_in = 0
     started = time.perf_counter()
     bar = _progress(args, source)
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 row_offset=rows_in + 1,
             )
             out = {c: batch.column(c) for c in passthrough}
-            out.update({args.prefix + k: v for k, v in scored.items()})
+            out.update({args.prefix + k: _arrow_column(pa, v) for k, v in scored.items()})
             sink.write(out)
             rows_in += batch.num_rows
             bar.update(units)
@@ -133,6 +134,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _arrow_column(pa: Any, values: Any) -> Any:
+    """A scored column for the writer: grades and reason codes (object arrays that hold
+    only the spec's text or None, checked when the spec was loaded) become Arrow strings
+    in C, not through a Python list; numbers are passed on as they are."""
+    if values.dtype.kind == "O":
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return values
 
 
 def _progress(args: argparse.Namespace, source: TableReader) -> Any:
