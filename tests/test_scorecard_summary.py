@@ -78,3 +78,36 @@ def test_robust_covariance_and_outputs(design: tuple[np.ndarray, np.ndarray]) ->
     assert "freq_weights" not in text
     assert "weights=none" in text
     assert "<table>" in s._repr_html_()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("C", [np.inf, 0.05])
+def test_fit_summary_from_newton_equals_statsmodels(
+    design: tuple[np.ndarray, np.ndarray], rng: np.random.Generator, weighted: bool, C: float
+) -> None:
+    """The card's summary comes from the Newton fit's Hessian; statsmodels' GLM agrees."""
+    import pandas as pd
+
+    from overdue_risk import Scorecard, WOEBinner
+
+    Z, y = design
+    X = pd.DataFrame(Z, columns=["a", "b", "c"])
+    w = rng.integers(0, 4, size=y.size).astype(float) if weighted else None
+    sc = Scorecard(WOEBinner(max_n_bins=5), C=C, sign_check="report").fit(X, y, sample_weight=w)
+    fast = sc.summary_
+    Zw = np.column_stack(
+        [np.asarray(f.woe)[sc._slot_matrix(X)[:, j]] for j, f in enumerate(sc.card_)]
+    )
+    # statsmodels' IRLS stops at a 1e-8 deviance change: start it at the optimum
+    ref = fit_summary(Zw, y, w, sc.features_, start_params=fast.coef)
+    np.testing.assert_allclose(fast.coef, ref.coef, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fast.std_err, ref.std_err, rtol=1e-6)
+    np.testing.assert_allclose(fast.pvalue, ref.pvalue, rtol=1e-5, atol=1e-300)
+    np.testing.assert_allclose(fast.ci_low, ref.ci_low, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fast.vif, ref.vif, rtol=1e-9, equal_nan=True)
+    assert fast.loglik == pytest.approx(ref.loglik, rel=1e-9)
+    assert fast.aic == pytest.approx(ref.aic, rel=1e-9)
+    assert (fast.n_obs, fast.weights, fast.terms) == (ref.n_obs, ref.weights, ref.terms)
+    assert fast.sum_weights == pytest.approx(ref.sum_weights)
+    if np.isinf(C):  # the summary describes the card's own (unpenalised) coefficients
+        np.testing.assert_allclose(fast.coef[1:], [f.coefficient for f in sc.card_], rtol=1e-12)

@@ -34,7 +34,7 @@ from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._logistic import LogisticFit, fit_logistic
 from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
-from overdue_risk.scorecard._summary import fit_summary
+from overdue_risk.scorecard._summary import ScorecardSummary, newton_summary
 
 __all__ = ["PARAM_RULES", "card_column", "fit_card", "fitted_metadata"]
 
@@ -87,7 +87,7 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
     binner.fit(X, y01, sample_weight=None if sample_weight is None else w)
     names = [str(n) for n in binner.bins_]
     bins = [binner.bins_[n] for n in names]
-    Z = np.empty((cols.n_rows, len(names)))
+    Z = np.empty((cols.n_rows, len(names)), order="F")  # columns contiguous
     for j, (n, b) in enumerate(zip(names, bins, strict=True)):
         Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(card_column(cols, n, b.kind))]
     dropped, keep = _select(est, names, bins, Z)
@@ -114,7 +114,6 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
             stacklevel=3,
         )
     card, mode, intercept_raw = _scale(est, scaling, names, bins, keep, fit)
-    features = [f.name for f in card]
     return FittedCard(
         classes=classes,
         scaling=scaling,
@@ -134,12 +133,13 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
         wrong_sign_features=tuple(wrong),
         coef=fit.coef.reshape(1, -1),
         intercept=np.array([fit.intercept]),
-        summary=fit_summary(
+        summary=_summary(
+            est,
             Z[:, keep],
             y01,
             None if sample_weight is None else w,
-            features,
-            start_params=np.r_[fit.intercept, fit.coef] if math.isinf(float(est.C)) else None,
+            fit,
+            [names[j] for j in keep],
         ),
         overrides=tuple(getattr(binner, "overrides_", []) or []),
     )
@@ -161,6 +161,26 @@ def fitted_metadata(est: Any) -> dict[str, Any]:
         },
         "n_iter": int(est.n_iter_),
     }
+
+
+def _summary(
+    est: Any,
+    Zk: FloatArray,
+    y: npt.NDArray[np.int64],
+    w: FloatArray | None,
+    fit: LogisticFit,
+    features: list[str],
+) -> ScorecardSummary:
+    """The card's statistical summary, from the Newton fit (no statsmodels refit).
+
+    The summary describes the unpenalised maximum-likelihood model: with ``C = inf`` that
+    is ``fit`` itself; otherwise one more Newton fit without the penalty gives it.
+    """
+    if not math.isinf(float(est.C)):
+        ones = np.ones(y.shape[0]) if w is None else w
+        fit = fit_logistic(Zk, y, ones, C=math.inf, max_iter=int(est.max_iter))
+    params = np.r_[fit.intercept, fit.coef]
+    return newton_summary(Zk, y, w, features, params, converged=fit.converged)
 
 
 def _scale(

@@ -30,8 +30,15 @@ import numpy.typing as npt
 from overdue_risk._results import Result
 from overdue_risk._validation import check_binary_target, check_in, check_sample_weight
 from overdue_risk.exceptions import DataError
+from overdue_risk.scorecard._logistic import information
 
-__all__ = ["ScorecardSummary", "card_summary", "fit_summary", "weighted_vif"]
+__all__ = [
+    "ScorecardSummary",
+    "card_summary",
+    "fit_summary",
+    "newton_summary",
+    "weighted_vif",
+]
 
 
 def weighted_vif(Z: npt.ArrayLike, w: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -226,6 +233,83 @@ def fit_summary(
         weights=weights,
         cov_type=cov_type,
         notes=tuple(notes),
+    )
+
+
+def newton_summary(
+    Z: npt.ArrayLike,
+    y: npt.ArrayLike,
+    w: npt.ArrayLike | None,
+    names: Sequence[str],
+    params: npt.ArrayLike,
+    *,
+    converged: bool = True,
+) -> ScorecardSummary:
+    """The ``nonrobust`` summary of :func:`fit_summary` from a converged Newton fit.
+
+    ``params`` (intercept first) must be the unpenalised maximum-likelihood estimate on
+    ``Z, y, w`` (what ``fit_logistic(..., C=inf)`` returns). The covariance is the inverse
+    of the observed information ``X' diag(w mu (1 - mu)) X`` at ``params`` (pseudo-inverse,
+    as statsmodels), so the standard errors, log-likelihood and AIC equal statsmodels'
+    GLM Binomial with ``freq_weights`` without refitting the model: one ``O(n p^2)``
+    pass in place of statsmodels' IRLS, which at 1M rows cost a third of a card's fit
+    (``tests/test_scorecard_summary.py`` compares the two).
+
+    Examples
+    --------
+    >>> from overdue_risk.scorecard._logistic import fit_logistic
+    >>> rng = np.random.default_rng(0)
+    >>> Z = rng.choice([-0.5, 0.2, 0.9], size=(2000, 1))
+    >>> y = (rng.uniform(size=2000) < 1 / (1 + np.exp(1.5 + Z[:, 0]))).astype(int)
+    >>> fit = fit_logistic(Z, y, np.ones(2000))
+    >>> s = newton_summary(Z, y, None, ["dti"], np.r_[fit.intercept, fit.coef])
+    >>> ref = fit_summary(Z, y, None, ["dti"])
+    >>> bool(np.allclose(s.std_err, ref.std_err, rtol=1e-6))
+    True
+    """
+    from scipy.stats import norm
+
+    Zm = np.asarray(Z, dtype=np.float64)
+    yv = np.asarray(y, dtype=np.float64)
+    beta = np.asarray(params, dtype=np.float64).reshape(-1)
+    weights = "none" if w is None else "freq_weights"
+    if w is None:
+        wk: npt.NDArray[np.float64] = np.ones(yv.shape[0])
+        Zk, yk = Zm, yv
+    else:
+        wv = np.asarray(w, dtype=np.float64)
+        keep = wv > 0
+        if bool(keep.all()):
+            Zk, yk, wk = Zm, yv, wv
+        else:
+            Zk, yk, wk = Zm[keep], yv[keep], wv[keep]
+    eta = Zk @ beta[1:] + beta[0]
+    mu = 0.5 * (1.0 + np.tanh(0.5 * eta))
+    h = wk * mu * (1.0 - mu)
+    p = beta.shape[0]
+    cov = np.linalg.pinv(information(Zk, h))
+    bse = np.sqrt(np.diag(cov))
+    # log-likelihood of the Bernoulli model, log(1 + exp(eta)) computed stably
+    llf = -float(wk @ (np.logaddexp(0.0, eta) - yk * eta))
+    zstat = beta / bse
+    q = float(norm.ppf(0.975))
+    notes = () if converged else ("the Newton fit did not converge",)
+    return ScorecardSummary(
+        terms=("intercept", *names),
+        coef=beta.copy(),
+        std_err=bse,
+        z=zstat,
+        pvalue=2.0 * norm.sf(np.abs(zstat)),
+        ci_low=beta - q * bse,
+        ci_high=beta + q * bse,
+        vif=np.concatenate([[np.nan], weighted_vif(Zk, wk)]),
+        n_obs=int(yk.shape[0]),
+        sum_weights=float(wk.sum()),
+        loglik=llf,
+        aic=-2.0 * llf + 2.0 * p,
+        weights=weights,
+        cov_type="nonrobust",
+        notes=notes,
     )
 
 
