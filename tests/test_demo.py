@@ -176,3 +176,19 @@ def test_calibration_chart_with_a_group_without_defaults() -> None:
     p = np.r_[np.full(40, 0.01), np.full(23, 0.3)]
     ax = plot_calibration(y, p, n_bins=4)
     assert ax.get_xlabel() == "mean PD"
+
+
+def test_demo_model_is_fit_scorecard(model_run: _demo.DemoResult, tmp_path: Path) -> None:
+    """The demo's card is fit_scorecard's on the same book with the demo's FitConfig."""
+    from overdue_risk.pipeline import fit_scorecard
+
+    pf = make_microloan_portfolio(n_loans=5000, n_months=18, random_state=11, products=True)
+    cfg = _demo.fit_config(pf)
+    assert not set(pf.decision_features) & {*cfg.features.numeric, *cfg.features.categorical}
+    fitted = fit_scorecard(cfg, data=pf, out=tmp_path)
+    a = model_run.artifacts
+    assert fitted.scorecard.features_ == a["scorecard"].features_
+    hold = fitted.holdout
+    np.testing.assert_array_equal(a["spec"].score(hold), fitted.spec.score(hold))
+    assert fitted.master_scale.pd == a["master_scale"].pd
+    assert fitted.metrics["holdout"]["gini"] == pytest.approx(model_run.results["gini"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 from overdue_risk._demo._context import DemoContext, DemoStep
 from overdue_risk._demo._run import STEPS, DemoResult, run_demo
 from overdue_risk._demo._steps_book import decision_table_example
-from overdue_risk._demo._steps_model import check_spec_matches
+from overdue_risk._demo._steps_model import check_spec_matches, fit_config
 
 __all__ = [
     "STEPS",
@@ -29,5 +29,6 @@ __all__ = [
     "DemoStep",
     "check_spec_matches",
     "decision_table_example",
+    "fit_config",
     "run_demo",
 ]

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from overdue_risk._demo._context import (
     GRADE_CAP,
     GRADE_FLOOR,
@@ -31,18 +29,27 @@ from overdue_risk.backtest import (
     traffic_light,
 )
 from overdue_risk.binning import WOEBinner
-from overdue_risk.calibration import MasterScale, PDCalibrator
 from overdue_risk.datasets import make_microloan_portfolio, out_of_time_split
 from overdue_risk.exceptions import DataError
 from overdue_risk.metrics import gini, ks_statistic, psi
-from overdue_risk.pipeline._checks import check_spec_matches, development_scale
-from overdue_risk.runtime import load_spec
+from overdue_risk.pipeline import (
+    CalibrationConfig,
+    DataConfig,
+    FeaturesConfig,
+    FitConfig,
+    OutputConfig,
+    ScorecardConfig,
+    SelectionConfig,
+    SplitConfig,
+)
+from overdue_risk.pipeline import _steps as pipeline_steps
+from overdue_risk.pipeline._checks import check_spec_matches
 from overdue_risk.scorecard import Scorecard
-from overdue_risk.selection import select_by_correlation, select_by_iv
 from overdue_risk.transitions._buckets import STATES
 
 __all__ = [
     "check_spec_matches",
+    "fit_config",
     "step_bin",
     "step_calibrate",
     "step_generate",
@@ -124,6 +131,10 @@ def step_split(ctx: DemoContext) -> list[str]:
                 "(--n-loans) or months (--n-months): the defaults, 50,000 loans over 24 "
                 "months, give about 1,100 development defaults."
             )
+    st = pipeline_steps._State(config=fit_config(pf), out=ctx.out, source=pf)
+    pipeline_steps.step_read(st)
+    pipeline_steps.step_split(st)
+    ctx.artifacts["fit"] = st
     d, h = ctx.results["development"], ctx.results["holdout"]
     return [
         f"development {d['n']:,} loans ({d['months']}, bad {_pct(d['bad_rate'])})",
@@ -132,6 +143,8 @@ def step_split(ctx: DemoContext) -> list[str]:
 
 
 # ----------------------------------------------------------------------- the model
+# The model is developed by overdue_risk.pipeline's steps (the ones behind fit_scorecard
+# and ``overdue-risk fit``), run one by one on the built-in book with the demo's settings.
 def _binner(columns: Sequence[str]) -> Any:
     """The demo's binner for ``columns`` (special codes of those among them)."""
     return WOEBinner(special_codes={k: v for k, v in SPECIAL_CODES.items() if k in columns})
@@ -148,58 +161,66 @@ def _risk_features(pf: Any) -> list[str]:
     return [f for f in pf.feature_names if f not in decisions]
 
 
+def fit_config(pf: Any) -> FitConfig:
+    """The demo's development as a :class:`~overdue_risk.pipeline.FitConfig`.
+
+    Applicant features only (no decision features), the book's special codes, Siddiqi's
+    IV floor and the correlation cap, a logistic calibration and a geometric master
+    scale from ``GRADE_FLOOR`` to ``GRADE_CAP``; the out-of-time split and the target
+    come from the portfolio itself (``fit_scorecard(config, data=portfolio)``).
+    """
+    features = _risk_features(pf)
+    apps = pf.applications
+    numeric = tuple(f for f in features if apps[f].dtype.kind in "iufb")
+    return FitConfig(
+        DataConfig(path="built-in book", target=pf.target_name),
+        features=FeaturesConfig(
+            numeric=numeric,
+            categorical=tuple(f for f in features if f not in numeric),
+            special_codes={k: tuple(v) for k, v in SPECIAL_CODES.items() if k in features},
+        ),
+        split=SplitConfig(holdout_share=HOLDOUT_SHARE),
+        selection=SelectionConfig(min_iv=MIN_IV, max_corr=MAX_CORR),
+        scorecard=ScorecardConfig(name="microloan_application_demo"),
+        calibration=CalibrationConfig(n_grades=N_GRADES, floor=GRADE_FLOOR, cap=GRADE_CAP),
+        output=OutputConfig(report=False),
+    )
+
+
+def _fit(ctx: DemoContext) -> Any:
+    """The pipeline's state (set up by the ``split`` step)."""
+    return ctx.need("fit")
+
+
 def step_bin(ctx: DemoContext) -> list[str]:
     """Optimal WOE binning of every applicant feature on the development sample."""
-    pf = ctx.require_portfolio()
-    dev = ctx.need("split").development
-    features = _risk_features(pf)
-    binner = _binner(features).fit(dev[features], dev[pf.target_name])
+    st = _fit(ctx)
+    pipeline_steps.step_bin(st)
+    binner = st.values["binner"]
     ctx.artifacts["binner"] = binner
     iv = sorted(((float(v), str(k)) for k, v in binner.iv_.items()), reverse=True)
     ctx.results["top_iv"] = [(name, value) for value, name in iv[:5]]
-    return [f"{len(features)} features binned; top IV {iv[0][1]} {iv[0][0]:.3f}"]
+    return [f"{len(st.features)} features binned; top IV {iv[0][1]} {iv[0][0]:.3f}"]
 
 
 def step_select(ctx: DemoContext) -> list[str]:
     """Keep informative features (IV), then drop one of each highly correlated pair."""
-    pf = ctx.require_portfolio()
-    binner = ctx.need("binner")
-    dev = ctx.need("split").development
-    by_iv = select_by_iv(binner, min_iv=MIN_IV)
-    features = _risk_features(pf)
-    woe = binner.transform(dev[features])
-    kept = list(by_iv.selected)
-    by_corr = select_by_correlation(
-        np.asarray(woe)[:, [features.index(k) for k in kept]],
-        binner.iv_,
-        max_corr=MAX_CORR,
-        feature_names=kept,
-    )
-    selected = list(by_corr.selected)
-    dropped = {
-        f: r
-        for step in (by_iv, by_corr)
-        for f, k, r in zip(step.features, step.kept, step.reasons, strict=True)
-        if not k
-    }
-    ctx.artifacts.update(selected=selected, selection=(by_iv, by_corr))
-    ctx.results.update(n_features=len(features), selected=selected, dropped=dropped)
-    return [f"{len(selected)} of {len(features)} kept; dropped {', '.join(dropped) or '-'}"]
+    st = _fit(ctx)
+    pipeline_steps.step_select(st)
+    selected, dropped = list(st.values["selected"]), dict(st.values["dropped"])
+    ctx.artifacts.update(selected=selected, selection=st.values["selection"])
+    ctx.results.update(n_features=len(st.features), selected=selected, dropped=dropped)
+    return [f"{len(selected)} of {len(st.features)} kept; dropped {', '.join(dropped) or '-'}"]
 
 
 def step_scorecard(ctx: DemoContext) -> list[str]:
     """Fit the logistic WOE scorecard on the selected features."""
-    pf = ctx.require_portfolio()
-    dev = ctx.need("split").development
-    selected = ctx.need("selected")
-    card = Scorecard(binner=_binner(selected)).fit(dev[selected], dev[pf.target_name])
+    st = _fit(ctx)
+    line = pipeline_steps.step_scorecard(st)
+    card = st.values["scorecard"]
     ctx.artifacts["scorecard"] = card
     ctx.results["card_features"] = list(card.features_)
-    points = card.predict_points(dev[selected])
-    return [
-        f"{len(card.features_)} features on the card; development points "
-        f"{points.min():.0f}..{points.max():.0f}"
-    ]
+    return [line]
 
 
 def step_calibrate(ctx: DemoContext) -> list[str]:
@@ -208,18 +229,12 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
     Each grade's PD is its default rate on the development sample (long-run average, Basel
     II para. 447). When a small sample makes those rates decrease somewhere over the
     grades, or a grade holds no default (its PD would be the floor), the scale keeps its
-    nominal geometric PDs instead (and says so): the rule
-    :func:`overdue_risk.pipeline.fit_scorecard` applies too.
+    nominal geometric PDs instead (and says so).
     """
-    pf = ctx.require_portfolio()
-    dev = ctx.need("split").development
-    card = ctx.need("scorecard")
-    points = card.predict_points(dev[card.features_])
-    y = dev[pf.target_name].to_numpy()
-    calibrator = PDCalibrator(method="logistic").fit(points.reshape(-1, 1), y)
-    nominal = MasterScale.geometric(N_GRADES, floor=GRADE_FLOOR, cap=GRADE_CAP)
-    scale, note = development_scale(nominal, calibrator.predict_pd(points), y)
-    ctx.artifacts.update(calibrator=calibrator, master_scale=scale)
+    st = _fit(ctx)
+    pipeline_steps.step_calibrate(st)
+    scale, note = st.values["master_scale"], st.values["grade_note"]
+    ctx.artifacts.update(calibrator=st.values["calibrator"], master_scale=scale)
     ctx.results["grades"] = {g: float(p) for g, p in zip(scale.grades, scale.pd, strict=True)}
     ctx.results["grade_note"] = note
     return [
@@ -230,32 +245,15 @@ def step_calibrate(ctx: DemoContext) -> list[str]:
 
 def step_spec(ctx: DemoContext) -> list[str]:
     """Export the sealed scoring spec and check the runtime reproduces the card exactly."""
-    pf = ctx.require_portfolio()
-    split = ctx.need("split")
-    card, cal, scale = ctx.need("scorecard"), ctx.need("calibrator"), ctx.need("master_scale")
-    path = card.save_spec(
-        ctx.write("scorecard_spec.json"),
-        calibrator=cal,
-        master_scale=scale,
-        name="microloan_application_demo",
-        target={
-            "name": pf.target_name,
-            "definition": f"ever {pf.target_dpd}+ DPD within {pf.target_window} months on book",
-        },
-        metadata={
-            "development_months": list(split.development_months),
-            "holdout_months": list(split.holdout_months),
-            "seed": ctx.seed,
-        },
-    )
-    spec = load_spec(path)
-    ctx.artifacts["spec"] = spec
-    card.table().to_csv(ctx.write("scorecard_table.csv"), index=False)
-    n = 0
-    for frame in (split.development, split.holdout):
-        n += check_spec_matches(spec, card, cal, scale, frame[card.features_])
-    ctx.results["spec_check"] = n
-    return [f"{path.name} loads; runtime == Scorecard on {n:,} loans (points, PD, grade)"]
+    st = _fit(ctx)
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    pipeline_steps.step_spec(st)
+    ctx.files.extend([st.files["spec"], st.files["card_table"]])
+    ctx.artifacts["spec"] = st.values["spec"]
+    n = ctx.results["spec_check"] = st.values["spec_check"]
+    return [
+        f"{st.files['spec'].name} loads; runtime == Scorecard on {n:,} loans (points, PD, grade)"
+    ]
 
 
 # ---------------------------------------------------------------------- validation

@@ -365,6 +365,9 @@ def step_spec(st: _State) -> str:
     target: dict[str, Any] = {"name": cfg.data.target}
     if cfg.data.pos_label is not None:
         target["definition"] = f"{cfg.data.target} == {cfg.data.pos_label!r}"
+    if "portfolio" in v:
+        pf = v["portfolio"]
+        target["definition"] = f"ever {pf.target_dpd}+ DPD within {pf.target_window} months on book"
     metadata: dict[str, Any] = {"data": source_name(st), "split": v["split"]}
     for key in ("development_months", "holdout_months"):
         if key in v:
@@ -386,6 +389,7 @@ def step_spec(st: _State) -> str:
         check_spec_matches(spec, card, v["calibrator"], v["master_scale"], v[part][features])
         for part in ("development", "holdout")
     )
+    v["spec_check"] = n
     return (
         f"wrote {path.name} and {table.name}; runtime == Scorecard on {n:,} rows "
         "(points, PD, grade)"
