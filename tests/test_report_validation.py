@@ -3,6 +3,7 @@ development against hold-out, features kept and dropped, limitations, numbers fo
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -137,3 +138,27 @@ def test_print_layout_keeps_tables_whole() -> None:
     css = html[html.index("@media print") :]
     assert "break-inside: avoid" in css
     assert "break-before: page" in css
+
+
+def test_binning_section_shows_the_manual_changes() -> None:
+    from overdue_risk.binning import CountTable, WOEBinner
+
+    t = CountTable.from_counts("age", [40, 25, 15, 8, 3], [60, 75, 85, 92, 7], splits=[25, 35, 45])
+    binner = WOEBinner(max_n_bins=4, min_bin_frac=0.1).fit_from_counts([t])
+    before = build_report(binner=binner).html
+    assert "None: every feature keeps its optimal binning." in _section(before, "binning")
+    binner.merge_bins("age", 1, 2, reason="policy cut-off at 45")
+    section = _section(build_report(binner=binner).html, "binning")
+    assert "Manual changes (audit trail)" in section
+    assert "policy cut-off at 45" in section
+    assert '<td class="text">merge_bins</td>' in section
+
+
+def test_features_section_lists_what_selection_dropped(card: dict[str, Any]) -> None:
+    from overdue_risk.selection import select_by_iv
+
+    step = select_by_iv({"age": 0.3, "noise": 0.001, "debt_to_income": 0.2})
+    report = build_report(spec=card["spec"], selection=[step])
+    section = _section(report.html, "features")
+    assert "noise" in section
+    assert html.escape(f"selection (iv): {step.reasons[1]}") in section

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._results import format_cell
+
 __all__ = ["SMOOTHING", "SolverResult", "shape_lr_test", "solve_binning", "woe_iv"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -399,8 +401,8 @@ def _solve_auto(
     p_adj = min(1.0, pvalue * n_sets)
     facts = (
         f"{o_shape} regular-bin IV {o_iv:.4f} vs best monotone ({m_shape}) {m_iv:.4f}: "
-        f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={pvalue:.3g}, "
-        f"Bonferroni x{n_sets} p_adj={p_adj:.3g}"
+        f"gain {100 * gain:.1f}%, LR test G={g:.2f} df={df} p={format_cell(float(pvalue))}, "
+        f"Bonferroni x{n_sets} p_adj={format_cell(float(p_adj))}"
     )
     if gain <= min_iv_gain:
         why = f"auto: {m_shape}; {facts} (gain <= auto_min_iv_gain {100 * min_iv_gain:g}%)"

@@ -53,10 +53,33 @@ def binning_section(*, binner: Any) -> str:
         table_html(["feature", "IV", "bins"], rows),
     ]
     parts.append(_woe_grid([tables[i] for i in order]))
+    parts.append(_overrides_html(getattr(binner, "overrides_", None) or []))
     for i in order:
         t = tables[i]
         parts.append(f"<h3>{esc(t.name)}</h3>{t._repr_html_()}")
     return "".join(parts)
+
+
+def _overrides_html(overrides: list[dict[str, Any]]) -> str:
+    """The binner's manual changes (audit trail), or a line saying there were none."""
+    if not overrides:
+        return "<h3>Manual changes</h3><p>None: every feature keeps its optimal binning.</p>"
+    rows = [
+        [
+            str(o.get("feature", "")),
+            str(o.get("action", "")),
+            str(o.get("before", "")),
+            str(o.get("after", "")),
+            str(o.get("reason", "")),
+            str(o.get("timestamp", "")),
+        ]
+        for o in overrides
+    ]
+    return "<h3>Manual changes (audit trail)</h3>" + table_html(
+        ["feature", "change", "bins before", "bins after", "reason", "when (UTC)"],
+        rows,
+        text_columns=range(6),
+    )
 
 
 def _woe_grid(tables: list[Any], ncols: int = 3) -> str:

@@ -192,16 +192,27 @@ def dev_holdout_section(
 
 
 @register_section("features", "Features kept and dropped", before="binning")
-def features_section(*, spec: Spec, scorecard: Any = None) -> str:
-    """The card's features (IV, coefficient, bins) and every dropped feature with its reason."""
+def features_section(*, spec: Spec, scorecard: Any = None, selection: Any = None) -> str:
+    """The card's features (IV, coefficient, bins) and every dropped feature with its reason.
+
+    Dropped features come from the spec's fit metadata (or the fitted ``scorecard``'s
+    ``dropped_features_``) and from ``selection``: the selection steps run before the fit
+    (a :class:`~overdue_risk.selection.SelectionResult` or a sequence of them).
+    """
     doc = spec.to_dict()
     meta = doc.get("metadata") or {}
     info: dict[str, Any] = dict(meta.get("feature_info") or {})
-    dropped: dict[str, str] = {
-        str(k): str(v) for k, v in (meta.get("dropped_features") or {}).items()
-    }
+    known = meta.get("source") == "fitted" or "dropped_features" in meta
+    dropped = {str(k): str(v) for k, v in (meta.get("dropped_features") or {}).items()}
     if scorecard is not None and hasattr(scorecard, "dropped_features_"):
         dropped = {str(k): str(v) for k, v in scorecard.dropped_features_.items()}
+        known = True
+    steps = [selection] if hasattr(selection, "reasons") else list(selection or ())
+    for step in steps:
+        known = True  # a selection ran: nothing in it dropped means nothing was dropped
+        for name, kept, reason in zip(step.features, step.kept, step.reasons, strict=True):
+            if not kept:
+                dropped.setdefault(str(name), f"selection ({step.method}): {reason}")
     kept_rows = []
     for feat in doc["features"]:
         fi = info.get(feat["name"], {})
@@ -230,7 +241,7 @@ def features_section(*, spec: Spec, scorecard: Any = None) -> str:
                 text_columns=(0, 1),
             )
         )
-    elif not meta.get("dropped_features") and meta.get("source") != "fitted":
+    elif not known:
         parts.append(
             '<p class="note">The spec does not record which candidate features were dropped '
             "(an expert card, or a spec written without the fit's metadata).</p>"
