@@ -2,6 +2,14 @@
 
     python benchmarks/bench_scorecard.py           # 30,000 rows, 5 stratified 70/30 splits
     python benchmarks/bench_scorecard.py --quick   # 6,000 rows, 1 split (smoke test)
+    python benchmarks/bench_scorecard.py --fit-rows 1000000 --skip-uci   # fit speed only
+
+Fit speed (``--fit-rows``, default 1,000,000; 20,000 with ``--quick``; 0 skips it): both
+cards (comparable settings, below) fit on the same synthetic rows of 30 features
+(:func:`synthetic`: 10 log-normal amounts, 6 integer counts 0-11, 14 normal scores; a
+logistic target with about 10% events), timed alternately ``--fit-repeat`` times (min
+and median printed), and the peak memory of one more fit of each traced by ``tracemalloc``
+(NumPy reports its buffers to it), on top of the input data.
 
 Data: "Default of credit card clients" (Yeh & Lien 2009, UCI), target ``next_payment``,
 the 23 features (ID dropped), read from ``../shared/data`` (or $OVERDUE_RISK_SHARED_DATA).
@@ -24,6 +32,8 @@ Writes ``benchmarks/results/scorecard.json``.
 from __future__ import annotations
 
 import os
+import time
+import tracemalloc
 import warnings
 from pathlib import Path
 from typing import Any
@@ -131,6 +141,61 @@ def run_split(X: pd.DataFrame, y: np.ndarray, seed: int) -> dict[str, Any]:
     }
 
 
+def synthetic(n_rows: int, n_features: int = 30, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Synthetic development sample of the fit-speed case (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_rows, n_features))
+    X[:, ::3] = np.round(np.exp(X[:, ::3]), 2)
+    counts = list(range(1, n_features, 5))
+    X[:, counts] = rng.integers(0, 12, size=(n_rows, len(counts)))
+    beta = rng.normal(scale=0.3, size=n_features)
+    eta = -2.5 + np.tanh((X - X.mean(axis=0)) / X.std(axis=0)) @ beta
+    y = (rng.uniform(size=n_rows) < 1 / (1 + np.exp(-eta))).astype(np.int64)
+    return pd.DataFrame(X, columns=[f"x{j}" for j in range(n_features)]), y
+
+
+def _peak_mb(fn: Any) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def run_fit_speed(n_rows: int, repeat: int) -> dict[str, Any]:
+    """Fit time of both cards on the same ``n_rows`` x 30 rows, alternating, ``repeat`` times."""
+    X, y = synthetic(n_rows)
+    fit_ours(X.iloc[:5000], y[:5000])  # warm-up: imports and first-call costs not timed
+    fit_peer(X.iloc[:5000], y[:5000])
+    ours_s, peer_s = [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fit_ours(X, y)
+        ours_s.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fit_peer(X, y)
+        peer_s.append(time.perf_counter() - t)
+    ratios = [p / o for o, p in zip(ours_s, peer_s, strict=True)]
+    return {
+        "name": f"fit speed, synthetic {n_rows:,} x {X.shape[1]}",
+        "n_rows": n_rows,
+        "n_features": X.shape[1],
+        "event_rate": float(y.mean()),
+        "repeat": repeat,
+        "ours_fit_seconds": ours_s,
+        "peer_fit_seconds": peer_s,
+        "ours_fit_seconds_min": min(ours_s),
+        "peer_fit_seconds_min": min(peer_s),
+        "fit_speedup_vs_optbinning_min": min(ratios),
+        "fit_speedup_vs_optbinning_median": float(np.median(ratios)),
+        "fit_speedup_of_best_times": min(peer_s) / min(ours_s),
+        "input_mb": float(X.memory_usage(deep=True).sum() / 2**20),
+        "ours_peak_traced_mb": _peak_mb(lambda: fit_ours(X, y)),
+        "peer_peak_traced_mb": _peak_mb(lambda: fit_peer(X, y)),
+    }
+
+
 def run(n_rows: int | None, seeds: list[int], path: Path | None = None) -> dict[str, Any]:
     X, y = load_uci(path)
     if n_rows is not None and n_rows < len(y):
@@ -157,9 +222,34 @@ def run(n_rows: int | None, seeds: list[int], path: Path | None = None) -> dict[
 def main(argv: list[str] | None = None) -> int:
     parser = bench_parser(__doc__, "scorecard")
     parser.add_argument("--data", type=Path, default=None, help="path of the UCI CSV")
+    parser.add_argument(
+        "--fit-rows", type=int, default=None, help="rows of the fit-speed case (0 skips it)"
+    )
+    parser.add_argument("--fit-repeat", type=int, default=None, help="timed fits of each")
+    parser.add_argument("--skip-uci", action="store_true", help="only the fit-speed case")
     args = parser.parse_args(argv)
     n_rows, seeds = (6_000, [0]) if args.quick else (None, [0, 1, 2, 3, 4])
-    report = run(n_rows, seeds, args.data)
+    fit_rows = args.fit_rows if args.fit_rows is not None else (20_000 if args.quick else 10**6)
+    fit_repeat = args.fit_repeat or (1 if args.quick else 3)
+    report: dict[str, Any] = (
+        {"benchmark": "scorecard", "results": []}
+        if args.skip_uci
+        else run(n_rows, seeds, args.data)
+    )
+    if fit_rows > 0:
+        speed = run_fit_speed(fit_rows, fit_repeat)
+        report["fit_speed"] = speed
+        print(
+            f"{speed['name']}: ours {speed['ours_fit_seconds_min']:.2f} s, optbinning "
+            f"{speed['peer_fit_seconds_min']:.2f} s (min of {fit_repeat}); optbinning / ours "
+            f"min {speed['fit_speedup_vs_optbinning_min']:.2f}x, median "
+            f"{speed['fit_speedup_vs_optbinning_median']:.2f}x; peak traced memory ours "
+            f"{speed['ours_peak_traced_mb']:.0f} MB, optbinning "
+            f"{speed['peer_peak_traced_mb']:.0f} MB (input {speed['input_mb']:.0f} MB)"
+        )
+    if args.skip_uci:
+        write_json(args.out, report)
+        return 0
     columns = [
         ("split", "<30"),
         ("Gini ours", "9.4f"),

@@ -18,3 +18,7 @@ def test_bench_scorecard_quick(tmp_path: Path, uci_path: Path) -> None:
     assert 0.3 < row["peer_gini"] < 0.7
     assert row["fit_speedup_vs_optbinning"] > 0
     assert row["score_ratio_to_sum_floor"] > 1
+    speed = report["fit_speed"]  # the fit-speed case on synthetic rows (20,000 in --quick)
+    assert speed["n_rows"] == 20_000
+    assert speed["fit_speedup_vs_optbinning_min"] > 0
+    assert speed["ours_peak_traced_mb"] > speed["input_mb"] / 10
