@@ -46,14 +46,14 @@ __all__ = [
 def format_cell(value: Any) -> str:
     """Format one table cell for people: never in exponent form.
 
-    Integers and floats of 1,000 or more get thousands separators (floats of 100,000 or
-    more, money-sized, no decimals; from 1,000, two decimals); other floats four decimals;
-    non-zero floats below 0.0001 four significant digits in fixed notation.
+    Integers and floats of 1,000 or more get thousands separators (such floats are money
+    or counts: no decimals); other floats four decimals; non-zero floats below 0.0001 four
+    significant digits in fixed notation.
 
     Examples
     --------
     >>> [format_cell(v) for v in (1_492_000.4, 1234.5, 0.25, 3.2e-7, 12)]
-    ['1,492,000', '1,234.50', '0.2500', '0.0000003200', '12']
+    ['1,492,000', '1,234', '0.2500', '0.0000003200', '12']
     """
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
@@ -72,10 +72,8 @@ def _format_float(v: float) -> str:
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     a = abs(v)
-    if a >= 1e5:
-        return f"{v:,.0f}"
     if a >= 1e3:
-        return f"{v:,.2f}"
+        return f"{v:,.0f}"
     if a == 0 or a >= 1e-4:
         return f"{v:.4f}"
     decimals = min(16, 3 - math.floor(math.log10(a)))  # four significant digits
@@ -83,7 +81,7 @@ def _format_float(v: float) -> str:
 
 
 #: Column headers whose values are shares of a whole (shown as percentages in HTML).
-_SHARE_HEADER = re.compile(r"(share|rate|pct|percent)s?\b|\bPD\b", re.IGNORECASE)
+_SHARE_HEADER = re.compile(r"(share|rate|pct|percent|coverage)s?\b|\bPD\b", re.IGNORECASE)
 _NOT_SHARE_HEADER = re.compile(r"ratio|roll rate|\bAPR\b|interest", re.IGNORECASE)
 
 
