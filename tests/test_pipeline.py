@@ -261,6 +261,13 @@ def test_in_memory_portfolio_is_a_panel(tmp_path: Path) -> None:
         result.features
     )
     assert result.log[0].startswith("[1/10] read: the given portfolio")
+    # the grade PDs are backtested on the hold-out
+    from overdue_risk.backtest import jeffreys_test
+
+    scale, hold = result.master_scale, result.holdout
+    n, d = scale.grade_counts(result.spec.predict_pd(hold), hold["bad"].to_numpy())
+    assert sorted(result.backtests) == ["Hosmer-Lemeshow", "Jeffreys", "binomial"]
+    assert result.backtests["Jeffreys"].pvalue == jeffreys_test(n, d, scale.pd).pvalue
     assert result.metrics["holdout"]["gini"] > 0.3
 
 

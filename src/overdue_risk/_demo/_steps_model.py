@@ -23,9 +23,6 @@ from overdue_risk._demo._context import (
     _pct,
 )
 from overdue_risk.backtest import (
-    binomial_test,
-    hosmer_lemeshow_test,
-    jeffreys_test,
     traffic_light,
 )
 from overdue_risk.binning import WOEBinner
@@ -278,12 +275,9 @@ def step_validate(ctx: DemoContext) -> list[str]:
             decisions,
             float(gini(y, circular.predict_proba(hold[cols])[:, 1]).statistic),
         )
-    n, d = scale.grade_counts(pd_hold, y)
-    tests = {
-        "Jeffreys": jeffreys_test(n, d, scale.pd, labels=scale.grades),
-        "binomial": binomial_test(n, d, scale.pd, labels=scale.grades),
-        "Hosmer-Lemeshow": hosmer_lemeshow_test(n, d, scale.pd, labels=scale.grades),
-    }
+    st = _fit(ctx)
+    pipeline_steps.step_validate(st)  # AUC/KS/PSI of both samples and the grade backtests
+    tests = st.values["backtests"]
     verdicts: dict[str, dict[str, Any]] = {}
     for name, t in tests.items():
         v: dict[str, Any] = {"statistic": t.statistic, "pvalue": t.pvalue}

@@ -1,6 +1,7 @@
 """Checks every development runs, shared by :func:`~overdue_risk.pipeline.fit_scorecard`
-and the demo: the exported spec scores as the fitted objects do, and the master scale's
-grade PDs are the development default rates when those are usable.
+and the demo: the exported spec scores as the fitted objects do, the master scale's grade
+PDs are the development default rates when those are usable, and the grade PDs are
+backtested on the hold-out.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from overdue_risk.backtest import binomial_test, hosmer_lemeshow_test, jeffreys_test
 from overdue_risk.calibration import MasterScale
 from overdue_risk.exceptions import OverdueRiskWarning, SpecError
 
-__all__ = ["check_spec_matches", "development_scale"]
+__all__ = ["check_spec_matches", "development_scale", "grade_backtests"]
 
 
 def development_scale(nominal: MasterScale, pd_dev: Any, y: Any) -> tuple[MasterScale, str]:
@@ -84,3 +86,28 @@ def check_spec_matches(spec: Any, card: Any, calibrator: Any, scale: Any, X: Any
     if not np.array_equal(np.asarray(spec.grade(X)), np.asarray(scale.assign(pd_card))):
         raise SpecError("the spec's grades differ from MasterScale.assign on the same PDs.")
     return int(points.size)
+
+
+def grade_backtests(scale: MasterScale, pd_holdout: Any, y: Any) -> dict[str, Any]:
+    """Jeffreys, binomial and Hosmer-Lemeshow tests of the grade PDs on the hold-out.
+
+    Loans are counted per grade of ``scale`` (by their PD); each grade's PD is tested
+    against its observed defaults. Jeffreys and binomial are one-sided per grade (traffic
+    lights, Tasche 2003); Hosmer-Lemeshow tests all grades jointly.
+
+    Examples
+    --------
+    >>> from overdue_risk.calibration import MasterScale
+    >>> scale = MasterScale.geometric(2, floor=0.1, cap=0.5)
+    >>> tests = grade_backtests(scale, [0.1] * 10 + [0.5] * 10, [0] * 9 + [1] + [0, 1] * 5)
+    >>> sorted(tests)
+    ['Hosmer-Lemeshow', 'Jeffreys', 'binomial']
+    >>> tests["Jeffreys"].pvalue > 0.05
+    True
+    """
+    n, d = scale.grade_counts(pd_holdout, y)
+    return {
+        "Jeffreys": jeffreys_test(n, d, scale.pd, labels=scale.grades),
+        "binomial": binomial_test(n, d, scale.pd, labels=scale.grades),
+        "Hosmer-Lemeshow": hosmer_lemeshow_test(n, d, scale.pd, labels=scale.grades),
+    }

@@ -43,6 +43,9 @@ class FitResult(Result):
     metrics : mapping
         ``{"development": {...}, "holdout": {...}}`` with ``n``, ``bad_rate``, ``auc``,
         ``gini``, ``ks``; ``{"stability": {"psi": ...}}`` of the scores.
+    backtests : mapping of str to BacktestResult
+        ``Jeffreys``, ``binomial`` and ``Hosmer-Lemeshow`` tests of the master scale's
+        grade PDs on the hold-out.
     gate : GateResult
         The gate's verdict on the hold-out.
     files : mapping of str to Path
@@ -64,6 +67,7 @@ class FitResult(Result):
     master_scale: Any
     spec: Any
     metrics: Mapping[str, Mapping[str, float]]
+    backtests: Mapping[str, Any]
     gate: Any
     files: Mapping[str, Path]
     log: tuple[str, ...]
@@ -203,6 +207,7 @@ def fit_scorecard(
         master_scale=v["master_scale"],
         spec=v["spec"],
         metrics=MappingProxyType({k: MappingProxyType(m) for k, m in v["metrics"].items()}),
+        backtests=MappingProxyType(dict(v["backtests"])),
         gate=v["gate"],
         files=MappingProxyType(dict(st.files)),
         log=tuple(log),

@@ -24,7 +24,11 @@ from overdue_risk.datasets import Portfolio, load_portfolio, out_of_time_split
 from overdue_risk.exceptions import DataError
 from overdue_risk.gate import validate
 from overdue_risk.metrics import ks_statistic, psi, roc_auc
-from overdue_risk.pipeline._checks import check_spec_matches, development_scale
+from overdue_risk.pipeline._checks import (
+    check_spec_matches,
+    development_scale,
+    grade_backtests,
+)
 from overdue_risk.pipeline._config import FitConfig, check_columns
 from overdue_risk.reporting import build_report
 from overdue_risk.runtime import load_spec
@@ -397,7 +401,8 @@ def step_spec(st: _State) -> str:
 
 
 def step_validate(st: _State) -> str:
-    """AUC, Gini and KS on development and hold-out (from the spec), and the score PSI."""
+    """AUC, Gini and KS on development and hold-out (from the spec), the score PSI, and
+    the grade PDs' backtests on the hold-out (Jeffreys, binomial, Hosmer-Lemeshow)."""
     v, target = st.values, st.config.data.target
     spec = v["spec"]
     metrics: dict[str, dict[str, float]] = {}
@@ -416,6 +421,10 @@ def step_validate(st: _State) -> str:
         scores[name] = spec.score(part)
     metrics["stability"] = {"psi": float(psi(scores["development"], scores["holdout"]).statistic)}
     v["metrics"] = metrics
+    hold = v["holdout"]
+    v["backtests"] = grade_backtests(
+        v["master_scale"], spec.predict_pd(hold), hold[target].to_numpy()
+    )
     d, h = metrics["development"], metrics["holdout"]
     return (
         f"Gini {h['gini']:.3f} hold-out vs {d['gini']:.3f} development; KS {h['ks']:.3f} vs "
