@@ -3,6 +3,8 @@
 - :func:`score_spark` / :func:`score_dask`: the runtime kernel itself on Spark (Arrow
   batches) and Dask (pandas partitions), so every score equals the kernel's;
   :func:`score_spark_sql` runs the query of :func:`overdue_risk.export.to_sql` instead.
+- :func:`fit_scorecard_spark`: the whole development run (binning from count tables,
+  WOE as column expressions, Newton steps as aggregations) without collecting the rows.
 - Count tables computed as distributed aggregations (pre-bins, score bands, transitions):
   mergeable sufficient statistics for WOE binning, PSI and transition matrices. The
   table of a union of partitions is the sum of the partitions' tables.
@@ -27,6 +29,7 @@ from overdue_risk._lazy import load_lazily
 _LAZY: dict[str, str] = {
     "band_counts_dask": "overdue_risk.distributed.dask",
     "band_counts_spark": "overdue_risk.distributed.spark",
+    "fit_scorecard_spark": "overdue_risk.distributed._spark_fit",
     "prebin_counts_dask": "overdue_risk.distributed.dask",
     "prebin_counts_spark": "overdue_risk.distributed.spark",
     "score_dask": "overdue_risk.distributed.dask",
@@ -39,6 +42,7 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "band_counts_dask",
     "band_counts_spark",
+    "fit_scorecard_spark",
     "prebin_counts_dask",
     "prebin_counts_spark",
     "score_dask",
@@ -49,6 +53,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from overdue_risk.distributed._spark_fit import fit_scorecard_spark
     from overdue_risk.distributed.dask import (
         band_counts_dask,
         prebin_counts_dask,
