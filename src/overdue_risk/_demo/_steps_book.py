@@ -338,6 +338,16 @@ def step_report(ctx: DemoContext) -> list[str]:
             scorecard=ctx.need("scorecard"),
             gate=ctx.need("gate"),
             title="overdue-risk demo: micro-loan application scorecard",
+            bad_definition=(
+                f"ever {pf.target_dpd}+ days past due within {pf.target_window} months on "
+                f"book (column {pf.target_name})"
+            ),
+            exclusions=(
+                "loans whose outcome window is not complete inside the panel (bad_observed "
+                "False), and vintages after the hold-out window",
+                "the lender's own decisions (loan_amount, term_months, apr) as features",
+            ),
+            selection=ctx.artifacts.get("selection"),
             sections=_extra_sections(ctx),
             collection_plan=ctx.artifacts.get("collection_plan"),
             collection_effects=ctx.artifacts.get("collection_effects"),
