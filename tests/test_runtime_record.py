@@ -175,3 +175,23 @@ def test_plain_record_matches_as_columns() -> None:
     spec = Spec.from_dict(seal(example_spec_dict()))
     with pytest.raises(DataError, match="missing 1 column"):
         spec.score_frame({"age": 30.0}, reason_codes=3)
+
+
+@pytest.mark.parametrize("k", [1, 3, 20])
+def test_coded_frame_equals_score_frame(k: int) -> None:
+    """The CLI's coded frame (grade and reason positions) maps back to score_frame."""
+    spec = _boundary_specs()["mixed"]
+    assert spec.master_scale is not None
+    cases = boundary_cases(spec)
+    text = spec.score_frame(cases, pd=True, grade=True, reason_codes=k)
+    coded = spec.coded_frame(cases, pd=True, grade=True, reason_codes=k)
+    assert list(coded) == list(text)
+    assert _bits(coded["score"]) == _bits(text["score"])
+    assert _bits(coded["pd"]) == _bits(text["pd"])
+    grades = [*spec.master_scale.grades, None]  # position -1: no grade
+    assert [grades[i] for i in coded["grade"]] == text["grade"].tolist()
+    reasons = [f.reason_code for f in spec.features] + [None]
+    for i in range(1, k + 1):
+        got = coded[f"reason_{i}"]
+        assert got.dtype.kind == "i"
+        assert [reasons[j] for j in got] == text[f"reason_{i}"].tolist()

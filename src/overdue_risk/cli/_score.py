@@ -94,13 +94,17 @@ def run(args: argparse.Namespace) -> int:
     numeric = [f.name for f in spec.features if f.kind == "numeric" and f.name not in passthrough]
     sink = TableWriter(out_path)  # refuses an unknown extension before any work
     pa = require("pyarrow", extra="io", purpose="overdue-risk score")
+    text = {
+        "grade": pa.array(spec.master_scale.grades if spec.master_scale else [], pa.string()),
+        "reason": pa.array([f.reason_code for f in spec.features], pa.string()),
+    }
     rows_in = 0
     started = time.perf_counter()
     bar = _progress(args, source)
     try:
         bar.total = source.total
         for batch, units in source.batches(needed, numeric=numeric, block_mb=args.block_mb):
-            scored = spec.score_frame(
+            scored = spec.coded_frame(
                 batch,
                 pd=args.pd,
                 grade=args.grade,
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
                 row_offset=rows_in + 1,
             )
             out = {c: batch.column(c) for c in passthrough}
-            out.update({args.prefix + k: _arrow_column(pa, v) for k, v in scored.items()})
+            out.update({args.prefix + k: _arrow_column(pa, k, v, text) for k, v in scored.items()})
             sink.write(out)
             rows_in += batch.num_rows
             bar.update(units)
@@ -136,13 +140,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _arrow_column(pa: Any, values: Any) -> Any:
-    """A scored column for the writer: grades and reason codes (object arrays that hold
-    only the spec's text or None, checked when the spec was loaded) become Arrow strings
-    in C, not through a Python list; numbers are passed on as they are."""
-    if values.dtype.kind == "O":
-        return pa.array(values, type=pa.string(), from_pandas=True)
-    return values
+def _arrow_column(pa: Any, name: str, values: Any, text: dict[str, Any]) -> Any:
+    """A column of :meth:`Spec.coded_frame` for the writer: grade and reason positions
+    become Arrow text through a dictionary (no Python object per row); an out-of-range
+    position (-1 for no grade, ``n_features`` for no reason) is a null."""
+    table = text["grade"] if name == "grade" else text["reason"] if name[:7] == "reason_" else None
+    if table is None:
+        return values
+    codes = pa.array(values, mask=(values < 0) | (values >= len(table)), type=pa.int32())
+    return pa.DictionaryArray.from_arrays(codes, table).cast(pa.string())
 
 
 def _progress(args: argparse.Namespace, source: TableReader) -> Any:

@@ -16,8 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._columns import Columns, as_columns, numeric_column, plain_record
-from overdue_risk.exceptions import DataError, SpecError, SpecVersionError
+from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
+from overdue_risk.runtime._codes import grade_index, reason_codes_from_points, reason_positions
 from overdue_risk.runtime._format import (
     FORMAT,
     SCHEMA_VERSION,
@@ -368,20 +369,9 @@ class Spec:
                 "this spec carries no master_scale, so it cannot grade. Export the card "
                 "with a MasterScale (Scorecard.to_spec(master_scale=...))."
             )
-        p = np.asarray(pd, dtype=np.float64)
-        if p.ndim == 0:
-            p = p.reshape(1)
-        bad = (p < 0.0) | (p > 1.0)
-        if bad.any():
-            rows = np.flatnonzero(bad)[:5].tolist()
-            raise DataError(
-                f"a PD must lie in [0, 1]; got {p[bad][:5].tolist()} at position(s) {rows}. "
-                "Pass probabilities, not percentages or scores."
-            )
-        idx = np.searchsorted(np.asarray(ms.upper_pd), p, side="left")
-        np.minimum(idx, len(ms.grades) - 1, out=idx)
+        idx = grade_index(ms, pd)
         out = np.asarray(ms.grades, dtype=object)[idx]
-        out[np.isnan(p)] = None  # no PD, no grade (never the worst grade)
+        out[idx < 0] = None  # no PD, no grade (never the worst grade)
         return out
 
     def reason_codes(self, data: Any, k: int = 4) -> npt.NDArray[np.object_]:
@@ -410,7 +400,7 @@ class Spec:
             pts = np.array([record_points(self.features, cols.record)]).T
         else:
             pts = self._card.points_matrix(cols)
-        return reason_codes_from_points(self, pts, int(k))
+        return reason_codes_from_points(self.features, pts, int(k))
 
     def score_frame(
         self,
@@ -460,6 +450,40 @@ class Spec:
             one = self._record_frame(cols.record, pd or grade, grade, reason_codes)
             if one is not None:
                 return one
+        return self._batch_frame(data, cols, pd, grade, reason_codes, positions=False)
+
+    def coded_frame(
+        self,
+        data: Any,
+        *,
+        pd: bool = False,
+        grade: bool = False,
+        reason_codes: int = 0,
+        row_offset: int = 0,
+    ) -> dict[str, npt.NDArray[Any]]:
+        """:meth:`score_frame` with grades and reason codes as integer positions.
+
+        ``"grade"`` holds positions in ``master_scale.grades`` (-1: no grade, NaN PD) and
+        ``"reason_<i>"`` positions in :attr:`features` (``len(features)``: no reason), so
+        a writer can build dictionary-encoded columns without Python objects per row.
+        ``"score"`` and ``"pd"`` are :meth:`score_frame`'s, bit for bit.
+
+        Examples
+        --------
+        >>> from overdue_risk.runtime import Spec, example_spec_dict, seal
+        >>> spec = Spec.from_dict(seal(example_spec_dict()))
+        >>> out = spec.coded_frame({"age": [22.0, 45.0], "purpose": ["cash", "education"]},
+        ...                        grade=True, reason_codes=1)
+        >>> out["grade"].tolist(), out["reason_1"].tolist()
+        ([2, 1], [0, 2])
+        """
+        cols = self._columns(data)
+        cols.row_offset = int(row_offset)
+        return self._batch_frame(data, cols, pd, grade, reason_codes, positions=True)
+
+    def _batch_frame(
+        self, data: Any, cols: Columns, pd: bool, grade: bool, reason_codes: int, positions: bool
+    ) -> dict[str, npt.NDArray[Any]]:
         out: dict[str, npt.NDArray[Any]] = {}
         if reason_codes:
             if cols.record is not None:
@@ -479,9 +503,17 @@ class Spec:
         if pd or grade:
             out["pd"] = self.pd_from_points(out["score"])
         if grade:
-            out["grade"] = self.grade_from_pd(out["pd"])
-        if reason_codes:
-            codes = reason_codes_from_points(self, pts, int(reason_codes))
+            if positions and self.master_scale is not None:
+                out["grade"] = grade_index(self.master_scale, out["pd"])
+            else:  # (no master scale: grade_from_pd raises the documented error)
+                out["grade"] = self.grade_from_pd(out["pd"])
+        if reason_codes and positions:
+            picked = reason_positions(self.features, pts, int(reason_codes))
+            none = np.full(pts.shape[1], len(self.features), dtype=np.intp)
+            for i in range(int(reason_codes)):
+                out[f"reason_{i + 1}"] = picked[i] if i < picked.shape[0] else none
+        elif reason_codes:
+            codes = reason_codes_from_points(self.features, pts, int(reason_codes))
             for i in range(codes.shape[1]):
                 out[f"reason_{i + 1}"] = codes[:, i]
         return out
@@ -591,37 +623,6 @@ def _record_getter(record: Mapping[str, Any]) -> Any:
         return [record[name]]
 
     return getter
-
-
-def reason_codes_from_points(spec: Spec, pts: FloatArray, k: int) -> npt.NDArray[np.object_]:
-    """Reason codes from a feature-major ``(n_features, n_rows)`` points matrix.
-
-    ``k`` rounds, in cache-sized row blocks, of: the largest loss per row (``max`` over
-    the feature axis), the first feature reaching it (``argmax`` of the equality mask:
-    equal losses go in spec order), then that entry is retired (see Spec.reason_codes).
-    """
-    f, n = pts.shape
-    best = np.array([feat.max_points for feat in spec.features])[:, None]
-    k_eff = min(k, f)
-    picked = np.empty((k_eff, n), dtype=np.intp)
-    step = 16384
-    for r0 in range(0, n, step):
-        loss = best - pts[:, r0 : r0 + step]  # (features, rows), contiguous
-        b = loss.shape[1]
-        cols = np.arange(b)
-        top = np.empty(b)
-        eq = np.empty(loss.shape, dtype=bool)
-        for i in range(k_eff):
-            np.max(loss, axis=0, out=top)
-            np.equal(loss, top, out=eq)
-            arg = eq.argmax(axis=0)
-            loss[arg, cols] = -np.inf
-            arg[top <= 0] = f  # nothing (more) lost: empty code
-            picked[i, r0 : r0 + b] = arg
-    codes = np.array([feat.reason_code for feat in spec.features] + [None], dtype=object)
-    out = np.full((n, k), None, dtype=object)
-    out[:, :k_eff] = codes[picked.T]
-    return out
 
 
 _PRIVATE = object()
