@@ -103,7 +103,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     intercept_points_ : float
         Points added to every applicant (0 when ``intercept_mode="distributed"``).
     summary_ : ScorecardSummary
-        Statistical summary of the logistic model (statsmodels, frequency weights).
+        Statistical summary of the logistic model (frequency weights): the numbers of
+        statsmodels' GLM Binomial, computed from the Newton fit's Hessian (no refit).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame with string column names.
