@@ -104,6 +104,27 @@ def test_spark_fit_equals_in_memory_fit(spark):
     assert card.to_spec()["features"][0]["name"] == card.features_[0]
 
 
+def test_calibration_from_score_counts_equals_row_fit(spark):
+    from overdue_risk.calibration import PDCalibrator
+    from overdue_risk.distributed._spark_fit import score_counts_spark
+
+    frame, edges = sample(n=3000, seed=5)
+    card = Scorecard(binner=WOEBinner(user_splits={"a": edges["a"]}), rounding=True).fit(
+        frame[["a", "c"]], frame["bad"]
+    )
+    spec = card.to_spec()
+    s, y, n = score_counts_spark(spec, spark.createDataFrame(frame[["a", "c", "bad"]]), "bad")
+    assert n.sum() == len(frame)
+    assert s.size < len(frame) / 10  # counts, not rows
+    rows = np.asarray(card.predict_points(frame[["a", "c"]]), dtype=float)
+    want = PDCalibrator().fit(rows.reshape(-1, 1), frame["bad"])
+    got = PDCalibrator().fit(s.reshape(-1, 1), y, sample_weight=n)
+    grid = np.linspace(rows.min(), rows.max(), 50).reshape(-1, 1)
+    np.testing.assert_allclose(
+        got.predict_proba(grid)[:, 1], want.predict_proba(grid)[:, 1], rtol=1e-6
+    )
+
+
 def test_woe_expressions_equal_bin_index(spark):
     from overdue_risk.distributed._spark_fit import woe_columns_spark
 

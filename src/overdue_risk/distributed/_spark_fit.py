@@ -32,7 +32,7 @@ from sklearn.base import clone
 from overdue_risk._estimator import validate_params
 from overdue_risk.binning import WOEBinner
 from overdue_risk.distributed._counts import DEFAULT_MAX_PREBINS, check_engine_columns
-from overdue_risk.distributed.spark import prebin_counts_spark
+from overdue_risk.distributed.spark import prebin_counts_spark, score_spark_sql
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.export.sql import quote_identifier
 from overdue_risk.scorecard import Scorecard
@@ -41,7 +41,12 @@ from overdue_risk.scorecard._logistic import LogisticFit
 from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["fit_scorecard_spark", "newton_logistic_spark", "woe_columns_spark"]
+__all__ = [
+    "fit_scorecard_spark",
+    "newton_logistic_spark",
+    "score_counts_spark",
+    "woe_columns_spark",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -421,3 +426,53 @@ def _fit_with_signs(
         keep = [k for k in keep if k != j]
         if not keep:
             return keep, fit, wrong
+
+
+def score_counts_spark(
+    spec: Any, df: Any, target: str, *, weight: str | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Rows per ``(score, target)`` cell on Spark: the input of a weighted calibration fit.
+
+    A card's score takes few distinct values (sums of per-feature points), so
+    ``PDCalibrator().fit(score[:, None], y, sample_weight=rows)`` on these cells is the fit on the
+    rows themselves (the weighted likelihood is the same sum). The score is the spec's
+    Spark SQL (:func:`overdue_risk.distributed.spark.score_spark_sql`).
+
+    Parameters
+    ----------
+    spec : Spec, mapping or path
+        The card (e.g. ``card.to_spec()``).
+    df : pyspark.sql.DataFrame
+        Holds the card's input columns and ``target``.
+    target : str
+        The 0/1 event column.
+    weight : str, optional
+        A row-weight column: the cells then hold summed weights.
+
+    Returns
+    -------
+    score, y, rows : ndarray of float64
+        One entry per distinct ``(score, target)`` pair, sorted.
+
+    Examples
+    --------
+    >>> s, y, n = score_counts_spark(card.to_spec(), sdf, "bad")  # doctest: +SKIP
+    >>> PDCalibrator().fit(s.reshape(-1, 1), y, sample_weight=n)  # doctest: +SKIP
+    """
+    from pyspark.sql import functions as F
+
+    extra = [weight] if weight else []
+    check_engine_columns(df.columns, [target, *extra], "score_counts_spark", "Spark")
+    keep = [target, *extra]
+    scored = score_spark_sql(spec, df, keep=keep, pd=False, grade=False)
+    wcol = _col(weight).cast("double") if weight else F.lit(1.0)
+    rows = (
+        scored.groupBy(F.col("score"), _col(target).cast("double").alias("__y"))
+        .agg(F.sum(wcol).alias("n"))
+        .orderBy("score", "__y")
+        .collect()
+    )
+    score = np.array([float(r["score"]) for r in rows])
+    y = np.array([float(r["__y"]) for r in rows])
+    n = np.array([float(r["n"]) for r in rows])
+    return score, y, n
