@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "fit_scorecard_spark": "overdue_risk.distributed._spark_fit",
     "prebin_counts_dask": "overdue_risk.distributed.dask",
     "prebin_counts_spark": "overdue_risk.distributed.spark",
+    "score_counts_spark": "overdue_risk.distributed._spark_fit",
     "score_dask": "overdue_risk.distributed.dask",
     "score_spark": "overdue_risk.distributed.spark",
     "score_spark_sql": "overdue_risk.distributed.spark",
@@ -45,6 +46,7 @@ __all__ = [
     "fit_scorecard_spark",
     "prebin_counts_dask",
     "prebin_counts_spark",
+    "score_counts_spark",
     "score_dask",
     "score_spark",
     "score_spark_sql",
@@ -53,7 +55,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from overdue_risk.distributed._spark_fit import fit_scorecard_spark
+    from overdue_risk.distributed._spark_fit import fit_scorecard_spark, score_counts_spark
     from overdue_risk.distributed.dask import (
         band_counts_dask,
         prebin_counts_dask,
