@@ -16,7 +16,7 @@ Examples
 --------
 >>> from overdue_risk import distributed
 >>> distributed.__all__[:3]
-['band_counts_dask', 'band_counts_spark', 'prebin_counts_dask']
+['band_counts_dask', 'band_counts_spark', 'fit_scorecard_spark']
 """
 
 from __future__ import annotations
