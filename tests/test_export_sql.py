@@ -336,7 +336,8 @@ def test_moved_distributed_names_still_resolve_with_a_deprecation_warning():
         old = overdue_risk.export.score_dask
     assert old is overdue_risk.distributed.score_dask
     assert "score_dask" not in overdue_risk.export.__all__
-    assert set(overdue_risk.distributed.__all__) == overdue_risk.export._MOVED
+    # every moved name is in distributed (which also has new names, never in export)
+    assert set(overdue_risk.distributed.__all__) >= overdue_risk.export._MOVED
 
 
 def test_exports_import_heavy_engines_lazily():
