@@ -36,7 +36,7 @@ from overdue_risk.distributed.spark import prebin_counts_spark, score_spark_sql
 from overdue_risk.exceptions import DataError, OverdueRiskWarning
 from overdue_risk.export.sql import quote_identifier
 from overdue_risk.scorecard import Scorecard
-from overdue_risk.scorecard._fit import _scale
+from overdue_risk.scorecard._fit import _scale, select_by_bins
 from overdue_risk.scorecard._logistic import LogisticFit
 from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
@@ -229,29 +229,14 @@ def _check_scorecard(scorecard: Any) -> Any:
     return est
 
 
-def _select(est: Any, names: list[str], bins: list[Any]) -> tuple[dict[str, str], list[int]]:
-    """Scorecard.fit's drops from the bins alone: constant WOE, ``min_iv``, ``max_features``."""
-    dropped: dict[str, str] = {}
-    keep: list[int] = []
-    for j, (n, b) in enumerate(zip(names, bins, strict=True)):
+def _constant_woe(bins: list[Any]) -> list[bool]:
+    """Whether each feature's WOE is one value over the bins that hold rows (as in the fit)."""
+    out = []
+    for b in bins:
         seen = (np.asarray(b.event_count) + np.asarray(b.nonevent_count)) > 0
         woe = np.asarray(b.woe, dtype=np.float64)[: seen.size][seen]
-        if woe.size == 0 or np.all(woe == woe[0]):
-            dropped[n] = "constant WOE on the training data (a single bin)"
-            continue
-        iv = float(getattr(b, "iv", math.nan))
-        if est.min_iv is not None and not iv >= float(est.min_iv):
-            dropped[n] = f"IV {iv:.4f} below min_iv={float(est.min_iv):g}"
-            continue
-        keep.append(j)
-    if est.max_features is not None and len(keep) > int(est.max_features):
-        order = sorted(keep, key=lambda j: (-float(getattr(bins[j], "iv", 0.0)), j))
-        kept = set(order[: int(est.max_features)])
-        for j in keep:
-            if j not in kept:
-                dropped[names[j]] = f"outside the top {int(est.max_features)} by IV"
-        keep = [j for j in keep if j in kept]
-    return dropped, keep
+        out.append(woe.size == 0 or bool(np.all(woe == woe[0])))
+    return out
 
 
 def fit_scorecard_spark(
@@ -331,7 +316,7 @@ def fit_scorecard_spark(
             "y has a single class among the rows with positive weight; a scorecard needs "
             "both events and non-events. Check the target and the weights."
         )
-    dropped, keep = _select(est, names, bins)
+    dropped, keep = select_by_bins(est, names, bins, _constant_woe(bins))
     if not keep:
         raise DataError(
             "no feature is left on the card: "

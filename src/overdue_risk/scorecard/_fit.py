@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -36,7 +36,7 @@ from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 from overdue_risk.scorecard._summary import ScorecardSummary, newton_summary
 
-__all__ = ["PARAM_RULES", "card_column", "fit_card", "fitted_metadata"]
+__all__ = ["PARAM_RULES", "card_column", "fit_card", "fitted_metadata", "select_by_bins"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -229,12 +229,23 @@ def _card_feature(est: Any, name: str, fb: Any, raw: FloatArray, coef: float) ->
 def _select(
     est: Any, names: list[str], bins: list[Any], Z: FloatArray
 ) -> tuple[dict[str, str], list[int]]:
-    """Drop constant-WOE features, then by ``min_iv`` and ``max_features``."""
+    """Drop constant-WOE features (on the rows of ``Z``), then by IV and ``max_features``."""
+    constant = [Z.shape[0] == 0 or bool(np.all(Z[:, j] == Z[0, j])) for j in range(len(names))]
+    return select_by_bins(est, names, bins, constant)
+
+
+def select_by_bins(
+    est: Any, names: list[str], bins: list[Any], constant: Sequence[bool]
+) -> tuple[dict[str, str], list[int]]:
+    """The fit's drops given which features have a constant WOE: then ``min_iv``, ``max_features``.
+
+    Shared by :meth:`Scorecard.fit` (constant on the rows) and the Spark fit (constant over
+    the bins that hold rows), so both drop the same features for the same reasons.
+    """
     dropped: dict[str, str] = {}
     keep: list[int] = []
     for j, n in enumerate(names):
-        col = Z[:, j]
-        if col.size == 0 or np.all(col == col[0]):
+        if constant[j]:
             dropped[n] = "constant WOE on the training data (a single bin)"
             continue
         iv = float(getattr(bins[j], "iv", math.nan))
