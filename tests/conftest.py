@@ -13,7 +13,11 @@ Hypothesis profiles (``--hypothesis-profile NAME`` or ``HYPOTHESIS_PROFILE=NAME`
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -70,3 +74,36 @@ def uci_path() -> Path:
 def rating_histories_path() -> Path:
     """Path of the open-risk rating histories CSV (irregular event dates)."""
     return _shared_file("rating_histories.csv")
+
+
+def local_spark(app: str, *, cores: int = 2, **conf: str) -> Iterator[Any]:
+    """A local SparkSession for one test module: yields it, stops it after the module.
+
+    Skips when Java is missing. Workers run this interpreter (with overdue_risk and its
+    dependencies), not the first ``python3`` on PATH: without this the Spark tests fail
+    unless the venv is activated. ``conf`` adds or overrides Spark settings.
+    """
+    home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (home and os.path.exists(home)):
+        pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    settings = {
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+        "spark.ui.enabled": "false",
+        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.adaptive.enabled": "false",  # tiny data: skip re-planning
+        "spark.default.parallelism": str(cores),
+        "spark.driver.memory": "1g",
+        **conf,
+    }
+    builder = SparkSession.builder.master(f"local[{cores}]").appName(app)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import local_spark
 from overdue_risk.behaviour import panel_features, panel_features_sql
 from overdue_risk.behaviour._panel import OPTIONAL_COLUMNS
 from overdue_risk.datasets import make_microloan_portfolio
@@ -149,27 +147,12 @@ def test_sql_arguments_are_checked() -> None:
 
 
 @pytest.fixture(scope="module")
-def spark() -> object:
+def spark() -> Iterator[Any]:
     pytest.importorskip("pyspark")
     pytest.importorskip("pyarrow")
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
-    from pyspark.sql import SparkSession
-
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("overdue_risk-behaviour-sql")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
+    yield from local_spark(
+        "overdue_risk-behaviour-sql", cores=1, **{"spark.sql.session.timeZone": "UTC"}
     )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _spark_run(

@@ -8,14 +8,13 @@ the NumPy count table of the same rows (and, for transitions, the library's own
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 
+from conftest import local_spark
 from export_harness import SPEC_FIXTURES, assert_same_as_kernel, cases, load, warehouse_columns
 from overdue_risk.binning import CountTable, WOEBinner
 from overdue_risk.distributed._counts import band_counts_numpy
@@ -40,39 +39,16 @@ pytestmark = [
 K = 3
 
 
-def _java_found() -> bool:
-    home = os.environ.get("JAVA_HOME")
-    return shutil.which("java") is not None or bool(home and os.path.exists(home))
-
-
 @pytest.fixture(scope="module")
-def spark():
-    if not _java_found():
-        pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
-    from pyspark.sql import SparkSession
-
-    # workers must run this interpreter (with overdue_risk and its dependencies), not the
-    # first `python3` on PATH: without this the tests fail unless the venv is activated
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    session = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .appName("overdue_risk-export-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.adaptive.enabled", "false")  # tiny data: skip re-planning
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        # several Arrow batches per partition, so batch boundaries are exercised
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "700")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
+def spark() -> Iterator[Any]:
+    yield from local_spark(
+        "overdue_risk-export-tests",
+        **{
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
+            # several Arrow batches per partition, so batch boundaries are exercised
+            "spark.sql.execution.arrow.maxRecordsPerBatch": "700",
+        },
     )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def frame(spark: Any, cols: dict[str, Any]) -> Any:

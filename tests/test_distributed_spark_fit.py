@@ -6,13 +6,13 @@ the binning, the WOE, the Newton fit and the points must agree; points to 1e-6.
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 
+from conftest import local_spark
 from overdue_risk.binning import WOEBinner
 from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard import Scorecard
@@ -28,30 +28,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def spark():
-    home = os.environ.get("JAVA_HOME")
-    if shutil.which("java") is None and not (home and os.path.exists(home)):
-        pytest.skip("Spark needs Java: java is not on PATH and JAVA_HOME is unset")
-    from pyspark.sql import SparkSession
-
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    session = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .appName("overdue_risk-spark-fit-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
+def spark() -> Iterator[Any]:
+    yield from local_spark(
+        "overdue_risk-spark-fit-tests",
+        **{"spark.sql.execution.arrow.pyspark.enabled": "true"},
     )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def sample(n: int = 4000, seed: int = 0):
