@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ from overdue_risk._missing import is_missing
 from overdue_risk.exceptions import DataError
 
 __all__ = [
+    "FloatArray",
     "check_binary_target",
     "check_columns",
     "check_consistent_length",
@@ -33,6 +34,10 @@ __all__ = [
     "check_sample_weight",
     "format_values",
 ]
+
+#: The float arrays the checks return; modules import this alias from here rather than
+#: each writing its own ``FloatArray = npt.NDArray[np.float64]``.
+FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 
 def format_values(values: Iterable[Any], limit: int = 8) -> str:
@@ -250,7 +255,7 @@ def _finish(
 
 def check_sample_weight(
     sample_weight: npt.ArrayLike | None, n_samples: int, name: str = "sample_weight"
-) -> npt.NDArray[np.float64]:
+) -> FloatArray:
     """Validate sample weights (finite, non-negative, not all zero); ones when None.
 
     Examples
@@ -388,7 +393,7 @@ def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
 
 def check_probability(
     values: npt.ArrayLike, name: str, *, open_interval: bool = False
-) -> npt.NDArray[np.float64]:
+) -> FloatArray:
     """Check that values are probabilities in [0, 1] (or (0, 1) when ``open_interval``).
 
     Examples

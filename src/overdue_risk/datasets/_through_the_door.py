@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.datasets import _generator as gen
 from overdue_risk.exceptions import DataError
 
@@ -64,7 +65,6 @@ __all__ = [
     "resolve_policy",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: The lender's decisions stored in the application table: never risk features.
 DECISION_FEATURES: tuple[str, ...] = ("loan_amount", "term_months", "apr")

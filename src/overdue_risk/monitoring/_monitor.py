@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import check_binary_target, check_columns
+from overdue_risk._validation import FloatArray, check_binary_target, check_columns
 from overdue_risk.exceptions import DataError
 from overdue_risk.monitoring._alerts import (
     DEFAULT_RULES,
@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ks_interval", "monitor"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_record, format_values
+from overdue_risk._validation import FloatArray, check_record, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.pricing._rate import annualised_rate
 from overdue_risk.pricing._schedule import repayment_schedule
@@ -39,7 +39,6 @@ __all__ = [
     "max_contract_rate",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: One-year Loan Prime Rate (贷款市场报价利率), by announcement date: an *input* of the
 #: LPR-based caps, published monthly by the National Interbank Funding Center

@@ -19,12 +19,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.exceptions import ConstraintError, DataError
 
 __all__ = ["RATE_METHODS", "annualised_rate", "npv"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: ``irr``: periodic IRR x periods per year (nominal, the disclosed convention);
 #: ``effective``: the effective annual rate.

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["METHODS", "METHODS_ZH", "RATE_UNITS", "Schedule", "period_rate", "repayment_schedule"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Repayment methods, in the order of the module table.
 METHODS: tuple[str, ...] = (

@@ -17,14 +17,13 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["ExposureResult", "exposure_limits"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

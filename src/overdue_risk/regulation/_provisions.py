@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.buckets import FIVE_TIER, FIVE_TIER_ZH, five_tier
 from overdue_risk.exceptions import DataError
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["PBOC_2002", "ProvisionRatios", "ProvisionResult", "loan_loss_provisions"]
 
-FloatArray = npt.NDArray[np.float64]
 NPL_TIERS: tuple[str, ...] = ("substandard", "doubtful", "loss")
 
 

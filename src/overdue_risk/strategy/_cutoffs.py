@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from overdue_risk._results import Result
 from overdue_risk._validation import (
+    FloatArray,
     check_binary_target,
     check_consistent_length,
     check_in,
@@ -25,8 +26,6 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.strategy._pricing import _term_years, expected_profit
 
 __all__ = ["CutoffAnalysis", "SwapSet", "cutoff_analysis", "swap_set"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, is_missing
 from overdue_risk._validation import (
+    FloatArray,
     as_mapping_of_columns,
     check_in,
     check_positive,
@@ -25,8 +26,6 @@ from overdue_risk.exceptions import DataError
 from overdue_risk.strategy._pricing import risk_based_apr
 
 __all__ = ["DecisionBand", "DecisionTable", "PolicyRule", "RiskBasedPricing"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 _NUMERIC_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}

@@ -10,12 +10,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import check_positive, check_probability, format_values
+from overdue_risk._validation import FloatArray, check_positive, check_probability, format_values
 from overdue_risk.exceptions import DataError
 
 __all__ = ["expected_profit", "risk_based_apr"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def _rate(value: Any, name: str) -> float:
