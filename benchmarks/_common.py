@@ -10,7 +10,8 @@ imported as ``from _common import ...`` (the script's folder is first on ``sys.p
 - :func:`bench_parser`: ``--quick`` (smallest size, smoke test) and ``--out`` (defaults to
   ``benchmarks/results/<area>.json``).
 - :func:`write_json`: writes the result document and says where; :func:`versions`
-  for its header.
+  for its header; :func:`save_result`: the document every script ends with (``benchmark``,
+  ``quick``, the versions, then the script's own fields), written to ``--out``.
 - :func:`print_table`: a fixed-width table of result rows.
 """
 
@@ -89,6 +90,17 @@ def write_json(path: str | Path, payload: Any) -> Path:
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path}")
     return path
+
+
+def save_result(args: argparse.Namespace, benchmark: str, **fields: Any) -> dict[str, Any]:
+    """Write the run's result document to ``args.out`` and return it.
+
+    The header is the same for every script: ``benchmark`` (the area), ``quick`` (the
+    ``--quick`` flag) and the :func:`versions`; the script's own ``fields`` follow.
+    """
+    doc: dict[str, Any] = {"benchmark": benchmark, "quick": args.quick, **versions(), **fields}
+    write_json(args.out, doc)
+    return doc
 
 
 _WIDTH = re.compile(r"^(?P<align>[<>^=]?)(?P<width>\d+)")

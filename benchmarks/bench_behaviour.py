@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from _common import bench_parser, best_of, floor_bincount, print_table, versions, write_json
+from _common import bench_parser, best_of, floor_bincount, print_table, save_result
 from overdue_risk.behaviour import (
     EarlyWarning,
     panel_features,
@@ -299,16 +299,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             [[r["split"], r["auc_behavioural_scorecard"], r["auc_single_card"],
               r["auc_hgb_raw_columns"], r["gap"]] for r in uci["splits"]],
         )  # fmt: skip
-    doc = {
-        "benchmark": "behaviour",
-        "command": " ".join([sys.executable, *sys.argv]),
-        "versions": versions(),
-        "speed": speed,
-        "watchlist": runs,
-        "uci": uci,
-    }
-    write_json(args.out, doc)
-    return doc
+    command = " ".join([sys.executable, *sys.argv])
+    return save_result(args, "behaviour", command=command, speed=speed, watchlist=runs, uci=uci)
 
 
 if __name__ == "__main__":

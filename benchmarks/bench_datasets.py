@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from _common import bench_parser, best_of, print_table, versions, write_json
+from _common import bench_parser, best_of, print_table, save_result
 from overdue_risk.datasets import make_microloan_portfolio
 
 
@@ -57,15 +57,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ]
     keys = ("n_loans", "n_months", "n_loan_months", "seconds", "floor_seconds", "ratio_vs_floor")
     print_table(columns, [[r[k] for k in keys] for r in rows])
-    doc = {
-        "benchmark": "datasets",
-        "floor": "one np.random.Generator.random draw of n_loans * n_months cells",
-        "quick": args.quick,
-        **versions(),
-        "rows": rows,
-    }
-    write_json(args.out, doc)
-    return doc
+    return save_result(
+        args,
+        "datasets",
+        floor="one np.random.Generator.random draw of n_loans * n_months cells",
+        rows=rows,
+    )
 
 
 if __name__ == "__main__":

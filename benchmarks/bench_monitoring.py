@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from _common import bench_parser, print_table, time_best, versions, write_json
+from _common import bench_parser, print_table, save_result, time_best
 
 #: Development (and baseline) months of the card.
 DEV = ("2023-05", "2023-10")
@@ -171,10 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"monitor {len(data):,} account-months over {timing['n_periods']} months: "
         f"{t_ours:.2f} s = {timing['ratio_vs_floor']:.1f} x scoring them once"
     )
-    write_json(
-        args.out,
-        {"benchmark": "monitoring", **versions(), "seeds": rows, "rows": [timing]},
-    )
+    save_result(args, "monitoring", seeds=rows, rows=[timing])
     return 0
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from _common import bench_parser, best_of, floor_sum, print_table, versions, write_json
+from _common import bench_parser, best_of, floor_sum, print_table, save_result
 from overdue_risk.pricing import METHODS, annualised_rate, repayment_schedule
 
 LOOP_LOANS = 2_000
@@ -102,9 +102,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for r in rows
     ]
     print_table(columns, table, rule=False)
-    doc = {"benchmark": "pricing", "quick": args.quick, **versions(), "rows": rows}
-    write_json(args.out, doc)
-    return doc
+    return save_result(args, "pricing", rows=rows)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from _common import bench_parser, best_of, print_table, versions, write_json
+from _common import bench_parser, best_of, print_table, save_result
 from overdue_risk.strategy import (
     DecisionBand,
     DecisionTable,
@@ -126,14 +126,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         times_naive = None if naive is None else f"{naive:.1f}x"
         table.append([r["name"], r["n"], r["seconds"], f"{r['ratio_vs_floor']:.1f}x", times_naive])
     print_table(columns, table, rule=False)
-    doc = {
-        "benchmark": "strategy",
-        "quick": args.quick,
-        **versions(),
-        "rows": rows,
-    }
-    write_json(args.out, doc)
-    return doc
+    return save_result(args, "strategy", rows=rows)
 
 
 if __name__ == "__main__":
