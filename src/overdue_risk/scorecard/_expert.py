@@ -41,7 +41,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -53,7 +53,9 @@ from overdue_risk.scorecard._card import CardFeature, numeric_labels
 from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["ExpertCard", "card_from_spec", "expert_record", "parse_expert_card"]
+__all__ = ["ExpertCard", "card_from_spec", "expert_record", "expert_scorecard", "parse_expert_card"]
+
+_Card = TypeVar("_Card")
 
 _TOP_KEYS = {"name", "scaling", "intercept_points", "features", "target", "metadata"}
 _FEATURE_KEYS = {
@@ -487,6 +489,25 @@ def expert_record(card: ExpertCard) -> FittedCard:
         name=card.name,
         metadata=card.metadata,
     )
+
+
+def expert_scorecard(cls: type[_Card], card: Mapping[str, Any] | str | Path) -> _Card:
+    """``Scorecard.from_expert``: a ``cls`` in fitted state, its attributes set by the record.
+
+    The constructor gets the card's scaling, rounding and intercept mode, so that
+    ``get_params`` describes the card; :meth:`FittedCard.apply` sets the fitted attributes.
+    """
+    parsed = parse_expert_card(card)
+    record = expert_record(parsed)
+    sc = cls(
+        pdo=parsed.scaling.pdo,  # type: ignore[call-arg]
+        base_score=parsed.scaling.base_score,
+        base_odds=parsed.scaling.base_odds,
+        rounding=record.rounded,
+        intercept_mode=record.intercept_mode,
+    )
+    record.apply(sc)
+    return sc
 
 
 def card_from_spec(spec: Spec) -> dict[str, Any]:

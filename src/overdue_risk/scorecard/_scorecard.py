@@ -16,13 +16,20 @@ from overdue_risk._estimator import check_fitted, validate_params
 from overdue_risk.binning import WOEBinner
 from overdue_risk.runtime import as_spec
 from overdue_risk.scorecard._card import CardFeature, card_table
-from overdue_risk.scorecard._challenger import challenger_report
-from overdue_risk.scorecard._expert import card_from_spec, expert_record, parse_expert_card
-from overdue_risk.scorecard._fit import PARAM_RULES, fit_card, fitted_metadata
+from overdue_risk.scorecard._challenger import ChallengerReport, challenger_report
+from overdue_risk.scorecard._expert import card_from_spec, expert_scorecard
+from overdue_risk.scorecard._fit import PARAM_RULES, fit_card
 from overdue_risk.scorecard._reasons import ReasonCodes
 from overdue_risk.scorecard._scaling import PointsScaling
-from overdue_risk.scorecard._scoring import card_columns, check_input_features, slot_matrix
-from overdue_risk.scorecard._spec import build_spec, spec_block, write_spec
+from overdue_risk.scorecard._scoring import (
+    card_columns,
+    card_points,
+    card_reasons,
+    check_input_features,
+    slot_matrix,
+    total_points,
+)
+from overdue_risk.scorecard._spec import scorecard_spec, write_spec
 from overdue_risk.scorecard._summary import ScorecardSummary, card_summary
 
 __all__ = ["Scorecard"]
@@ -292,17 +299,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sc.predict_points({"age": [20, 30, np.nan], "purpose": ["cash", "rent", None]})
         array([515., 570., 505.])
         """
-        parsed = parse_expert_card(card)
-        record = expert_record(parsed)
-        sc = cls(
-            pdo=parsed.scaling.pdo,
-            base_score=parsed.scaling.base_score,
-            base_odds=parsed.scaling.base_odds,
-            rounding=record.rounded,
-            intercept_mode=record.intercept_mode,
-        )
-        record.apply(sc)
-        return sc
+        return expert_scorecard(cls, card)
 
     @classmethod
     def from_spec(cls, spec: Any) -> Scorecard:
@@ -367,18 +364,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         array([[10.],
                [20.]])
         """
-        slots = self._slot_matrix(X)
-        out = np.empty(slots.shape, dtype=np.float64)
-        for j, f in enumerate(self.card_):
-            out[:, j] = (f.points_raw if raw else f.points)[slots[:, j]]
-        return out
+        return card_points(self.card_, self._slot_matrix(X), raw=raw)
 
     def _total(self, X: Any, raw: bool) -> FloatArray:
-        pm = self.points_matrix(X, raw=raw)
-        total = np.full(pm.shape[0], self.intercept_points_raw_ if raw else self.intercept_points_)
-        for j in range(pm.shape[1]):  # card order, left to right: the runtime's summation order
-            total = total + pm[:, j]
-        return total
+        intercept = self.intercept_points_raw_ if raw else self.intercept_points_
+        return total_points(self.points_matrix(X, raw=raw), intercept)
 
     def predict_points(self, X: Any) -> FloatArray:
         """Total points per row: ``intercept_points_`` plus each feature's bin points.
@@ -418,8 +408,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> np.round(sc.decision_function({"a": [0.0, 2.0]}), 4)  # 600 points = odds 50:1
         array([-3.2189, -4.6052])
         """
-        total = self._total(X, raw=True)
-        return -(total - self.scaling_.offset) / self.scaling_.factor
+        log_odds: FloatArray = self.scaling_.log_odds_from_score(self._total(X, raw=True))
+        return -log_odds
 
     def predict_proba(self, X: Any) -> FloatArray:
         """Probability of each class, columns in ``classes_`` order.
@@ -479,18 +469,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sc.reason_codes({"a": [0.0, 2.0], "b": [0.0, 2.0]}, k=2).codes.tolist()
         [['R2', 'R1'], [None, None]]
         """
-        pm = self.points_matrix(X)
-        total = np.full(pm.shape[0], self.intercept_points_)
-        for j in range(pm.shape[1]):
-            total = total + pm[:, j]
-        return ReasonCodes.from_points(
-            pm,
-            [f.max_points for f in self.card_],
-            self.features_,
-            [f.reason_code for f in self.card_],
-            k,
-            total,
-        )
+        return card_reasons(self.card_, self.points_matrix(X), self.intercept_points_, k)
 
     def table(self) -> Any:
         """Every bin of every card feature: WOE, coefficient and points.
@@ -555,22 +534,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ([10, 20], 'sha256')
         """
         self._check_fitted()
-
-        meta = {"source": "expert"} if self.is_expert_ else fitted_metadata(self)
-        meta.update(self.metadata_)
-        meta.update(metadata or {})
-        return build_spec(
-            self.card_,
-            scaling=self.scaling_,
-            intercept_points=self.intercept_points_,
-            intercept_mode=self.intercept_mode_,
-            rounded=self.rounded_,
-            name=name or self.name_ or "scorecard",
-            target=target if target is not None else self.target_,
-            calibration=spec_block(calibrator),
-            master_scale=spec_block(master_scale),
-            overrides=self.overrides_,
-            metadata=meta,
+        return scorecard_spec(
+            self,
+            calibrator=calibrator,
+            master_scale=master_scale,
+            name=name,
+            target=target,
+            metadata=metadata,
         )
 
     def save_spec(self, path: str | Path, **kwargs: Any) -> Path:
@@ -591,21 +561,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ challenger
     def challenge(
-        self,
-        X: Any,
-        y: Any,
-        X_test: Any = None,
-        y_test: Any = None,
-        *,
-        sample_weight: npt.ArrayLike | None = None,
-        sample_weight_test: npt.ArrayLike | None = None,
-        max_iter: int = 200,
-        random_state: int | None = 0,
-        n_threads: int | None = None,
-    ) -> Any:
+        self, X: Any, y: Any, X_test: Any = None, y_test: Any = None, **options: Any
+    ) -> ChallengerReport:
         """Fit a monotonic gradient-boosting challenger and report the Gini gap.
 
-        Parameters and method: :func:`overdue_risk.scorecard.challenger_report`.
+        ``challenger_report(self, X, y, X_test, y_test, **options)``: parameters
+        (``sample_weight``, ``sample_weight_test``, ``max_iter``, ``random_state``,
+        ``n_threads``) and method in :func:`overdue_risk.scorecard.challenger_report`.
 
         Returns
         -------
@@ -621,18 +583,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> rep.monotonic_cst
         {'dti': 1}
         """
-        return challenger_report(
-            self,
-            X,
-            y,
-            X_test,
-            y_test,
-            sample_weight=sample_weight,
-            sample_weight_test=sample_weight_test,
-            max_iter=max_iter,
-            random_state=random_state,
-            n_threads=n_threads,
-        )
+        return challenger_report(self, X, y, X_test, y_test, **options)
 
     def statistical_summary(
         self,

@@ -20,8 +20,16 @@ from overdue_risk._validation import format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard._card import CardFeature
 from overdue_risk.scorecard._fit import card_column
+from overdue_risk.scorecard._reasons import ReasonCodes
 
-__all__ = ["card_columns", "check_input_features", "slot_matrix"]
+__all__ = [
+    "card_columns",
+    "card_points",
+    "card_reasons",
+    "check_input_features",
+    "slot_matrix",
+    "total_points",
+]
 
 
 def check_input_features(est: Any, X: Any, cols: Columns, *, reset: bool) -> None:
@@ -78,3 +86,33 @@ def slot_matrix(card: Sequence[CardFeature], cols: Columns) -> npt.NDArray[np.in
     for j, f in enumerate(card):
         out[:, j] = f.bin_index(card_column(cols, f.name, f.kind))
     return out
+
+
+def card_points(
+    card: Sequence[CardFeature], slots: npt.NDArray[np.int64], *, raw: bool = False
+) -> npt.NDArray[np.float64]:
+    """Points of every row on every card feature, from :func:`slot_matrix`'s slots."""
+    out = np.empty(slots.shape, dtype=np.float64)
+    for j, f in enumerate(card):
+        out[:, j] = (f.points_raw if raw else f.points)[slots[:, j]]
+    return out
+
+
+def total_points(points: npt.NDArray[np.float64], intercept: float) -> npt.NDArray[np.float64]:
+    """``intercept`` plus each row's points, summed in card order (the runtime's order)."""
+    total = np.full(points.shape[0], intercept)
+    for j in range(points.shape[1]):  # left to right, as the runtime sums
+        total = total + points[:, j]
+    return total
+
+
+def card_reasons(
+    card: Sequence[CardFeature], points: npt.NDArray[np.float64], intercept: float, k: int
+) -> ReasonCodes:
+    """Reason codes from the card's points matrix (``Scorecard.reason_codes``)."""
+    max_points = [f.max_points for f in card]
+    codes = [f.reason_code for f in card]
+    names = [f.name for f in card]
+    return ReasonCodes.from_points(
+        points, max_points, names, codes, k, total_points(points, intercept)
+    )

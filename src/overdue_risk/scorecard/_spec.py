@@ -13,9 +13,10 @@ import numpy as np
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime import feature_block
 from overdue_risk.scorecard._card import CardFeature
+from overdue_risk.scorecard._fit import fitted_metadata
 from overdue_risk.scorecard._scaling import PointsScaling
 
-__all__ = ["build_spec", "feature_spec", "spec_block", "write_spec"]
+__all__ = ["build_spec", "feature_spec", "scorecard_spec", "spec_block", "write_spec"]
 
 
 def feature_spec(f: CardFeature, *, rounded: bool) -> dict[str, Any]:
@@ -102,6 +103,38 @@ def build_spec(
         created_utc=created_utc,
     )
     return _seal(doc)
+
+
+def scorecard_spec(
+    sc: Any,
+    *,
+    calibrator: Any,
+    master_scale: Any,
+    name: str | None,
+    target: Mapping[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The sealed spec of a fitted or expert scorecard ``sc`` (``Scorecard.to_spec``).
+
+    The arguments are those of ``to_spec``, which holds their defaults; ``None`` falls
+    back to what the card holds (its name, target and metadata).
+    """
+    meta = {"source": "expert"} if sc.is_expert_ else fitted_metadata(sc)
+    meta.update(sc.metadata_)
+    meta.update(metadata or {})
+    return build_spec(
+        sc.card_,
+        scaling=sc.scaling_,
+        intercept_points=sc.intercept_points_,
+        intercept_mode=sc.intercept_mode_,
+        rounded=sc.rounded_,
+        name=name or sc.name_ or "scorecard",
+        target=target if target is not None else sc.target_,
+        calibration=spec_block(calibrator),
+        master_scale=spec_block(master_scale),
+        overrides=sc.overrides_,
+        metadata=meta,
+    )
 
 
 def _plain(obj: Any) -> Any:
