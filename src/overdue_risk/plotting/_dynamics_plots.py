@@ -6,9 +6,11 @@ is imported inside each function so importing this module stays light.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from overdue_risk._validation import check_in
 from overdue_risk.plotting._axes import axes_or_new
@@ -156,14 +158,8 @@ def plot_roll_rates(rates: RollRates, ax: Axes | None = None) -> Axes:
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
-    ax = axes_or_new(ax)
-    x = np.arange(len(rates.periods))
-    for j, (a, b) in enumerate(zip(rates.from_states, rates.to_states, strict=True)):
-        ax.plot(x, rates.forward[:, j], marker=".", label=f"{a}->{b}")
-    _period_ticks(ax, rates.periods)
-    ax.set_ylabel("roll rate (accounts)")
-    ax.legend(fontsize=7)
-    return ax
+    moves = [f"{a}->{b}" for a, b in zip(rates.from_states, rates.to_states, strict=True)]
+    return _rate_lines(ax, rates.periods, rates.forward, moves, "roll rate (accounts)")
 
 
 def plot_flow_rates(rates: FlowRates, ax: Axes | None = None) -> Axes:
@@ -181,12 +177,23 @@ def plot_flow_rates(rates: FlowRates, ax: Axes | None = None) -> Axes:
     >>> import matplotlib.pyplot as plt
     >>> plt.close("all")
     """
+    return _rate_lines(ax, rates.periods, rates.rates, rates.moves, "flow rate (balance)")
+
+
+def _rate_lines(
+    ax: Axes | None,
+    periods: tuple[str, ...],
+    rates: npt.NDArray[np.float64],
+    moves: Sequence[str],
+    ylabel: str,
+) -> Axes:
+    """One line per move (a column of ``rates``) over the periods: roll and flow rates."""
     ax = axes_or_new(ax)
-    x = np.arange(len(rates.periods))
-    for j, move in enumerate(rates.moves):
-        ax.plot(x, rates.rates[:, j], marker=".", label=move)
-    _period_ticks(ax, rates.periods)
-    ax.set_ylabel("flow rate (balance)")
+    x = np.arange(len(periods))
+    for j, move in enumerate(moves):
+        ax.plot(x, rates[:, j], marker=".", label=move)
+    _period_ticks(ax, periods)
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=7)
     return ax
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -36,6 +36,32 @@ def _period_axis(ax: Axes, labels: Sequence[str]) -> None:
     step = max(1, math.ceil(len(labels) / 12))
     ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=45, ha="right", fontsize=7)
     ax.set_xlim(-0.5, len(labels) - 0.5)
+
+
+def _frame(ax: Axes | None, result: MonitoringResult, alerts: str | None) -> Axes:
+    """The Axes of a monitoring chart, periods with an alert on ``alerts`` shaded."""
+    ax = axes_or_new(ax, figsize=(8, 3.2))
+    if alerts is not None:
+        _mark_alerts(ax, result, alerts)
+    return ax
+
+
+def _finish(
+    ax: Axes,
+    result: MonitoringResult,
+    title: str,
+    ylabel: str | None = None,
+    legend: Literal["upper left", "lower left"] | None = None,
+    ncol: int = 1,
+) -> Axes:
+    """Periods on the x axis, the y label and title, and the legend at ``legend`` (its loc)."""
+    _period_axis(ax, result.labels)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend is not None:
+        ax.legend(fontsize=7, loc=legend, ncol=ncol)
+    return ax
 
 
 def _mark_alerts(ax: Axes, result: MonitoringResult, pattern: str) -> None:
@@ -72,16 +98,11 @@ def plot_monitoring_psi(result: MonitoringResult, ax: Axes | None = None) -> Axe
     yellow = [max(th.psi_yellow, p.psi.critical_value_at(th.alpha_yellow)) for p in result.periods]
     red = [max(th.psi_red, p.psi.critical_value_at(th.alpha_red)) for p in result.periods]
     colours = [_COLOURS[(p.status or {}).get("psi", "n/a")] for p in result.periods]
-    ax = axes_or_new(ax, figsize=(8, 3.2))
-    _mark_alerts(ax, result, "psi")
+    ax = _frame(ax, result, "psi")
     ax.bar(x, value, color=colours, width=0.7)
     ax.step(x, yellow, where="mid", color=_COLOURS["yellow"], lw=1.2, label="yellow above")
     ax.step(x, red, where="mid", color=_COLOURS["red"], lw=1.2, label="red above")
-    _period_axis(ax, result.labels)
-    ax.set_ylabel("PSI")
-    ax.set_title("Score PSI against the baseline")
-    ax.legend(fontsize=7, loc="upper left")
-    return ax
+    return _finish(ax, result, "Score PSI against the baseline", "PSI", legend="upper left")
 
 
 def plot_monitoring_csi(result: MonitoringResult, ax: Axes | None = None, *, top: int = 6) -> Axes:
@@ -100,18 +121,14 @@ def plot_monitoring_csi(result: MonitoringResult, ax: Axes | None = None, *, top
     peak = {n: max(p.csi[n].statistic for p in result.periods) for n in names}
     chosen = sorted(names, key=lambda n: -peak[n])[: max(int(top), 1)]
     x = np.arange(len(result.periods))
-    ax = axes_or_new(ax, figsize=(8, 3.2))
-    _mark_alerts(ax, result, "csi:*")
+    ax = _frame(ax, result, "csi:*")
     for name in chosen:
         ax.plot(x, [p.csi[name].statistic for p in result.periods], marker="o", ms=3, label=name)
     th = result.thresholds
     ax.axhline(th.csi_yellow, color=_COLOURS["yellow"], lw=0.9, ls="--")
     ax.axhline(th.csi_red, color=_COLOURS["red"], lw=0.9, ls="--")
-    _period_axis(ax, result.labels)
-    ax.set_ylabel("CSI (card bins)")
-    ax.set_title("Feature stability (CSI) against the baseline")
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
-    return ax
+    title = "Feature stability (CSI) against the baseline"
+    return _finish(ax, result, title, "CSI (card bins)", legend="upper left", ncol=2)
 
 
 def plot_monitoring_discrimination(result: MonitoringResult, ax: Axes | None = None) -> Axes:
@@ -139,17 +156,13 @@ def plot_monitoring_discrimination(result: MonitoringResult, ax: Axes | None = N
         if p.ks is not None and p.ks_interval is not None:
             ks[i] = p.ks.statistic
             k_band[:, i] = p.ks_interval
-    ax = axes_or_new(ax, figsize=(8, 3.2))
-    _mark_alerts(ax, result, "discrimination")
+    ax = _frame(ax, result, "discrimination")
     ax.fill_between(x, g_band[0], g_band[1], color="#243b53", alpha=0.18, lw=0)
     ax.plot(x, gini, color="#243b53", marker="o", ms=3, label=f"Gini ({level:.0%} DeLong)")
     ax.fill_between(x, k_band[0], k_band[1], color="#c65d21", alpha=0.15, lw=0)
     ax.plot(x, ks, color="#c65d21", marker="s", ms=3, label=f"KS ({level:.0%} DKW)")
-    _period_axis(ax, result.labels)
-    ax.set_ylabel("Gini / KS")
-    ax.set_title("Discrimination of the mature periods")
-    ax.legend(fontsize=7, loc="lower left")
-    return ax
+    title = "Discrimination of the mature periods"
+    return _finish(ax, result, title, "Gini / KS", legend="lower left")
 
 
 def plot_monitoring_calibration(result: MonitoringResult, ax: Axes | None = None) -> Axes:
@@ -168,15 +181,11 @@ def plot_monitoring_calibration(result: MonitoringResult, ax: Axes | None = None
     dr = np.array([p.default_rate if p.n_outcomes else np.nan for p in result.periods])
     pd_ = np.array([p.mean_pd for p in result.periods])
     colours = [_COLOURS[(p.status or {}).get("calibration", "n/a")] for p in result.periods]
-    ax = axes_or_new(ax, figsize=(8, 3.2))
-    _mark_alerts(ax, result, "calibration")
+    ax = _frame(ax, result, "calibration")
     ax.plot(x, pd_, color="#52606d", lw=1.2, label="mean PD")
     ax.scatter(x, dr, c=colours, s=22, zorder=3, label="default rate")
-    _period_axis(ax, result.labels)
-    ax.set_ylabel("rate")
-    ax.set_title("Calibration: default rate vs mean PD (Jeffreys traffic light)")
-    ax.legend(fontsize=7, loc="upper left")
-    return ax
+    title = "Calibration: default rate vs mean PD (Jeffreys traffic light)"
+    return _finish(ax, result, title, "rate", legend="upper left")
 
 
 def plot_monitoring_status(
@@ -200,10 +209,8 @@ def plot_monitoring_status(
     grid = np.array(
         [[order.index(s) for s in result.status(n)] for n in names], dtype=float
     ).reshape(len(names), len(result.periods))
-    ax = axes_or_new(ax, figsize=(8, 3.2))
+    ax = _frame(ax, result, None)
     cmap: Any = ListedColormap([_COLOURS[k] for k in order])
     ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
     ax.set_yticks(np.arange(len(names)), names, fontsize=7)
-    _period_axis(ax, result.labels)
-    ax.set_title("Traffic lights by period")
-    return ax
+    return _finish(ax, result, "Traffic lights by period")
