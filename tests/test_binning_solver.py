@@ -61,12 +61,8 @@ problems = st.integers(1, 7).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(problems)
-def test_solver_matches_exhaustive_enumeration(problem) -> None:
-    ev_l, ne_l, trend, max_bins, min_size, min_ev, min_ne = problem
-    ev, ne = np.array(ev_l, float), np.array(ne_l, float)
-    total_e, total_n = ev.sum() + 1.0, ne.sum() + 1.0  # plus a missing bin
+def solve_and_enumerate(ev, ne, total_e, total_n, trend, max_bins, min_size, min_ev, min_ne):
+    """The solver's result, checked against the best IV of the exhaustive enumeration."""
     res = solve_binning(
         ev,
         ne,
@@ -79,11 +75,23 @@ def test_solver_matches_exhaustive_enumeration(problem) -> None:
         min_nonevents=min_ne,
     )
     expected = brute_force(ev, ne, total_e, total_n, trend, max_bins, min_size, min_ev, min_ne)
-    if not np.isfinite(expected):
+    if np.isfinite(expected):
+        assert res.feasible
+        assert res.iv == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    else:
         assert not res.feasible
+    return res
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems)
+def test_solver_matches_exhaustive_enumeration(problem) -> None:
+    ev_l, ne_l, trend, max_bins, min_size, min_ev, min_ne = problem
+    ev, ne = np.array(ev_l, float), np.array(ne_l, float)
+    total_e, total_n = ev.sum() + 1.0, ne.sum() + 1.0  # plus a missing bin
+    res = solve_and_enumerate(ev, ne, total_e, total_n, trend, max_bins, min_size, min_ev, min_ne)
+    if not res.feasible:
         return
-    assert res.feasible
-    assert res.iv == pytest.approx(expected, rel=1e-9, abs=1e-12)
     # the returned bins really achieve that IV and satisfy the constraints
     b = [*res.starts, len(ev)]
     e = np.array([ev[b[i] : b[i + 1]].sum() for i in range(len(b) - 1)])
@@ -210,22 +218,7 @@ def test_by_end_dp_matches_exhaustive_enumeration(monkeypatch) -> None:
         total_e, total_n = ev.sum() + 2.0, ne.sum() + 3.0
         trend = TRENDS[i % len(TRENDS)]
         k, size, min_ev = int(rng.integers(1, 8)), float(rng.integers(0, 20)), float(i % 2)
-        res = solve_binning(
-            ev,
-            ne,
-            total_events=total_e,
-            total_nonevents=total_n,
-            trend=trend,
-            max_n_bins=k,
-            min_size=size,
-            min_events=min_ev,
-            min_nonevents=min_ev,
-        )
-        expected = brute_force(ev, ne, total_e, total_n, trend, k, size, min_ev, min_ev)
-        if np.isfinite(expected):
-            assert res.iv == pytest.approx(expected, rel=1e-9, abs=1e-12)
-        else:
-            assert not res.feasible
+        solve_and_enumerate(ev, ne, total_e, total_n, trend, k, size, min_ev, min_ev)
 
 
 def test_many_candidate_splits_stay_in_memory(rng) -> None:
