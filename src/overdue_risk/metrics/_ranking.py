@@ -297,10 +297,9 @@ def roc_auc(
     """
     check_in(method, "method", ["delong", "hanley_mcneil"])
     y, s = _check_scores(y_true, y_score)
-    m_rows, n0_rows = int(y.sum()), int(y.size - y.sum())
     if sample_weight is not None:
         y, s, w = _positive_rows(y, s, _check_weights_both_classes(y, sample_weight))
-        m_rows, n0_rows = int(y.sum()), int(y.size - y.sum())
+        m, n0 = int(y.sum()), int(y.size - y.sum())
         auc, v10w, w10, v01w, w01 = _weighted_placements(y, s, w)
         m_eff, n0_eff = _kish(w10), _kish(w01)
         if method == "delong":
@@ -308,18 +307,11 @@ def roc_auc(
             var = _weighted_var(v10w, w10, auc) / m_eff + _weighted_var(v01w, w01, auc) / n0_eff
         else:
             var = _hanley_mcneil_var(auc, m_eff, n0_eff)
-        se = math.sqrt(max(var, 0.0))
-        pvalue = 2.0 * _norm_sf(abs(auc - 0.5) / se) if se > 0 else (1.0 if auc == 0.5 else 0.0)
-        return AUCResult(auc, se, m_rows, n0_rows, "AUC", method, pvalue)
-    aucs, v10, v01 = _delong_placements(y, s[None, :])
-    auc = float(aucs[0])
-    m, n0 = v10.shape[1], v01.shape[1]
-    if method == "delong":
-        var = _delong_var(v10[0], v01[0])
     else:
-        q1 = auc / (2.0 - auc)
-        q2 = 2.0 * auc * auc / (1.0 + auc)
-        var = (auc * (1 - auc) + (m - 1) * (q1 - auc**2) + (n0 - 1) * (q2 - auc**2)) / (m * n0)
+        aucs, v10, v01 = _delong_placements(y, s[None, :])
+        auc = float(aucs[0])
+        m, n0 = v10.shape[1], v01.shape[1]
+        var = _delong_var(v10[0], v01[0]) if method == "delong" else _hanley_mcneil_var(auc, m, n0)
     se = math.sqrt(max(var, 0.0))
     pvalue = 2.0 * _norm_sf(abs(auc - 0.5) / se) if se > 0 else (1.0 if auc == 0.5 else 0.0)
     return AUCResult(auc, se, m, n0, "AUC", method, pvalue)
