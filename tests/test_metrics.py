@@ -328,6 +328,10 @@ class TestKSCapGains:
             gains_table([0, 1], [1, 2], n_bins=0)
 
 
+# finite samples of one score (property tests of the quantile edges and of PSI)
+_FINITE_SAMPLES = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200)
+
+
 class TestPSI:
     def test_hand_computed(self) -> None:
         # PSI = sum (a - e) ln(a / e) (Siddiqi 2006, ch. 8), computed by hand.
@@ -421,10 +425,7 @@ class TestPSI:
         assert "Yurdakul" in res.summary()
 
     @settings(max_examples=60, deadline=None)
-    @given(
-        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
-        st.integers(1, 60),
-    )
+    @given(_FINITE_SAMPLES, st.integers(1, 60))
     def test_fast_binning_equals_numpy(self, values: list[float], bins: int) -> None:
         from overdue_risk.metrics._stability import _bin_codes, _quantile_edges
 
@@ -441,10 +442,7 @@ class TestPSI:
         assert np.array_equal(_bin_codes(x, edges), np.searchsorted(edges, x, side="right"))
 
     @settings(max_examples=60, deadline=None)
-    @given(
-        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
-        st.integers(1, 20),
-    )
+    @given(_FINITE_SAMPLES, st.integers(1, 20))
     def test_psi_of_a_sample_with_itself_is_zero(self, values: list[float], bins: int) -> None:
         x = np.asarray(values)
         assert psi(x, x, bins=bins).statistic == 0.0
