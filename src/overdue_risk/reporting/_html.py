@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["esc", "figure", "figure_html", "frame_html", "page", "table_html"]
+__all__ = ["chart_html", "esc", "figure", "figure_html", "frame_html", "page", "table_html"]
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --rule: #d9e2ec; --pass: #1e7b34;
@@ -140,6 +140,20 @@ def figure(
     FigureCanvasAgg(fig)
     axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
     yield fig, axes
+
+
+def chart_html(
+    caption: str,
+    plot: Callable[..., object],
+    *args: Any,
+    size: tuple[float, float] = (6.4, 4.0),
+    **kwargs: Any,
+) -> str:
+    """One chart of :mod:`overdue_risk.plotting` as a ``<figure>``: ``plot(*args, ax=ax,
+    **kwargs)`` on a new :func:`figure` of ``size`` inches, rendered by :func:`figure_html`."""
+    with figure(*size) as (fig, (ax,)):
+        plot(*args, ax=ax, **kwargs)
+        return figure_html(fig, caption)
 
 
 def figure_html(fig: Figure, caption: str = "", *, alt: str = "", dpi: int = 96) -> str:

@@ -15,7 +15,7 @@ from overdue_risk._validation import check_columns
 from overdue_risk.collection import prioritise
 from overdue_risk.ecl import ecl_from_matrix
 from overdue_risk.plotting import plot_roll_rates, plot_transition_matrix
-from overdue_risk.reporting._html import esc, figure, figure_html, table_html
+from overdue_risk.reporting._html import chart_html, esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 from overdue_risk.transitions import (
     TransitionMatrix,
@@ -47,13 +47,11 @@ def delinquency_section(*, performance: pd.DataFrame) -> str:
     _check_panel(performance, (*_PANEL_COLUMNS, "dpd"))
     tm = _pooled_matrix(performance)
     rr = roll_rates(performance)
-    charts = []
-    with figure(6.4, 5.2) as (fig, (ax,)):
-        plot_transition_matrix(tm, ax)
-        charts.append(figure_html(fig, "Monthly transition matrix between buckets (cohort)"))
-    with figure(5.6, 4.0) as (fig, (ax,)):
-        plot_roll_rates(rr, ax)
-        charts.append(figure_html(fig, "Roll rates by month"))
+    matrix_caption = "Monthly transition matrix between buckets (cohort)"
+    charts = [
+        chart_html(matrix_caption, plot_transition_matrix, tm, size=(6.4, 5.2)),
+        chart_html("Roll rates by month", plot_roll_rates, rr, size=(5.6, 4.0)),
+    ]
     open_loans = _open_loans(performance)
     parts = [
         f"<p>{performance['loan_id'].nunique():,} loans, {len(performance):,} loan-months "

@@ -18,7 +18,7 @@ from overdue_risk.backtest import brier_score, hosmer_lemeshow_test, jeffreys_te
 from overdue_risk.gate import card_slots, load_thresholds, slot_labels
 from overdue_risk.gate._checks import _grade_counts, _pd_groups, csi_on_card_bins
 from overdue_risk.metrics import gains_table, gini, ks_statistic, psi, roc_auc
-from overdue_risk.reporting._html import esc, figure, figure_html, table_html
+from overdue_risk.reporting._html import chart_html, esc, figure, figure_html, table_html
 from overdue_risk.reporting._registry import register_section
 from overdue_risk.strategy import cutoff_analysis
 
@@ -178,19 +178,15 @@ def discrimination_section(*, y: npt.NDArray[np.int64], score: npt.NDArray[np.fl
         ["KS", ks.statistic, f"at score {format_cell(float(-ks.threshold))}"],
     ]
     summary = table_html(["measure", "value", "95% DeLong CI / note"], rows, text_columns=(0, 2))
-    charts = []
-    with figure(4.6, 3.6) as (fig, (ax,)):
-        plotting.plot_roc(y, risk, ax)
-        charts.append(figure_html(fig, "ROC curve"))
-    with figure(4.6, 3.6) as (fig, (ax,)):
-        plotting.plot_ks(y, score, ax)
-        charts.append(figure_html(fig, "Cumulative score distributions of goods and bads"))
-    with figure(4.6, 3.6) as (fig, (ax,)):
-        plotting.plot_cap(y, risk, ax)
-        charts.append(figure_html(fig, "Gains: share of bads among the riskiest applicants"))
-    with figure(4.6, 3.6) as (fig, (ax,)):
-        plotting.plot_score_distribution(score, y, ax)
-        charts.append(figure_html(fig, "Score distribution of goods and bads"))
+    charts = [
+        chart_html(caption, plot, *args, size=(4.6, 3.6))
+        for plot, args, caption in (
+            (plotting.plot_roc, (y, risk), "ROC curve"),
+            (plotting.plot_ks, (y, score), "Cumulative score distributions of goods and bads"),
+            (plotting.plot_cap, (y, risk), "Gains: share of bads among the riskiest applicants"),
+            (plotting.plot_score_distribution, (score, y), "Score distribution of goods and bads"),
+        )
+    ]
     gains = gains_table(y, risk, n_bins=10)
     return (
         f"<p>{len(y):,} loans, {int(y.sum()):,} bads.</p>"
@@ -258,9 +254,8 @@ def calibration_section(
 ) -> str:
     """Observed default rate against PD, one Hosmer-Lemeshow test (the gate's grouping),
     and per-grade Jeffreys backtests (traffic light)."""
-    with figure(5.2, 4.0) as (fig, (ax,)):
-        plotting.plot_calibration(y, pd, ax)
-        chart = figure_html(fig, "Observed default rate against mean PD, PD deciles")
+    caption = "Observed default rate against mean PD, PD deciles"
+    chart = chart_html(caption, plotting.plot_calibration, y, pd, size=(5.2, 4.0))
     brier = brier_score(y, pd)
     parts = [
         f"<p>Mean PD {float(pd.mean()):.2%} against an observed default rate of "
@@ -329,13 +324,18 @@ def stability_section(
 ) -> str:
     """PSI of the score against the baseline, and CSI of each feature on the card's bins."""
     p = psi(baseline_score, score, bins=10, name="score")
-    charts = []
-    with figure(4.8, 3.6) as (fig, (ax,)):
-        plotting.plot_psi(p, ax)
-        charts.append(figure_html(fig, "Score decile shares, baseline against current"))
-    with figure(4.8, 3.6) as (fig, (ax,)):
-        plotting.plot_score_distribution(score, None, ax, baseline=baseline_score)
-        charts.append(figure_html(fig, "Score distribution, baseline against current"))
+    charts = [
+        chart_html(
+            "Score decile shares, baseline against current", plotting.plot_psi, p, size=(4.8, 3.6)
+        ),
+        chart_html(
+            "Score distribution, baseline against current",
+            plotting.plot_score_distribution,
+            score,
+            baseline=baseline_score,
+            size=(4.8, 3.6),
+        ),
+    ]
     parts = [
         f"<p>PSI of the score: {p.statistic:.4f} ({esc(p.rule_of_thumb)}); critical value "
         f"at 5%: {p.critical_value:.4f} (Yurdakul and Naranjo, 2020).</p>",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from overdue_risk.reporting._html import esc, figure, figure_html, table_html
+from overdue_risk.reporting._html import chart_html, esc, table_html
 from overdue_risk.reporting._registry import register_section
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,9 +51,7 @@ def monitoring_section(*, monitoring: MonitoringResult) -> str:
         (plot_monitoring_calibration, "Default rate against mean PD, coloured by light"),
     ):
         height = 0.9 + 0.16 * len(res.series_names) if plot is plot_monitoring_status else 3.0
-        with figure(8.0, height) as (fig, (ax,)):
-            plot(res, ax)
-            charts.append(figure_html(fig, caption))
+        charts.append(chart_html(caption, plot, res, size=(8.0, height)))
     parts.extend(charts)
     if res.alerts:
         alert_rows = [
