@@ -38,6 +38,30 @@ def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return y, np.round(a, 3), np.round(b, 3)  # rounding gives ties, as points do
 
 
+def row(
+    name: str,
+    n: int,
+    t_ours: float,
+    t_floor: float,
+    *,
+    floor: str = "sort",
+    peer: str | None = None,
+    t_peer: float | None = None,
+) -> dict[str, Any]:
+    """One result: our time against the floor's (``ratio_vs_<floor>``) and the peer's."""
+    out: dict[str, Any] = {"name": name, "n": n}
+    if peer is not None:
+        out["peer"] = peer
+    out["ours_s"] = t_ours
+    if t_peer is not None:
+        out["peer_s"] = t_peer
+    out["floor_s"] = t_floor
+    if t_peer is not None:
+        out["speedup_vs_peer"] = t_peer / t_ours
+    out[f"ratio_vs_{floor}"] = t_ours / t_floor
+    return out
+
+
 def case_auc(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
@@ -48,28 +72,14 @@ def case_auc(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
     t_ours = best_of(lambda: roc_auc(y, s), repeat)
     t_peer = best_of(lambda: roc_auc_score(y, s), repeat)
     t_floor = floor_argsort(s, repeat)
-    return {
-        "name": "roc_auc (AUC + DeLong SE)",
-        "n": int(y.size),
-        "peer": "sklearn.metrics.roc_auc_score (AUC only)",
-        "ours_s": t_ours,
-        "peer_s": t_peer,
-        "floor_s": t_floor,
-        "speedup_vs_peer": t_peer / t_ours,
-        "ratio_vs_sort": t_ours / t_floor,
-    }
+    peer = "sklearn.metrics.roc_auc_score (AUC only)"
+    return row("roc_auc (AUC + DeLong SE)", y.size, t_ours, t_floor, peer=peer, t_peer=t_peer)
 
 
 def case_compare(y: np.ndarray, a: np.ndarray, b: np.ndarray, repeat: int) -> dict[str, Any]:
     t_ours = best_of(lambda: roc_auc_compare(y, a, b), repeat)
     t_floor = best_of(lambda: (np.argsort(a), np.argsort(b)), repeat)
-    return {
-        "name": "roc_auc_compare (DeLong 1988 paired test)",
-        "n": int(y.size),
-        "ours_s": t_ours,
-        "floor_s": t_floor,
-        "ratio_vs_sort": t_ours / t_floor,
-    }
+    return row("roc_auc_compare (DeLong 1988 paired test)", y.size, t_ours, t_floor)
 
 
 def case_ks(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
@@ -82,16 +92,8 @@ def case_ks(y: np.ndarray, s: np.ndarray, repeat: int) -> dict[str, Any]:
     t_ours = best_of(lambda: ks_statistic(y, s), repeat)
     t_peer = best_of(lambda: ks_2samp(s[y == 1], s[y == 0], method="asymp"), repeat)
     t_floor = floor_argsort(s, repeat)
-    return {
-        "name": "ks_statistic",
-        "n": int(y.size),
-        "peer": "scipy.stats.ks_2samp(method='asymp')",
-        "ours_s": t_ours,
-        "peer_s": t_peer,
-        "floor_s": t_floor,
-        "speedup_vs_peer": t_peer / t_ours,
-        "ratio_vs_sort": t_ours / t_floor,
-    }
+    peer = "scipy.stats.ks_2samp(method='asymp')"
+    return row("ks_statistic", y.size, t_ours, t_floor, peer=peer, t_peer=t_peer)
 
 
 def case_psi(a: np.ndarray, b: np.ndarray, repeat: int) -> list[dict[str, Any]]:
@@ -114,25 +116,9 @@ def case_psi(a: np.ndarray, b: np.ndarray, repeat: int) -> list[dict[str, Any]]:
     t_floor = floor_bincount(cur_codes, 10, repeat)
     t_raw = best_of(lambda: psi(a, b, bins=10), repeat)
     t_sort = best_of(lambda: np.sort(a), repeat)
-    return [
-        {
-            "name": "psi from bin codes (10 bins)",
-            "n": int(a.size),
-            "peer": "toad.metrics.PSI",
-            "ours_s": t_ours,
-            "peer_s": t_peer,
-            "floor_s": t_floor,
-            "speedup_vs_peer": t_peer / t_ours,
-            "ratio_vs_bincount": t_ours / t_floor,
-        },
-        {
-            "name": "psi from raw scores (reference deciles)",
-            "n": int(a.size),
-            "ours_s": t_raw,
-            "floor_s": t_sort,
-            "ratio_vs_sort": t_raw / t_sort,
-        },
-    ]
+    name, peer = "psi from bin codes (10 bins)", "toad.metrics.PSI"
+    codes = row(name, a.size, t_ours, t_floor, floor="bincount", peer=peer, t_peer=t_peer)
+    return [codes, row("psi from raw scores (reference deciles)", a.size, t_raw, t_sort)]
 
 
 def main() -> None:
