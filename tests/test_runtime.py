@@ -413,6 +413,9 @@ def test_score_frame_matches_the_single_methods(spec: Spec) -> None:
     one = spec.score_frame({"age": 22.0, "purpose": "cash"}, reason_codes=1)
     assert one["score"].tolist() == [92.0]
     assert one["reason_1"].tolist() == ["AGE"]
+    for bad in (-1, 1.5, True):
+        with pytest.raises(SpecError, match="reason_codes must be an integer >= 0"):
+            spec.score_frame(data, reason_codes=bad)  # type: ignore[arg-type]
 
 
 def test_the_runtime_does_not_reach_up_into_export(spec: Spec) -> None:

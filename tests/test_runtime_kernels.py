@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from overdue_risk._columns import as_columns
 from overdue_risk.runtime import Spec, example_spec_dict, seal
+from overdue_risk.runtime._codes import reason_positions
 from overdue_risk.runtime._harness import (
     boundary_cases,
     boundary_values,
@@ -261,3 +263,62 @@ def test_generated_categorical_specs_match_reference(
     np.testing.assert_array_equal(spec.score(as_text), reference_score(spec, as_text))
     for i in range(0, col.size, 7):
         assert spec.score({"c": col[i], "x": 0.0})[0] == expected[i]
+
+
+# ------------------------------------------------------------------ fused reason codes
+@st.composite
+def tied_feature(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    """A numeric feature whose points take a few small integers: equal losses abound."""
+    feat = draw(numeric_feature(name))
+    small = st.integers(0, 3).map(float)
+    n = len(feat["points"])
+    feat["points"] = draw(st.lists(small, min_size=n, max_size=n))
+    feat["missing_points"] = draw(small)
+    feat["special_points"] = [draw(small) for _ in feat["special_codes"]]
+    if draw(st.booleans()):  # a max_points of its own: losses may be negative or all positive
+        feat["max_points"] = draw(st.sampled_from([-1.0, 0.0, 2.0, 3.0, 7.5]))
+    return feat
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    feats=st.lists(st.integers(0, 0), min_size=1, max_size=5).flatmap(
+        lambda xs: st.tuples(*[tied_feature(f"v{i}") for i in range(len(xs))])
+    ),
+    cat=st.one_of(st.none(), categorical_feature()),
+    k=st.integers(1, 8),
+)
+def test_fused_reasons_equal_the_definition(
+    feats: tuple[dict[str, Any], ...], cat: dict[str, Any] | None, k: int
+) -> None:
+    """``score_reasons`` (keys, no points matrix) == ``reason_positions`` on the points matrix,
+    ties (spec order), negative losses and k beyond the number of features included."""
+    spec = make_spec([*feats, *([cat] if cat else [])], intercept=0.5)
+    cases = boundary_cases(spec, n_rows=BLOCK + 301)  # crosses a block boundary
+    card = CompiledCard(spec.features)
+    total, picked = card.score_reasons(as_columns(cases, spec.feature_names), 0.5, k)
+    pts = card.points_matrix(as_columns(cases, spec.feature_names))
+    np.testing.assert_array_equal(picked, reason_positions(spec.features, pts, k))
+    np.testing.assert_array_equal(total, spec.score(cases))
+    if cat is None:  # the 2-D matrix path too
+        matrix = np.column_stack([cases[n] for n in spec.feature_names])
+        _, again = card.score_reasons(as_columns(matrix, spec.feature_names), 0.5, k)
+        np.testing.assert_array_equal(again, picked)
+
+
+def test_reason_keys_widen_past_int16() -> None:
+    """More distinct losses than int16 holds: int32 keys, same reasons as the definition."""
+    rng = np.random.default_rng(5)
+    splits = np.arange(40_000, dtype=float)
+    feats = [
+        numeric("wide", splits.tolist(), points=rng.permutation(40_001).astype(float).tolist()),
+        numeric("narrow", [0.0], points=[3.0, 20_000.0]),
+    ]
+    spec = make_spec(feats)
+    card = CompiledCard(spec.features)
+    assert card.k_table.dtype == np.int32
+    data = {"wide": rng.uniform(-5, 40_005, 5_000), "narrow": rng.normal(size=5_000)}
+    data["wide"][::97] = np.nan
+    _, picked = card.score_reasons(as_columns(data, spec.feature_names), 0.0, 2)
+    pts = card.points_matrix(as_columns(data, spec.feature_names))
+    np.testing.assert_array_equal(picked, reason_positions(spec.features, pts, 2))

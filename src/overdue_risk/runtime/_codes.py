@@ -10,7 +10,7 @@ import numpy.typing as npt
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime._format import Feature, GradeScale
 
-__all__ = ["grade_index", "reason_codes_from_points", "reason_positions"]
+__all__ = ["grade_index", "reason_labels", "reason_positions"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -33,26 +33,28 @@ def grade_index(ms: GradeScale, pd: npt.ArrayLike) -> npt.NDArray[np.intp]:
     return idx
 
 
-def reason_codes_from_points(
-    features: Sequence[Feature], pts: FloatArray, k: int
-) -> npt.NDArray[np.object_]:
-    """Reason codes from a feature-major ``(n_features, n_rows)`` points matrix.
+def reason_labels(
+    features: Sequence[Feature], picked: npt.NDArray[np.intp], k: int
+) -> list[npt.NDArray[np.object_]]:
+    """Reason codes (text) of reason positions ``picked``, shape ``(min(k, n_features),
+    n_rows)`` as :func:`reason_positions` and ``CompiledCard.score_reasons`` give them:
+    ``k`` object columns, None where nothing (more) was lost."""
+    codes = np.array([feat.reason_code for feat in features] + [None], dtype=object)
+    none = np.full(picked.shape[1], len(features), dtype=np.intp)
+    return [codes.take(picked[i] if i < picked.shape[0] else none) for i in range(k)]
+
+
+def reason_positions(features: Sequence[Feature], pts: FloatArray, k: int) -> npt.NDArray[np.intp]:
+    """The reasons of a feature-major ``(n_features, n_rows)`` points matrix as feature
+    positions, shape ``(min(k, n_features), n_rows)``; ``n_features`` marks an empty code.
 
     ``k`` rounds, in cache-sized row blocks, of: the largest loss per row (``max`` over
     the feature axis), the first feature reaching it (``argmax`` of the equality mask:
     equal losses go in spec order), then that entry is retired (see ``Spec.reason_codes``).
+    The definition, used for one record (whose points come from plain Python); batches
+    take ``CompiledCard.score_reasons``, which gives the same positions without a points
+    matrix (a test holds the two equal).
     """
-    n = pts.shape[1]
-    picked = reason_positions(features, pts, k)
-    codes = np.array([feat.reason_code for feat in features] + [None], dtype=object)
-    out = np.full((n, k), None, dtype=object)
-    out[:, : picked.shape[0]] = codes[picked.T]
-    return out
-
-
-def reason_positions(features: Sequence[Feature], pts: FloatArray, k: int) -> npt.NDArray[np.intp]:
-    """The reasons of :func:`reason_codes_from_points` as feature positions, shape
-    ``(min(k, n_features), n_rows)``; ``n_features`` marks an empty code."""
     f, n = pts.shape
     best = np.array([feat.max_points for feat in features])[:, None]
     k_eff = min(k, f)

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from overdue_risk._columns import Columns, as_columns, numeric_column, plain_record
 from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
-from overdue_risk.runtime._codes import grade_index, reason_codes_from_points, reason_positions
+from overdue_risk.runtime._codes import grade_index, reason_labels, reason_positions
 from overdue_risk.runtime._format import (
     FORMAT,
     SCHEMA_VERSION,
@@ -395,12 +395,22 @@ class Spec:
         """
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             raise SpecError(f"k must be a positive integer; got {k!r}.")
-        cols = self._columns(data)
-        if cols.record is not None:
-            pts = np.array([record_points(self.features, cols.record)]).T
-        else:
-            pts = self._card.points_matrix(cols)
-        return reason_codes_from_points(self.features, pts, int(k))
+        _, picked = self._score_reasons(self._columns(data), int(k))
+        out = np.empty((picked.shape[1], int(k)), dtype=object)
+        for i, column in enumerate(reason_labels(self.features, picked, int(k))):
+            out[:, i] = column
+        return out
+
+    def _score_reasons(self, cols: Columns, k: int) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Total points and the reasons as feature positions, ``(min(k, n_features), n_rows)``
+        (``n_features``: no reason), from one pass over the data."""
+        if cols.record is None:
+            return self._card.score_reasons(cols, self.intercept_points, k)
+        pts = record_points(self.features, cols.record)
+        total = self.intercept_points
+        for p in pts:  # spec order, as score() adds
+            total += p
+        return np.array([total]), reason_positions(self.features, np.array([pts]).T, k)
 
     def score_frame(
         self,
@@ -484,16 +494,13 @@ class Spec:
     def _batch_frame(
         self, data: Any, cols: Columns, pd: bool, grade: bool, reason_codes: int, positions: bool
     ) -> dict[str, npt.NDArray[Any]]:
+        kind = type(reason_codes)
+        if kind is bool or not issubclass(kind, int | np.integer) or reason_codes < 0:
+            raise SpecError(f"reason_codes must be an integer >= 0; got {reason_codes!r}.")
         out: dict[str, npt.NDArray[Any]] = {}
-        if reason_codes:
-            if cols.record is not None:
-                pts = np.array([record_points(self.features, cols.record)]).T
-            else:
-                pts = self._card.points_matrix(cols)  # (features, rows)
-            total = np.full(pts.shape[1], self.intercept_points)
-            for row in pts:  # spec order, as score() adds
-                total += row
-            out["score"] = total
+        k = int(reason_codes)
+        if k:
+            out["score"], picked = self._score_reasons(cols, k)
         else:
             out["score"] = (
                 self.score(data)
@@ -507,15 +514,13 @@ class Spec:
                 out["grade"] = grade_index(self.master_scale, out["pd"])
             else:  # (no master scale: grade_from_pd raises the documented error)
                 out["grade"] = self.grade_from_pd(out["pd"])
-        if reason_codes and positions:
-            picked = reason_positions(self.features, pts, int(reason_codes))
-            none = np.full(pts.shape[1], len(self.features), dtype=np.intp)
-            for i in range(int(reason_codes)):
+        if k and positions:
+            none = np.full(picked.shape[1], len(self.features), dtype=np.intp)
+            for i in range(k):
                 out[f"reason_{i + 1}"] = picked[i] if i < picked.shape[0] else none
-        elif reason_codes:
-            codes = reason_codes_from_points(self.features, pts, int(reason_codes))
-            for i in range(codes.shape[1]):
-                out[f"reason_{i + 1}"] = codes[:, i]
+        elif k:
+            for i, column in enumerate(reason_labels(self.features, picked, k)):
+                out[f"reason_{i + 1}"] = column
         return out
 
     def _record_frame(
