@@ -13,7 +13,7 @@ from overdue_risk.binning._counts import as_numeric_column, factorize_categories
 from overdue_risk.binning._solver import SMOOTHING, woe_iv
 from overdue_risk.exceptions import DataError
 
-__all__ = ["UNSEEN_POLICIES", "FeatureBinning"]
+__all__ = ["UNSEEN_POLICIES", "BinLayout", "FeatureBinning"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -29,7 +29,41 @@ def _fmt(v: float) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class FeatureBinning:
+class BinLayout:
+    """The bins of one feature in the index layout: what a binning and a card feature share.
+
+    ``[regular 0 .. n_bins-1, missing, special_0 .. special_{s-1}, unseen]``: the regular
+    bins from ``splits`` (numeric) or ``categories`` (categorical), then the missing slot,
+    a slot per special code and the unseen slot. :class:`FeatureBinning` adds the counts
+    and WOE, ``overdue_risk.scorecard``'s ``CardFeature`` the points.
+
+    Examples
+    --------
+    >>> layout = BinLayout("age", "numeric", (25.0, 40.0), (), (-1.0,), "missing")
+    >>> layout.n_bins, layout.n_slots
+    (3, 6)
+    """
+
+    name: str
+    kind: str
+    splits: tuple[float, ...]
+    categories: tuple[tuple[str, ...], ...]
+    special_codes: tuple[float, ...]
+    unseen_policy: str
+
+    @property
+    def n_bins(self) -> int:
+        """Number of regular bins."""
+        return len(self.splits) + 1 if self.kind == "numeric" else len(self.categories)
+
+    @property
+    def n_slots(self) -> int:
+        """Length of the index layout (regular + missing + special + unseen)."""
+        return self.n_bins + 2 + len(self.special_codes)
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureBinning(BinLayout):
     """Fitted WOE binning of one feature (frozen; arrays use the index layout).
 
     Index layout of ``woe``, ``event_count`` and ``nonevent_count``:
@@ -75,12 +109,6 @@ class FeatureBinning:
     [-0.693, 0.693, 0.0, 0.0]
     """
 
-    name: str
-    kind: str
-    splits: tuple[float, ...]
-    categories: tuple[tuple[str, ...], ...]
-    special_codes: tuple[float, ...]
-    unseen_policy: str
     woe: FloatArray
     event_count: FloatArray
     nonevent_count: FloatArray
@@ -135,11 +163,6 @@ class FeatureBinning:
             trend_reason=trend_reason,
             smoothing=float(smoothing),
         )
-
-    @property
-    def n_bins(self) -> int:
-        """Number of regular bins."""
-        return len(self.splits) + 1 if self.kind == "numeric" else len(self.categories)
 
     @property
     def missing_index(self) -> int:

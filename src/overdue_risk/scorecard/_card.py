@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, canonical_category, is_missing
 from overdue_risk._validation import format_values
+from overdue_risk.binning._feature import BinLayout
 from overdue_risk.exceptions import DataError
 
 __all__ = ["CardFeature", "card_table", "numeric_labels", "spec_bin_index"]
@@ -134,19 +135,13 @@ def spec_bin_index(
 
 
 @dataclass(frozen=True, eq=False)
-class CardFeature:
+class CardFeature(BinLayout):
     """One feature of a card: binning, WOE and points in the index layout.
 
     ``points`` are the published points (rounded when the card is rounded);
     ``points_raw`` the exact ones before rounding (equal to ``points`` for expert cards).
     """
 
-    name: str
-    kind: str
-    splits: tuple[float, ...]
-    categories: tuple[tuple[str, ...], ...]
-    special_codes: tuple[float, ...]
-    unseen_policy: str
     labels: tuple[str, ...]
     points: FloatArray
     points_raw: FloatArray
@@ -156,16 +151,6 @@ class CardFeature:
     event_count: FloatArray | None = None
     nonevent_count: FloatArray | None = None
     binning: Any = field(default=None, repr=False)
-
-    @property
-    def n_bins(self) -> int:
-        """Number of regular bins."""
-        return len(self.splits) + 1 if self.kind == "numeric" else len(self.categories)
-
-    @property
-    def n_slots(self) -> int:
-        """Length of the index layout (regular + missing + special + unseen)."""
-        return self.n_bins + 2 + len(self.special_codes)
 
     @property
     def max_points(self) -> float:
