@@ -176,6 +176,34 @@ def test_bad_inputs_are_clear_errors(
         FuzzyAugmentation().predict_pd(X)
 
 
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: type(m).__name__)
+def test_parameter_rules_cover_the_constructor(method: Any) -> None:
+    """One declarative validation (``_param_rules``), as the other estimators have."""
+    rules = type(method)._param_rules
+    params = method.get_params(deep=False)
+    assert set(rules) <= set(params)
+    for name, rule in rules.items():
+        rule.check(type(method).__name__, name, params[name])  # the defaults pass
+
+
+@pytest.mark.parametrize(
+    ("method", "match"),
+    [
+        (FuzzyAugmentation(bad_rate_factor=0.0), "FuzzyAugmentation: bad_rate_factor must be"),
+        (HardCutoffAugmentation(bad_rate_factor=-1.0), "bad_rate_factor must be a number > 0"),
+        (Parcelling(n_bands=2.5), "Parcelling: n_bands must be an integer >= 2"),
+        (AcceptanceReweighting(max_weight=float("inf")), "max_weight must be a number >= 1"),
+        (SelectionModel(max_iter=0), "SelectionModel: max_iter must be an integer >= 1"),
+    ],
+)
+def test_bad_parameters_are_named_at_fit(
+    applicants: tuple[pd.DataFrame, np.ndarray, np.ndarray], method: Any, match: str
+) -> None:
+    X, y, _ = applicants
+    with pytest.raises(DataError, match=match):
+        method.fit(X, y)
+
+
 def test_methods_clone_with_their_parameters() -> None:
     m = Parcelling(["a"], n_bands=4, bad_rate_factor=2.0, random_state=1)
     assert clone(m).get_params() == m.get_params()

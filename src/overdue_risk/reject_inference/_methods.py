@@ -17,8 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, clone
 
-from overdue_risk._estimator import check_fitted
-from overdue_risk._validation import check_positive
+from overdue_risk._estimator import check_fitted, integer, real, validate_params
 from overdue_risk.exceptions import DataError
 
 __all__ = [
@@ -30,6 +29,9 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+#: ``bad_rate_factor`` of the augmentation methods: a finite positive multiplier.
+_FACTOR = real(low=0, closed="right")
 
 
 def split_outcomes(y: Any, n_rows: int) -> tuple[BoolArray, npt.NDArray[np.int64]]:
@@ -120,6 +122,7 @@ class _RejectInference(BaseEstimator):  # type: ignore[misc]
         -------
         self
         """
+        validate_params(self)
         X = _frame(X)
         accepted, y_acc = split_outcomes(y, len(X))
         self.features_ = _columns(X, self.features)
@@ -184,30 +187,25 @@ class _RejectInference(BaseEstimator):  # type: ignore[misc]
         cls, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64], p: FloatArray
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
         """Accepted rows, then every reject twice: bad with weight ``p``, good with ``1 - p``."""
-        every = np.ones(p.size, dtype=bool)
-        return cls._stack(
-            X,
-            accepted,
-            y_acc,
-            [(every, np.ones(p.size, np.int64), p), (every, np.zeros(p.size, np.int64), 1 - p)],
-        )
+        ones, zeros = np.ones(p.size, np.int64), np.zeros(p.size, np.int64)
+        return cls._stack(X, accepted, y_acc, [(ones, p), (zeros, 1 - p)])
 
     @staticmethod
     def _stack(
         X: Any,
         accepted: BoolArray,
         y_acc: npt.NDArray[np.int64],
-        parts: Sequence[tuple[BoolArray, npt.NDArray[np.int64], FloatArray]],
+        parts: Sequence[tuple[npt.NDArray[np.int64], FloatArray]],
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
-        """Accepted rows (weight 1) followed by ``(rows, labels, weights)`` of the rejects."""
+        """Accepted rows (weight 1), then every reject once per part ``(labels, weights)``."""
         import pandas as pd
 
-        rejected_idx = np.flatnonzero(~accepted)
+        rejects = X.loc[~accepted]
         frames = [X.loc[accepted]]
         ys = [y_acc]
         ws = [np.ones(y_acc.size)]
-        for rows, labels, weights in parts:
-            frames.append(X.iloc[rejected_idx[rows]])
+        for labels, weights in parts:
+            frames.append(rejects)
             ys.append(labels.astype(np.int64))
             ws.append(weights.astype(np.float64))
         keep = [np.asarray(w) > 0 for w in ws]
@@ -286,10 +284,9 @@ class AcceptanceReweighting(_RejectInference):
         self.estimator = estimator
         self.max_weight = max_weight
 
+    _param_rules = {"max_weight": real(low=1)}  # noqa: RUF012 - read-only class table
+
     def _fit(self, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64]) -> None:
-        check_positive(self.max_weight, "max_weight")
-        if self.max_weight < 1.0:
-            raise DataError(f"max_weight must be >= 1; got {self.max_weight!r}.")
         self.estimator_ = self._reference().fit(X.loc[:, self.features_], accepted.astype(np.int64))
 
     def predict_pd(self, X: Any) -> FloatArray:
@@ -377,10 +374,12 @@ class FuzzyAugmentation(_RejectInference):
         self.estimator = estimator
         self.bad_rate_factor = bad_rate_factor
 
+    _param_rules = {"bad_rate_factor": _FACTOR}  # noqa: RUF012 - read-only class table
+
     def _resample(
         self, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64]
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
-        factor = check_positive(self.bad_rate_factor, "bad_rate_factor")
+        factor = float(self.bad_rate_factor)
         p = np.clip(factor * self.predict_pd(X.loc[~accepted]), 0.0, 1.0)
         return self._split_rejects(X, accepted, y_acc, p)
 
@@ -448,22 +447,22 @@ class HardCutoffAugmentation(_RejectInference):
         self.cutoff = cutoff
         self.bad_rate_factor = bad_rate_factor
 
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "cutoff": real(0, 1, none=True),
+        "bad_rate_factor": _FACTOR,
+    }
+
     def _resample(
         self, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64]
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
         p = self.predict_pd(X.loc[~accepted])
         if self.cutoff is None:
-            share = min(1.0, check_positive(self.bad_rate_factor, "bad_rate_factor") * p.mean())
+            share = min(1.0, float(self.bad_rate_factor) * p.mean())
             cut = float(np.quantile(p, 1.0 - share)) if share > 0 else float("inf")
         else:
             cut = float(self.cutoff)
-            if not 0.0 <= cut <= 1.0:
-                raise DataError(f"cutoff must be a PD in [0, 1]; got {self.cutoff!r}.")
         self.cutoff_ = cut
-        every = np.ones(p.size, dtype=bool)
-        return self._stack(
-            X, accepted, y_acc, [(every, (p >= cut).astype(np.int64), np.ones(p.size))]
-        )
+        return self._stack(X, accepted, y_acc, [((p >= cut).astype(np.int64), np.ones(p.size))])
 
 
 class Parcelling(_RejectInference):
@@ -541,14 +540,15 @@ class Parcelling(_RejectInference):
         self.bad_rate_factor = bad_rate_factor
         self.random_state = random_state
 
+    _param_rules = {  # noqa: RUF012 - read-only class table of parameter rules
+        "n_bands": integer(low=2),
+        "bad_rate_factor": _FACTOR,
+    }
+
     def _resample(
         self, X: Any, accepted: BoolArray, y_acc: npt.NDArray[np.int64]
     ) -> tuple[Any, npt.NDArray[np.int64], FloatArray]:
-        if isinstance(self.n_bands, bool) or not isinstance(self.n_bands, int | np.integer):
-            raise DataError(f"n_bands must be an integer >= 2; got {self.n_bands!r}.")
-        if self.n_bands < 2:
-            raise DataError(f"n_bands must be an integer >= 2; got {self.n_bands!r}.")
-        factor = check_positive(self.bad_rate_factor, "bad_rate_factor")
+        factor = float(self.bad_rate_factor)
         p_acc = self.predict_pd(X.loc[accepted])
         p_rej = self.predict_pd(X.loc[~accepted])
         edges = np.unique(np.quantile(p_acc, np.linspace(0, 1, int(self.n_bands) + 1)[1:-1]))
@@ -563,5 +563,4 @@ class Parcelling(_RejectInference):
         labels = (rng.random(p_rej.size) < np.minimum(1.0, factor * rate[band_rej])).astype(
             np.int64
         )
-        every = np.ones(p_rej.size, dtype=bool)
-        return self._stack(X, accepted, y_acc, [(every, labels, np.ones(p_rej.size))])
+        return self._stack(X, accepted, y_acc, [(labels, np.ones(p_rej.size))])

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, special
 
+from overdue_risk._estimator import integer
 from overdue_risk.exceptions import DataError
 from overdue_risk.reject_inference._methods import (
     BoolArray,
@@ -213,6 +214,8 @@ class SelectionModel(_RejectInference):
         self.selection_features = selection_features
         self.binner = binner
         self.max_iter = max_iter
+
+    _param_rules = {"max_iter": integer(low=1)}  # noqa: RUF012 - read-only class table
 
     def fit(self, X: Any, y: Any) -> SelectionModel:
         """Fit the selection and outcome equations by maximum likelihood.
