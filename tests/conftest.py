@@ -45,6 +45,29 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(20261128)
 
 
+@pytest.fixture
+def twin_applicants(rng: np.random.Generator) -> tuple[Any, Any]:
+    """Applicants with risk drivers ``a`` and ``b``, a near copy ``a_copy`` and ``noise``.
+
+    What a selection step is tested on: keep ``b`` and one of the twins, drop ``noise``.
+    Returns the frame and the 0/1 target (a pandas Series).
+    """
+    import pandas as pd
+
+    n = 4000
+    a = rng.normal(size=n)
+    X = pd.DataFrame(
+        {
+            "a": a,
+            "a_copy": a + 0.05 * rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "noise": rng.normal(size=n),
+        }
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(1.2 - 1.2 * a - 0.6 * X["b"]))).astype(int)
+    return X, y
+
+
 def _shared_file(name: str) -> Path:
     path = SHARED_DATA / name
     if not path.exists():

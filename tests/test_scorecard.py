@@ -442,20 +442,10 @@ def test_object_arrays_with_containers_are_refused(fitted: Scorecard) -> None:
         fitted.predict_points(X)
 
 
-def test_selector_runs_on_the_woe_columns(rng: np.random.Generator) -> None:
+def test_selector_runs_on_the_woe_columns(twin_applicants: tuple[pd.DataFrame, Any]) -> None:
     from overdue_risk.selection import WOESelector
 
-    n = 3000
-    a = rng.normal(size=n)
-    X = pd.DataFrame(
-        {
-            "a": a,
-            "a_copy": a + 0.01 * rng.normal(size=n),
-            "c": rng.normal(size=n),
-            "noise": rng.normal(size=n),
-        }
-    )
-    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(-1 + 1.5 * a + 0.8 * X.c)))).astype(int)
+    X, y = twin_applicants
     sc = Scorecard(selector=WOESelector(min_iv=0.02, max_corr=0.7)).fit(X, y)
     assert "noise" not in sc.features_
     assert ("a" in sc.features_) != ("a_copy" in sc.features_)  # one of the near copies
@@ -463,4 +453,4 @@ def test_selector_runs_on_the_woe_columns(rng: np.random.Generator) -> None:
     assert sc.selector_ is not None
     assert sc.selector_.results_
     with pytest.warns(OverdueRiskWarning, match="no sample_weight"):
-        Scorecard(selector=WOESelector()).fit(X, y, sample_weight=np.ones(n))
+        Scorecard(selector=WOESelector()).fit(X, y, sample_weight=np.ones(len(X)))

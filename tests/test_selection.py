@@ -18,18 +18,8 @@ from overdue_risk.selection import (
 
 
 @pytest.fixture
-def woe_frame(rng) -> tuple[pd.DataFrame, np.ndarray, WOEBinner]:
-    n = 4000
-    a = rng.normal(size=n)
-    df = pd.DataFrame(
-        {
-            "a": a,
-            "a_copy": a + 0.05 * rng.normal(size=n),
-            "b": rng.normal(size=n),
-            "noise": rng.normal(size=n),
-        }
-    )
-    y = (rng.random(n) < 1 / (1 + np.exp(1.2 - 1.2 * a - 0.6 * df["b"]))).astype(int)
+def woe_frame(twin_applicants) -> tuple[pd.DataFrame, np.ndarray, WOEBinner]:
+    df, y = twin_applicants
     binner = WOEBinner(max_n_bins=5).fit(df, y)
     return binner.set_output(transform="pandas").transform(df), y.to_numpy(), binner
 
