@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_consistent_length, check_probability
+from overdue_risk._validation import FloatArray, check_consistent_length, check_probability
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions import TransitionMatrix, lifetime_pd
 from overdue_risk.transitions._buckets import check_dpd
@@ -42,8 +42,6 @@ __all__ = [
     "ecl_from_matrix",
     "expected_credit_loss",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def assign_stage(

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._validation import (
+    FloatArray,
     check_counts,
     check_in,
     check_probability,
@@ -26,8 +27,6 @@ __all__ = [
     "normal_test",
     "spiegelhalter_test",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 # ----------------------------------------------------------------------------- inputs

@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 
 __all__ = ["BacktestResult", "traffic_light"]
 
-FloatArray = npt.NDArray[np.float64]
 _TRAFFIC = ("green", "yellow", "red", "n/a")
 
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from overdue_risk._results import Result
 from overdue_risk._validation import (
+    FloatArray,
     check_binary_target,
     check_consistent_length,
     check_in,
@@ -21,8 +22,6 @@ from overdue_risk._validation import (
 from overdue_risk.exceptions import DataError
 
 __all__ = ["BrierResult", "ECEResult", "brier_score", "expected_calibration_error"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 # ----------------------------------------------------------------------------- scores

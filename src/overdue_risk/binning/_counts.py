@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, is_missing
 from overdue_risk._results import Result
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.exceptions import DataError
 
 __all__ = [
@@ -29,8 +29,6 @@ __all__ = [
     "factorize_categories",
     "is_categorical_column",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def as_numeric_column(values: Any, name: str) -> FloatArray:

@@ -8,14 +8,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.binning._counts import as_numeric_column, factorize_categories
 from overdue_risk.binning._solver import SMOOTHING, woe_iv
 from overdue_risk.exceptions import DataError
 
 __all__ = ["UNSEEN_POLICIES", "BinLayout", "FeatureBinning"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: What transform does with a category not seen in training.
 UNSEEN_POLICIES = ("worst", "missing", "neutral", "error")

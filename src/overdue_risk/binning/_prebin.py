@@ -20,9 +20,9 @@ import heapq
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["distinct_counts", "numeric_prebin_counts", "prebin_splits"]
+from overdue_risk._validation import FloatArray
 
-FloatArray = npt.NDArray[np.float64]
+__all__ = ["distinct_counts", "numeric_prebin_counts", "prebin_splits"]
 
 
 def distinct_counts(

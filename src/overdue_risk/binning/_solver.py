@@ -35,10 +35,10 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import format_cell
+from overdue_risk._validation import FloatArray
 
 __all__ = ["SMOOTHING", "SolverResult", "shape_lr_test", "solve_binning", "woe_iv"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Count added to both counts of a bin with no events or no non-events.
 SMOOTHING = 0.5

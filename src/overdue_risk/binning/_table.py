@@ -10,12 +10,11 @@ import numpy.typing as npt
 
 from overdue_risk._optional import require
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.binning._feature import FeatureBinning
 from overdue_risk.binning._solver import woe_iv
 
 __all__ = ["BinningSummary", "BinningTable", "gini_ks_from_counts"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def gini_ks_from_counts(

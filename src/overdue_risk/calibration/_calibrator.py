@@ -23,8 +23,8 @@ from overdue_risk._estimator import (
     real,
     validate_params,
 )
-from overdue_risk._validation import check_sample_weight
-from overdue_risk.calibration._common import FloatArray, _check_rate, _expit, _logit, _solve_shift
+from overdue_risk._validation import FloatArray, check_sample_weight
+from overdue_risk.calibration._common import _check_rate, _expit, _logit, _solve_shift
 from overdue_risk.exceptions import DataError, SpecError
 from overdue_risk.runtime import calibration_block
 

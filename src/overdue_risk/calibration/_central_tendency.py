@@ -9,8 +9,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from overdue_risk._validation import check_probability, check_sample_weight
-from overdue_risk.calibration._common import FloatArray, _check_rate, _expit, _logit, _solve_shift
+from overdue_risk._validation import FloatArray, check_probability, check_sample_weight
+from overdue_risk.calibration._common import _check_rate, _expit, _logit, _solve_shift
 from overdue_risk.exceptions import DataError
 
 __all__ = ["calibrate_to_central_tendency", "central_tendency_shift", "prior_correction"]

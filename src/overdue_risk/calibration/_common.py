@@ -6,13 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 
 __all__ = []
-
-FloatArray = npt.NDArray[np.float64]
 
 
 # ----------------------------------------------------------------------------- helpers

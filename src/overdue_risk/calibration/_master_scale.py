@@ -15,12 +15,13 @@ import numpy.typing as npt
 
 from overdue_risk._results import Result
 from overdue_risk._validation import (
+    FloatArray,
     check_binary_target,
     check_probability,
     check_sample_weight,
     format_values,
 )
-from overdue_risk.calibration._common import FloatArray, _check_rate
+from overdue_risk.calibration._common import _check_rate
 from overdue_risk.exceptions import DataError, OverdueRiskWarning, SpecError
 from overdue_risk.runtime import master_scale_block
 

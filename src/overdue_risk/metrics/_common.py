@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._validation import (
+    FloatArray,
     check_binary_target,
     check_consistent_length,
     check_sample_weight,
@@ -13,8 +14,6 @@ from overdue_risk._validation import (
 from overdue_risk.exceptions import DataError
 
 __all__ = []
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def _check_scores(

@@ -10,11 +10,11 @@ import numpy.typing as npt
 
 from overdue_risk._results import Result
 from overdue_risk._validation import (
+    FloatArray,
     check_sample_weight,
 )
 from overdue_risk.exceptions import DataError
 from overdue_risk.metrics._common import (
-    FloatArray,
     _check_scores,
     _check_weights_both_classes,
     _count,

@@ -14,13 +14,14 @@ import numpy.typing as npt
 from overdue_risk._missing import canonical_categories, is_missing
 from overdue_risk._results import Result
 from overdue_risk._validation import (
+    FloatArray,
     as_mapping_of_columns,
     check_positive,
     check_sample_weight,
     format_values,
 )
 from overdue_risk.exceptions import DataError
-from overdue_risk.metrics._common import FloatArray, _count, _kish
+from overdue_risk.metrics._common import _count, _kish
 
 __all__ = ["CSIResult", "PSIResult", "csi", "psi", "psi_from_counts"]
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from sklearn.base import BaseEstimator, clone
 
 from overdue_risk._estimator import check_fitted, integer, real, validate_params
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "Parcelling",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: ``bad_rate_factor`` of the augmentation methods: a finite positive multiplier.

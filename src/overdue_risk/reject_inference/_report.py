@@ -18,6 +18,7 @@ import numpy.typing as npt
 from sklearn.base import clone
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.reject_inference._methods import (
     AcceptanceReweighting,
@@ -29,7 +30,6 @@ from overdue_risk.reject_inference._selection import SelectionModel
 
 __all__ = ["CardEvaluation", "RejectInferenceReport", "default_methods", "reject_inference_report"]
 
-FloatArray = npt.NDArray[np.float64]
 
 KNOWN_GOOD_BAD = "known_good_bad"
 #: Special codes of the simulated book (no credit history).

@@ -24,10 +24,10 @@ import numpy.typing as npt
 from scipy import optimize, special
 
 from overdue_risk._estimator import integer
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.reject_inference._methods import (
     BoolArray,
-    FloatArray,
     _columns,
     _frame,
     _RejectInference,

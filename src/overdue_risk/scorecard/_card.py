@@ -24,13 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._missing import canonical_categories, canonical_category, is_missing
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.binning._feature import BinLayout
 from overdue_risk.exceptions import DataError
 
 __all__ = ["CardFeature", "card_table", "numeric_labels", "spec_bin_index"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from overdue_risk._columns import Columns, as_columns
 from overdue_risk._estimator import check_fitted, validate_params
+from overdue_risk._validation import FloatArray
 from overdue_risk.binning import WOEBinner
 from overdue_risk.runtime import as_spec
 from overdue_risk.scorecard._card import CardFeature, card_table
@@ -33,8 +34,6 @@ from overdue_risk.scorecard._spec import scorecard_spec, write_spec
 from overdue_risk.scorecard._summary import ScorecardSummary, card_summary
 
 __all__ = ["Scorecard"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
