@@ -27,33 +27,21 @@ import numpy.typing as npt
 
 from overdue_risk._missing import canonical_category
 from overdue_risk.export._examples import example_spec
-from overdue_risk.runtime import Spec, seal
+from overdue_risk.runtime import Spec, example_spec_dict, seal
 from overdue_risk.runtime._harness import boundary_cases
 
 TOL = 1e-9
 
 
 def _header(name: str) -> dict[str, Any]:
-    return {
-        "format": "overdue_risk.scorecard",
-        "schema_version": 1,
-        "library_version": "0.1.0",
-        "created_utc": "2026-11-28T16:00:00Z",
-        "name": name,
-        "target": {"name": "bad", "definition": "ever 90+ DPD within 12 months on book"},
-        "scaling": {
-            "pdo": 20.0,
-            "base_score": 600.0,
-            "base_odds": 50.0,
-            "odds": "good:bad",
-            "factor": 28.85,
-            "offset": 487.1,
-            "intercept_mode": "separate",
-            "rounded": False,
-        },
-        "overrides": [],
-        "metadata": {},
-    }
+    """The runtime's example header (format, versions, target), renamed, with a separate
+    intercept and unrounded points; each card adds its features and calibration."""
+    doc = example_spec_dict()
+    for key in ("intercept_points", "features", "calibration", "master_scale"):
+        del doc[key]
+    doc["name"] = name
+    doc["scaling"].update(factor=28.85, offset=487.1, intercept_mode="separate", rounded=False)
+    return doc
 
 
 def awkward_spec() -> dict[str, Any]:

@@ -174,46 +174,25 @@ def _grade_expression(parent: ET.Element, master_scale: Any, pd: str) -> None:
         lower = u
 
 
+def _output_field(out: ET.Element, name: str, feature: str, text: bool, **extra: str) -> ET.Element:
+    """One ``OutputField``: text is a categorical string, anything else a continuous double."""
+    kind = ("string", "categorical") if text else ("double", "continuous")
+    return _sub(
+        out, "OutputField", name=name, feature=feature, **extra, dataType=kind[0], optype=kind[1]
+    )
+
+
 def _output(model: ET.Element, view: Spec, reason_codes: int, pd: bool, grade: bool) -> None:
     out = _sub(model, "Output")
-    _sub(
-        out,
-        "OutputField",
-        name="score",
-        feature="predictedValue",
-        dataType="double",
-        optype="continuous",
-    )
+    _output_field(out, "score", "predictedValue", text=False)
     if view.calibration is not None and (pd or grade):
-        field = _sub(
-            out,
-            "OutputField",
-            name="pd",
-            feature="transformedValue",
-            dataType="double",
-            optype="continuous",
-        )
+        field = _output_field(out, "pd", "transformedValue", text=False)
         _pd_expression(field, view.calibration, "score")
         if grade and view.master_scale is not None:
-            field = _sub(
-                out,
-                "OutputField",
-                name="grade",
-                feature="transformedValue",
-                dataType="string",
-                optype="categorical",
-            )
+            field = _output_field(out, "grade", "transformedValue", text=True)
             _grade_expression(field, view.master_scale, "pd")
     for r in range(1, reason_codes + 1):
-        _sub(
-            out,
-            "OutputField",
-            name=f"reason_{r}",
-            feature="reasonCode",
-            rank=str(r),
-            dataType="string",
-            optype="categorical",
-        )
+        _output_field(out, f"reason_{r}", "reasonCode", text=True, rank=str(r))
 
 
 def to_pmml(

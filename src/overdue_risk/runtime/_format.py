@@ -325,13 +325,19 @@ def _probabilities(values: tuple[float, ...], where: str) -> None:
         raise _fail(where, f"probabilities must lie in [0, 1]; got {bad[:5]}.")
 
 
-def parse_calibration(d: Any) -> Calibration | None:
+def _block_or_none(d: Any, where: str) -> Mapping[str, Any] | None:
+    """An optional block of the spec: None (JSON null), or a mapping (else refused)."""
+    if d is not None and not isinstance(d, Mapping):
+        raise _fail(where, f"expected a JSON object or null; got {type(d).__name__}.")
+    return d
+
+
+def parse_calibration(raw: Any) -> Calibration | None:
     """Validate the ``calibration`` object (None allowed)."""
+    where = "calibration"
+    d = _block_or_none(raw, where)
     if d is None:
         return None
-    where = "calibration"
-    if not isinstance(d, Mapping):
-        raise _fail(where, f"expected a JSON object or null; got {type(d).__name__}.")
     method = d.get("method")
     if method == "logistic":
         return Calibration(
@@ -380,13 +386,12 @@ class GradeScale:
     pd: tuple[float, ...]
 
 
-def parse_master_scale(d: Any) -> GradeScale | None:
+def parse_master_scale(raw: Any) -> GradeScale | None:
     """Validate the ``master_scale`` object (None allowed)."""
+    where = "master_scale"
+    d = _block_or_none(raw, where)
     if d is None:
         return None
-    where = "master_scale"
-    if not isinstance(d, Mapping):
-        raise _fail(where, f"expected a JSON object or null; got {type(d).__name__}.")
     grades_raw = d.get("grades")
     if not isinstance(grades_raw, list | tuple) or not grades_raw:
         raise _fail(f"{where}.grades", "expected a non-empty list of grade names.")
