@@ -13,6 +13,12 @@ import numpy as np
 import pytest
 
 from conftest import local_spark
+from engine_fit_cases import (
+    assert_calibration_from_cells,
+    assert_same_card,
+    calibration_case,
+    sample,
+)
 from overdue_risk.binning import WOEBinner
 from overdue_risk.exceptions import DataError
 from overdue_risk.scorecard import Scorecard
@@ -35,27 +41,6 @@ def spark() -> Iterator[Any]:
     )
 
 
-def sample(n: int = 4000, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    a = rng.normal(size=n)
-    b = rng.uniform(0, 10, n)
-    b[rng.uniform(size=n) < 0.05] = np.nan
-    b[rng.uniform(size=n) < 0.03] = -1.0  # a special code
-    c = rng.choice(["x", "y", "z"], n)
-    noise = rng.normal(size=n)
-    eta = -1.5 + 0.8 * a - 0.2 * np.nan_to_num(b) + 0.5 * (c == "x")
-    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(int)
-    frame = pd.DataFrame({"a": a, "b": b, "c": c, "noise": noise, "bad": y})
-    frame["w"] = rng.uniform(0.5, 2.0, n)
-    regular = b[(b != -1.0) & ~np.isnan(b)]
-    edges = {
-        "a": [float(v) for v in np.quantile(a, np.linspace(0.05, 0.95, 19))],
-        "b": [float(v) for v in np.quantile(regular, np.linspace(0.05, 0.95, 19))],
-        "noise": [float(v) for v in np.quantile(noise, np.linspace(0.1, 0.9, 9))],
-    }
-    return frame, edges
-
-
 def test_spark_fit_equals_in_memory_fit(spark):
     from overdue_risk.distributed import fit_scorecard_spark
 
@@ -69,41 +54,18 @@ def test_spark_fit_equals_in_memory_fit(spark):
     mem = template().fit(frame[features], frame["bad"], sample_weight=frame["w"].to_numpy())
     sdf = spark.createDataFrame(frame)
     card = fit_scorecard_spark(sdf, "bad", features, scorecard=template(), splits=edges, weight="w")
-    assert card.features_ == mem.features_
-    assert card.dropped_features_ == mem.dropped_features_  # noise: IV below min_iv
-    assert "noise" in card.dropped_features_
-    for got, want in zip(card.card_, mem.card_, strict=True):
-        assert got.splits == want.splits
-        assert got.categories == want.categories
-        np.testing.assert_allclose(got.points, want.points, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(card.coef_, mem.coef_, rtol=0, atol=1e-8)
-    assert card.n_iter_ == mem.n_iter_
-    np.testing.assert_allclose(
-        card.predict_points(frame[features]), mem.predict_points(frame[features]), atol=1e-6
-    )
+    assert "noise" in card.dropped_features_  # IV below min_iv, on both sides
+    assert_same_card(card, mem, frame, features)
     # the fitted card exports and scores like any other
     assert card.to_spec()["features"][0]["name"] == card.features_[0]
 
 
 def test_calibration_from_score_counts_equals_row_fit(spark):
-    from overdue_risk.calibration import PDCalibrator
-    from overdue_risk.distributed._spark_fit import score_counts_spark
+    from overdue_risk.distributed import score_counts_spark
 
-    frame, edges = sample(n=3000, seed=5)
-    card = Scorecard(binner=WOEBinner(user_splits={"a": edges["a"]}), rounding=True).fit(
-        frame[["a", "c"]], frame["bad"]
-    )
-    spec = card.to_spec()
-    s, y, n = score_counts_spark(spec, spark.createDataFrame(frame[["a", "c", "bad"]]), "bad")
-    assert n.sum() == len(frame)
-    assert s.size < len(frame) / 10  # counts, not rows
-    rows = np.asarray(card.predict_points(frame[["a", "c"]]), dtype=float)
-    want = PDCalibrator().fit(rows.reshape(-1, 1), frame["bad"])
-    got = PDCalibrator().fit(s.reshape(-1, 1), y, sample_weight=n)
-    grid = np.linspace(rows.min(), rows.max(), 50).reshape(-1, 1)
-    np.testing.assert_allclose(
-        got.predict_proba(grid)[:, 1], want.predict_proba(grid)[:, 1], rtol=1e-6
-    )
+    frame, card = calibration_case()
+    cells = score_counts_spark(card.to_spec(), spark.createDataFrame(frame), "bad")
+    assert_calibration_from_cells(card, frame, cells)
 
 
 def test_woe_expressions_equal_bin_index(spark):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -36,7 +36,17 @@ from overdue_risk.scorecard._record import FittedCard
 from overdue_risk.scorecard._scaling import PointsScaling
 from overdue_risk.scorecard._summary import ScorecardSummary, newton_summary
 
-__all__ = ["PARAM_RULES", "card_column", "fit_card", "fitted_metadata", "select_by_bins"]
+__all__ = [
+    "PARAM_RULES",
+    "card_column",
+    "fit_card",
+    "fit_with_signs",
+    "fitted_metadata",
+    "fitted_record",
+    "no_feature_left",
+    "select_by_bins",
+    "woe_matrix",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -65,9 +75,25 @@ def card_column(cols: Columns, name: str, kind: str) -> npt.NDArray[Any]:
     return cols.numeric(name) if kind == "numeric" else cols.column(name)
 
 
+def woe_matrix(binner: Any, names: Sequence[str], cols: Columns) -> FloatArray:
+    """The WOE of each row (one column per feature of ``names``, columns contiguous).
+
+    Examples
+    --------
+    >>> from overdue_risk._columns import as_columns
+    >>> b = WOEBinner(user_splits={"x": [1.5]}).fit({"x": [1.0, 2, 1, 2]}, [0, 1, 1, 0])
+    >>> woe_matrix(b, ["x"], as_columns({"x": [1.0, 2.0]})).shape
+    (2, 1)
+    """
+    Z = np.empty((cols.n_rows, len(names)), order="F")
+    for j, n in enumerate(names):
+        b = binner.bins_[n]
+        Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(card_column(cols, n, b.kind))]
+    return Z
+
+
 def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> FittedCard:
     """Fit ``est``'s card on ``X`` (read as ``cols``); parameters are already validated."""
-    scaling = PointsScaling(pdo=est.pdo, base_score=est.base_score, base_odds=est.base_odds)
     if cols.n_rows < 2:
         raise DataError(
             f"X has {cols.n_rows} sample(s) (n_samples = {cols.n_rows}); a scorecard needs "
@@ -87,19 +113,64 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
     binner.fit(X, y01, sample_weight=None if sample_weight is None else w)
     names = [str(n) for n in binner.bins_]
     bins = [binner.bins_[n] for n in names]
-    Z = np.empty((cols.n_rows, len(names)), order="F")  # columns contiguous
-    for j, (n, b) in enumerate(zip(names, bins, strict=True)):
-        Z[:, j] = np.asarray(b.woe, dtype=np.float64)[b.bin_index(card_column(cols, n, b.kind))]
+    Z = woe_matrix(binner, names, cols)
     dropped, keep = _select(est, names, bins, Z)
     selector, keep = _run_selector(est, names, Z, y01, sample_weight, keep, dropped)
     if not keep:
-        raise DataError(
-            "no feature is left on the card: "
-            + "; ".join(f"{n!r} {why}" for n, why in dropped.items())
-            + ". A card without features scores every applicant the same; lower min_iv, "
-            "relax the selector, or check the target and the features."
-        )
-    keep, fit, wrong = _fit_logistic(est, names, Z, y01, w, keep, dropped)
+        raise no_feature_left(dropped, "lower min_iv, relax the selector")
+    signed = fit_with_signs(
+        est,
+        names,
+        keep,
+        dropped,
+        lambda k: fit_logistic(Z[:, k], y01, w, C=float(est.C), max_iter=int(est.max_iter)),
+        hint="Check collinearity (summary_.vif) or set sign_check='drop'.",
+    )
+    weights = None if sample_weight is None else w
+    return fitted_record(
+        est,
+        binner,
+        dropped,
+        signed,
+        classes=classes,
+        feature_names_in=getattr(est, "feature_names_in_", None),
+        target_name=str(getattr(y, "name", None) or "event"),
+        selector=selector,
+        summary=lambda k, f: _summary(est, Z[:, k], y01, weights, f, [names[j] for j in k]),
+    )
+
+
+def no_feature_left(dropped: Mapping[str, str], fix: str) -> DataError:
+    """The error for a card whose every feature was dropped (the reasons listed)."""
+    return DataError(
+        "no feature is left on the card: "
+        + "; ".join(f"{n!r} {why}" for n, why in dropped.items())
+        + f". A card without features scores every applicant the same; {fix}, or check "
+        "the target and the features."
+    )
+
+
+def fitted_record(
+    est: Any,
+    binner: Any,
+    dropped: dict[str, str],
+    signed: tuple[list[int], LogisticFit, list[str]],
+    *,
+    classes: npt.NDArray[Any],
+    feature_names_in: npt.NDArray[Any] | None,
+    target_name: str,
+    selector: Any = None,
+    summary: Callable[[list[int], LogisticFit], Any] | None = None,
+) -> FittedCard:
+    """The fitted record from the logistic fit on the kept features (any engine's fit).
+
+    ``signed`` is what :func:`fit_with_signs` returns. Refuses a card left without
+    features, warns when Newton did not converge, scales the coefficients to points.
+    Shared by :func:`fit_card` and the Spark and Dask fits
+    (:mod:`overdue_risk.distributed`), which pass no selector and no summary.
+    """
+    keep, fit, wrong = signed
+    names = [str(n) for n in binner.bins_]
     if not keep:
         raise DataError(
             "no feature is left on the card: every coefficient had the wrong sign "
@@ -111,20 +182,22 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
             f"the logistic model did not converge in max_iter={est.max_iter} Newton "
             "steps (quasi-separation?). Lower C, merge sparse bins or raise max_iter.",
             OverdueRiskWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
+    scaling = PointsScaling(pdo=est.pdo, base_score=est.base_score, base_odds=est.base_odds)
+    bins = [binner.bins_[n] for n in names]
     card, mode, intercept_raw = _scale(est, scaling, names, bins, keep, fit)
     return FittedCard(
         classes=classes,
         scaling=scaling,
         card=tuple(card),
         input_names=tuple(names),
-        feature_names_in=getattr(est, "feature_names_in_", None),
+        feature_names_in=feature_names_in,
         intercept_mode=mode,
         intercept_points_raw=intercept_raw,
         intercept_points=float(np.round(intercept_raw)) if est.rounding else intercept_raw,
         rounded=bool(est.rounding),
-        target={"name": str(getattr(y, "name", None) or "event"), "definition": None},
+        target={"name": target_name, "definition": None},
         is_expert=False,
         binner=binner,
         selector=selector,
@@ -133,14 +206,7 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
         wrong_sign_features=tuple(wrong),
         coef=fit.coef.reshape(1, -1),
         intercept=np.array([fit.intercept]),
-        summary=_summary(
-            est,
-            Z[:, keep],
-            y01,
-            None if sample_weight is None else w,
-            fit,
-            [names[j] for j in keep],
-        ),
+        summary=None if summary is None else summary(keep, fit),
         overrides=tuple(getattr(binner, "overrides_", []) or []),
     )
 
@@ -297,19 +363,24 @@ def _run_selector(
     return sel, [j for j, ok in zip(keep, support, strict=True) if ok]
 
 
-def _fit_logistic(
+def fit_with_signs(
     est: Any,
     names: list[str],
-    Z: FloatArray,
-    y: npt.NDArray[np.int64],
-    w: FloatArray,
     keep: list[int],
     dropped: dict[str, str],
+    fit_on: Callable[[list[int]], LogisticFit],
+    *,
+    hint: str,
 ) -> tuple[list[int], LogisticFit, list[str]]:
-    """Fit on the kept WOE columns; handle wrong-signed coefficients per ``sign_check``."""
+    """Fit on the kept WOE columns (``fit_on(keep)``); handle wrong signs per ``sign_check``.
+
+    Under ``"drop"`` the worst wrong-signed feature is dropped and the model refitted until
+    no coefficient is positive; otherwise the wrong-signed features are listed (and, under
+    ``"warn"``, a warning ending in ``hint`` is issued). Shared by every engine's fit.
+    """
     wrong: list[str] = []
     while True:
-        fit = fit_logistic(Z[:, keep], y, w, C=float(est.C), max_iter=int(est.max_iter))
+        fit = fit_on(keep)
         bad = [(c, j) for c, j in zip(fit.coef, keep, strict=True) if c > 0]
         if not bad:
             return keep, fit, wrong
@@ -318,9 +389,8 @@ def _fit_logistic(
             if est.sign_check == "warn":
                 listed = ", ".join(f"{names[j]} ({c:+.4g})" for c, j in bad)
                 warnings.warn(
-                    f"coefficients with the wrong sign (positive under the WOE "
-                    f"convention): {listed}. Check collinearity (summary_.vif) or set "
-                    "sign_check='drop'.",
+                    "coefficients with the wrong sign (positive under the WOE "
+                    f"convention): {listed}. {hint}",
                     OverdueRiskWarning,
                     stacklevel=4,
                 )

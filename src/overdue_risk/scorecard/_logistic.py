@@ -11,12 +11,22 @@ the statsmodels summary reports. The objective is scikit-learn's
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["LogisticFit", "fit_logistic", "information"]
+__all__ = [
+    "Evaluate",
+    "Evaluation",
+    "LogisticFit",
+    "fit_logistic",
+    "information",
+    "local_loss",
+    "newton",
+    "start_coefficients",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,12 +64,122 @@ def information(Z: FloatArray, h: FloatArray, buf: FloatArray | None = None) -> 
     return H
 
 
-def _objective(
-    eta: FloatArray, y: FloatArray, w: FloatArray, beta: FloatArray, lam: float
-) -> float:
-    # log(1 + exp(eta)) - y * eta, computed stably
-    ll = np.logaddexp(0.0, eta) - y * eta
-    return float(w @ ll) + 0.5 * lam * float(beta[1:] @ beta[1:])
+def start_coefficients(events: float, total: float, p: int) -> FloatArray:
+    """The Newton start: slopes 0, the intercept at the log-odds of the event rate.
+
+    ``events`` is the weighted number of events and ``total`` the weighted number of rows.
+
+    Examples
+    --------
+    >>> start_coefficients(1.0, 4.0, 2).round(4).tolist()
+    [-1.0986, 0.0, 0.0]
+    """
+    rate = float(np.clip(events / total, 1e-12, 1 - 1e-12))
+    beta = np.zeros(p + 1)
+    beta[0] = math.log(rate / (1 - rate))
+    return beta
+
+
+#: ``(objective, derivatives)``: the unpenalised weighted log-loss at a ``beta``, and a
+#: function returning its gradient and Hessian there (called only for accepted steps).
+Evaluation = tuple[float, Callable[[], tuple[FloatArray, FloatArray]]]
+#: ``beta -> Evaluation``: how an engine sums the rows.
+Evaluate = Callable[[FloatArray], Evaluation]
+
+
+def newton(
+    evaluate: Evaluate,
+    beta: FloatArray,
+    *,
+    C: float = math.inf,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+) -> LogisticFit:
+    """Damped Newton steps on the weighted log-loss from ``beta``, whoever sums the rows.
+
+    Step ``H^-1 g`` (the ridge penalty ``||b||^2 / (2 C)`` on the slopes added here), halve
+    it while the objective rises, stop when its relative decrease is below ``tol``. The
+    in-memory fit (:func:`fit_logistic`) and the engines (Spark: one aggregation per
+    evaluation; Dask: per-partition sums) supply only ``evaluate``.
+
+    Examples
+    --------
+    >>> Z, y, w = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0.0, 1, 0, 1]), np.ones(4)
+    >>> fit = newton(lambda b: local_loss(Z, y, w, b), start_coefficients(2.0, 4.0, 1))
+    >>> fit.converged, round(float(fit.coef[0]), 4)
+    (True, 0.9082)
+    """
+    lam = 0.0 if math.isinf(C) else 1.0 / float(C)
+    penalty = np.full(beta.size, lam)
+    penalty[0] = 0.0
+
+    def penalised(b: FloatArray) -> Evaluation:
+        loss, derivatives = evaluate(b)
+        return loss + 0.5 * lam * float(b[1:] @ b[1:]), derivatives
+
+    obj, derivatives = penalised(beta)
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+        g, H = derivatives()
+        grad = g + penalty * beta
+        H = H + np.diag(penalty)
+        try:
+            step = np.linalg.solve(H, grad)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(H, grad, rcond=None)[0]
+        if not np.all(np.isfinite(step)):
+            step = np.linalg.lstsq(H, grad, rcond=None)[0]
+        t = 1.0
+        while True:  # backtracking: the objective must not increase
+            cand = beta - t * step
+            obj_c, derivs_c = penalised(cand)
+            if obj_c <= obj or t < 1e-10:
+                break
+            t *= 0.5
+        decrease = obj - obj_c
+        beta, obj, derivatives = cand, obj_c, derivs_c
+        if decrease <= tol * max(1.0, abs(obj_c)):
+            converged = True
+            break
+    return LogisticFit(
+        intercept=float(beta[0]), coef=beta[1:].copy(), n_iter=it, converged=converged
+    )
+
+
+def local_loss(
+    Z: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    beta: FloatArray,
+    buf: FloatArray | None = None,
+) -> Evaluation:
+    """The weighted log-loss of rows in memory at ``beta``, and its derivatives on demand.
+
+    ``Z`` is the WOE design without the intercept column, ``buf`` (shape ``Z``) an optional
+    scratch array for the Hessian. The objective is ``sum w (log(1 + e^eta) - y eta)``, the
+    gradient ``sum w (mu - y) [1, z]`` and the Hessian ``[1, Z]' diag(w mu (1 - mu)) [1, Z]``
+    (:func:`information`).
+
+    Examples
+    --------
+    >>> loss, derivatives = local_loss(np.array([[1.0]]), np.array([1.0]), np.ones(1),
+    ...                                np.zeros(2))
+    >>> round(loss, 4), [v.tolist() for v in derivatives()]
+    (0.6931, [[-0.5, -0.5], [[0.25, 0.25], [0.25, 0.25]]])
+    """
+    eta = beta[0] + Z @ beta[1:]
+    loss = float(w @ (np.logaddexp(0.0, eta) - y * eta))  # log(1 + exp(eta)) stably
+
+    def derivatives() -> tuple[FloatArray, FloatArray]:
+        mu = 0.5 * (1.0 + np.tanh(0.5 * eta))
+        r = w * (mu - y)
+        grad = np.empty(beta.size)
+        grad[0] = r.sum()
+        grad[1:] = Z.T @ r
+        return grad, information(Z, w * mu * (1.0 - mu), buf)
+
+    return loss, derivatives
 
 
 def fit_logistic(
@@ -100,47 +220,6 @@ def fit_logistic(
     Zm = np.asarray(Z, dtype=np.float64)
     yv = np.asarray(y, dtype=np.float64)
     wv = np.asarray(w, dtype=np.float64)
-    n, p = Zm.shape
-    X = np.empty((n, p + 1))
-    X[:, 0] = 1.0
-    X[:, 1:] = Zm
-    lam = 0.0 if math.isinf(C) else 1.0 / float(C)
-    rate = float(np.clip((wv @ yv) / wv.sum(), 1e-12, 1 - 1e-12))
-    beta = np.zeros(p + 1)
-    beta[0] = math.log(rate / (1 - rate))
-    eta = X @ beta
-    obj = _objective(eta, yv, wv, beta, lam)
-    penalty = np.full(p + 1, lam)
-    penalty[0] = 0.0
-    buf = np.empty_like(X)  # reused by every Hessian (no 8 n p bytes allocated per step)
-    converged = False
-    it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
-        mu = 0.5 * (1.0 + np.tanh(0.5 * eta))
-        grad = X.T @ (wv * (mu - yv)) + penalty * beta
-        h = wv * mu * (1.0 - mu)
-        H = np.multiply(X, h[:, None], out=buf).T @ X + np.diag(penalty)
-        try:
-            step = np.linalg.solve(H, grad)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(H, grad, rcond=None)[0]
-        if not np.all(np.isfinite(step)):
-            step = np.linalg.lstsq(H, grad, rcond=None)[0]
-        t = 1.0
-        while True:  # backtracking: the objective must not increase
-            cand = beta - t * step
-            eta_c = X @ cand
-            obj_c = _objective(eta_c, yv, wv, cand, lam)
-            if obj_c <= obj or t < 1e-10:
-                break
-            t *= 0.5
-        decrease = obj - obj_c
-        beta, eta = cand, eta_c
-        if decrease <= tol * max(1.0, abs(obj_c)):
-            converged = True
-            obj = obj_c
-            break
-        obj = obj_c
-    return LogisticFit(
-        intercept=float(beta[0]), coef=beta[1:].copy(), n_iter=it, converged=converged
-    )
+    buf = np.empty_like(Zm)  # reused by every Hessian (no 8 n p bytes allocated per step)
+    beta = start_coefficients(float(wv @ yv), float(wv.sum()), Zm.shape[1])
+    return newton(lambda b: local_loss(Zm, yv, wv, b, buf), beta, C=C, max_iter=max_iter, tol=tol)
