@@ -3,8 +3,10 @@
 - :func:`score_spark` / :func:`score_dask`: the runtime kernel itself on Spark (Arrow
   batches) and Dask (pandas partitions), so every score equals the kernel's;
   :func:`score_spark_sql` runs the query of :func:`overdue_risk.export.to_sql` instead.
-- :func:`fit_scorecard_spark`: the whole development run (binning from count tables,
-  WOE as column expressions, Newton steps as aggregations) without collecting the rows.
+- :func:`fit_scorecard_spark` / :func:`fit_scorecard_dask`: the whole development run
+  (binning from count tables, the WOE transform where the rows are, Newton steps whose
+  gradient and Hessian are engine aggregations) without collecting the rows;
+  :func:`score_counts_spark` / :func:`score_counts_dask` give the calibration's input.
 - Count tables computed as distributed aggregations (pre-bins, score bands, transitions):
   mergeable sufficient statistics for WOE binning, PSI and transition matrices. The
   table of a union of partitions is the sum of the partitions' tables.
@@ -16,7 +18,7 @@ Examples
 --------
 >>> from overdue_risk import distributed
 >>> distributed.__all__[:3]
-['band_counts_dask', 'band_counts_spark', 'fit_scorecard_spark']
+['band_counts_dask', 'band_counts_spark', 'fit_scorecard_dask']
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from overdue_risk._lazy import load_lazily
 _LAZY: dict[str, str] = {
     "band_counts_dask": "overdue_risk.distributed.dask",
     "band_counts_spark": "overdue_risk.distributed.spark",
+    "fit_scorecard_dask": "overdue_risk.distributed._dask_fit",
     "fit_scorecard_spark": "overdue_risk.distributed._spark_fit",
     "prebin_counts_dask": "overdue_risk.distributed.dask",
     "prebin_counts_spark": "overdue_risk.distributed.spark",
+    "score_counts_dask": "overdue_risk.distributed._dask_fit",
     "score_counts_spark": "overdue_risk.distributed._spark_fit",
     "score_dask": "overdue_risk.distributed.dask",
     "score_spark": "overdue_risk.distributed.spark",
@@ -43,9 +47,11 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "band_counts_dask",
     "band_counts_spark",
+    "fit_scorecard_dask",
     "fit_scorecard_spark",
     "prebin_counts_dask",
     "prebin_counts_spark",
+    "score_counts_dask",
     "score_counts_spark",
     "score_dask",
     "score_spark",
@@ -55,6 +61,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from overdue_risk.distributed._dask_fit import fit_scorecard_dask, score_counts_dask
     from overdue_risk.distributed._spark_fit import fit_scorecard_spark, score_counts_spark
     from overdue_risk.distributed.dask import (
         band_counts_dask,
