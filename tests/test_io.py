@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from overdue_risk._io import TableReader, TableWriter, read_table
+from overdue_risk._io import TableReader, TableWriter, read_ahead, read_table
 from overdue_risk.cli import main
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime import Spec, example_spec_dict, feature_block, seal, spec_document
@@ -90,6 +92,50 @@ def test_writer_is_all_or_nothing(tmp_path: Path) -> None:
         TableWriter(tmp_path / "out.xlsx")
     with pytest.raises(DataError, match="does not exist"):
         TableWriter(tmp_path / "nope" / "out.csv")
+
+
+def test_read_ahead_keeps_order_raises_in_turn_and_stops_its_thread() -> None:
+    def numbers() -> Iterator[int]:
+        yield from range(5)
+        raise DataError("line 6 is broken")
+
+    got: list[int] = []
+
+    def consume() -> None:
+        for item in read_ahead(numbers(), ahead=2):
+            got.append(item)
+
+    with pytest.raises(DataError, match="line 6"):
+        consume()
+    assert got == [0, 1, 2, 3, 4]  # every item produced before the error, in order
+    before = threading.active_count()
+    stream = read_ahead(iter(range(10**6)), ahead=1)
+    assert next(stream) == 0
+    stream.close()  # the consumer stops early: the thread is stopped and joined
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_background_writer_writes_the_same_file_and_raises_its_error(
+    tmp_path: Path, background: bool
+) -> None:
+    target = tmp_path / "out.csv"
+    with TableWriter(target, background=background) as out:
+        for start in (0, 3):
+            out.write({"score": np.arange(start, start + 3.0)})
+        out.wait()
+        assert out.rows == 6
+    assert target.read_text().splitlines() == ['"score"', *(str(v) for v in range(6))]
+    target.unlink()
+
+    def two_schemas() -> None:  # the second block does not fit the file
+        with TableWriter(tmp_path / "out.parquet", background=background) as out:
+            out.write({"score": np.arange(3.0)})
+            out.write({"grade": np.array(["A"], dtype=object)})
+
+    with pytest.raises(ValueError, match="schema"):
+        two_schemas()
+    assert list(tmp_path.iterdir()) == []  # nothing at the target, no temporary file
 
 
 def _frame(n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -15,6 +15,11 @@ file that one of them reads, every one reads with the same meaning:
 * writing is all or nothing (:class:`TableWriter`): rows go to a temporary file beside the
   target, renamed over it only when every row was written.
 
+Streaming can overlap the caller's work: ``TableReader.batches(..., ahead=n)`` reads up to
+``n`` blocks ahead in a background thread, and ``TableWriter(path, background=True)``
+writes in one (pyarrow parses, encodes and compresses outside the GIL). Either holds at
+most a couple of blocks in flight, so memory stays bounded by the block size.
+
 pyarrow does the parsing (the ``io`` extra); pandas is imported only by :func:`read_table`.
 
 Examples
@@ -38,9 +43,11 @@ import csv
 import gzip
 import io
 import os
+import queue
 import re
 import tempfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,12 +205,21 @@ class TableReader:
         *,
         numeric: Collection[str] = (),
         block_mb: int = 4,
-    ) -> Iterator[tuple[Any, int]]:
+        ahead: int = 0,
+    ) -> Generator[tuple[Any, int], None, None]:
         """Yield ``(pyarrow.RecordBatch, progress units)`` with ``columns`` only.
 
         ``numeric`` columns are read as float64 (a non-number is a DataError naming the
-        column, value and row); every other column is read as text.
+        column, value and row); every other column is read as text. With ``ahead > 0`` a
+        background thread reads up to ``ahead`` blocks ahead of the caller (its errors are
+        raised here, at the block where they happened).
         """
+        batches = self._batches(columns, numeric, block_mb)
+        return read_ahead(batches, ahead) if ahead > 0 else batches
+
+    def _batches(
+        self, columns: Sequence[str], numeric: Collection[str], block_mb: int
+    ) -> Generator[tuple[Any, int], None, None]:
         missing = [c for c in columns if c not in self.names]
         if missing:
             raise DataError(
@@ -366,6 +382,62 @@ class TableReader:
         return _infer(pa.Table.from_batches(batches, schema=schema).to_pandas())
 
 
+_END = object()
+
+
+def read_ahead(items: Iterable[Any], ahead: int = 1) -> Generator[Any, None, None]:
+    """Yield ``items``, produced by a background thread up to ``ahead`` items ahead.
+
+    An exception raised while producing is raised to the consumer in turn; closing the
+    iterator early (or an exception in the consumer) stops the thread before returning.
+
+    Examples
+    --------
+    >>> list(read_ahead(iter(range(5)), ahead=2))
+    [0, 1, 2, 3, 4]
+    """
+    handoff: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=max(1, ahead))
+    stop = threading.Event()
+
+    def offer(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        source = iter(items)
+        try:
+            for item in source:
+                if not offer((True, item)):
+                    return
+            offer((False, _END))
+        except BaseException as exc:  # handed to the consumer, raised there
+            offer((False, exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="overdue-risk-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = handoff.get()
+            if ok:
+                yield item
+            elif item is _END:
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+        thread.join()
+
+
 _BOOL_TEXT = {"True": True, "False": False, "true": True, "false": False}
 
 
@@ -447,6 +519,10 @@ class TableWriter:
     the target is either the complete output or untouched. ``.csv.gz``/``.tsv.gz`` are
     written gzip-compressed; an unknown extension is refused before any work.
 
+    With ``background=True`` blocks are written by a background thread (at most one block
+    waiting): :meth:`write` returns once the block is handed over, :meth:`wait` blocks
+    until every block is written, and a write error is raised by the next call.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -457,7 +533,7 @@ class TableWriter:
     ['"score"', '1', '2']
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, background: bool = False) -> None:
         self.path = Path(path)
         self.format, self.gzipped = table_format(self.path)
         parent = self.path.parent
@@ -476,6 +552,15 @@ class TableWriter:
         self._sink: Any = None
         self._writer: Any = None
         self.rows = 0
+        self._queue: queue.Queue[Any] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        if background:
+            self._queue = queue.Queue(maxsize=1)
+            self._thread = threading.Thread(
+                target=self._drain, name="overdue-risk-write", daemon=True
+            )
+            self._thread.start()
 
     def write(self, columns: Mapping[str, Any]) -> None:
         """Append one block: column name -> values (NumPy arrays, lists or arrow arrays)."""
@@ -489,6 +574,13 @@ class TableWriter:
             else:
                 arrays[name] = values
         batch = pa.RecordBatch.from_pydict(arrays)
+        if self._queue is None:
+            self._write_batch(batch)
+            return
+        self._raise_error()
+        self._queue.put(batch)
+
+    def _write_batch(self, batch: Any) -> None:
         if self._writer is None:
             self._writer = self._open(batch.schema)
         try:
@@ -496,6 +588,39 @@ class TableWriter:
         except OSError as exc:
             raise DataError(f"cannot write {str(self.path)!r}: {exc}.") from None
         self.rows += batch.num_rows
+
+    def _drain(self) -> None:
+        """The background thread: write blocks until the end marker (after an error, the
+        remaining blocks are dropped: the output is aborted anyway)."""
+        assert self._queue is not None
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is _END:
+                    return
+                if self._error is None:
+                    self._write_batch(batch)
+            except BaseException as exc:  # raised in the caller's thread by the next call
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def wait(self) -> None:
+        """Block until every block handed to :meth:`write` is written (no-op unless
+        ``background``); raise the error of a failed write."""
+        if self._queue is not None:
+            self._queue.join()
+        self._raise_error()
+
+    def _stop(self) -> None:
+        if self._thread is not None and self._queue is not None:
+            self._queue.put(_END)
+            self._thread.join()
+            self._thread = None
 
     def _open(self, schema: Any) -> Any:
         pa = _pa()
@@ -515,6 +640,12 @@ class TableWriter:
     def commit(self) -> Path:
         """Close the temporary file and rename it over the target."""
         try:
+            self.wait()
+        except BaseException:
+            self.abort()
+            raise
+        self._stop()
+        try:
             if self._writer is not None:
                 self._writer.close()
                 if self._sink is not None:
@@ -530,6 +661,7 @@ class TableWriter:
 
     def abort(self) -> None:
         """Drop the temporary file; the target is left as it was."""
+        self._stop()
         try:
             if self._writer is not None:
                 self._writer.close()

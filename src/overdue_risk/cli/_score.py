@@ -4,8 +4,12 @@ Files larger than memory are streamed: the file layer (``overdue_risk._io``) han
 block at a time, the runtime scores it, and the block is appended to a temporary file
 beside ``--out`` (CSV, TSV or Parquet, chosen by its extension; ``.gz`` compresses CSV),
 which is renamed to ``--out`` only when every row was scored: on any failure nothing is
-left at ``--out``. Memory is bounded by the block size, not the file size. A progress bar
-goes to stderr; the row count check (rows read == rows written) is printed at the end.
+left at ``--out``. Reading, scoring and writing overlap: the next block is read and the
+previous one written by background threads while this one is scored, so memory is
+bounded by a few blocks, not the file size. Grades and reason codes go to the writer as
+Arrow text taken from their integer positions (:meth:`Spec.coded_frame`), never as a
+Python object per row. A progress bar goes to stderr; the row count check (rows read ==
+rows written) is printed at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from overdue_risk._io import TableReader, TableWriter
 from overdue_risk._optional import require
@@ -92,18 +98,21 @@ def run(args: argparse.Namespace) -> int:
     source = TableReader(in_path, delimiter=args.delimiter, encoding=args.encoding)
     needed = list(dict.fromkeys([*passthrough, *spec.feature_names]))
     numeric = [f.name for f in spec.features if f.kind == "numeric" and f.name not in passthrough]
-    sink = TableWriter(out_path)  # refuses an unknown extension before any work
     pa = require("pyarrow", extra="io", purpose="overdue-risk score")
+    sink = TableWriter(out_path, background=True)  # refuses an unknown extension first
+    # text of every position, and null for the last one ("no grade" / "no reason")
+    grades = spec.master_scale.grades if spec.master_scale else ()
     text = {
-        "grade": pa.array(spec.master_scale.grades if spec.master_scale else [], pa.string()),
-        "reason": pa.array([f.reason_code for f in spec.features], pa.string()),
+        "grade": pa.array([*grades, None], pa.string()),
+        "reason": pa.array([f.reason_code for f in spec.features] + [None], pa.string()),
     }
     rows_in = 0
     started = time.perf_counter()
     bar = _progress(args, source)
+    blocks = source.batches(needed, numeric=numeric, block_mb=args.block_mb, ahead=1)
     try:
         bar.total = source.total
-        for batch, units in source.batches(needed, numeric=numeric, block_mb=args.block_mb):
+        for batch, units in blocks:
             scored = spec.coded_frame(
                 batch,
                 pd=args.pd,
@@ -116,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
             sink.write(out)
             rows_in += batch.num_rows
             bar.update(units)
+        sink.wait()
         if rows_in == 0:
             raise DataError(f"{in_path.name} has no data rows to score.")
         expected = source.total if source.format == "parquet" else rows_in
@@ -129,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         sink.abort()
         raise
     finally:
+        blocks.close()  # stops the read-ahead thread
         bar.close()
     elapsed = time.perf_counter() - started
     in_file = f", rows in file {expected:,}" if source.format == "parquet" else ""
@@ -142,13 +153,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _arrow_column(pa: Any, name: str, values: Any, text: dict[str, Any]) -> Any:
     """A column of :meth:`Spec.coded_frame` for the writer: grade and reason positions
-    become Arrow text through a dictionary (no Python object per row); an out-of-range
-    position (-1 for no grade, ``n_features`` for no reason) is a null."""
+    become Arrow text by one ``take`` from the text of every position (no Python object
+    per row); no grade (-1) and no reason (``n_features``) take the trailing null."""
     table = text["grade"] if name == "grade" else text["reason"] if name[:7] == "reason_" else None
     if table is None:
         return values
-    codes = pa.array(values, mask=(values < 0) | (values >= len(table)), type=pa.int32())
-    return pa.DictionaryArray.from_arrays(codes, table).cast(pa.string())
+    codes = values.astype(np.int32)
+    if name == "grade":
+        codes[codes < 0] = len(table) - 1
+    return table.take(pa.array(codes))
 
 
 def _progress(args: argparse.Namespace, source: TableReader) -> Any:
