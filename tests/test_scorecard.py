@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from overdue_risk import Scorecard
 from overdue_risk.binning import WOEBinner
-from overdue_risk.exceptions import DataError, OverdueRiskWarning
+from overdue_risk.exceptions import DataError, NotFittedError, OverdueRiskWarning
 from overdue_risk.runtime import Spec, load_spec
 
 PURPOSES = ["cash", "car", "edu", "rent", None]
@@ -288,6 +288,38 @@ def test_bad_parameters_raise_at_fit(
     sc = Scorecard(**params)  # never raises in __init__
     with pytest.raises(DataError, match=match):
         sc.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda sc, X: sc.points_matrix(X),
+        lambda sc, X: sc.predict_points(X),
+        lambda sc, X: sc.decision_function(X),
+        lambda sc, X: sc.predict_proba(X),
+        lambda sc, X: sc.predict(X),
+        lambda sc, X: sc.reason_codes(X),
+        lambda sc, X: sc.table(),
+        lambda sc, X: sc.to_spec(),
+        lambda sc, X: sc.statistical_summary(),
+    ],
+    ids=[
+        "points_matrix",
+        "predict_points",
+        "decision_function",
+        "predict_proba",
+        "predict",
+        "reason_codes",
+        "table",
+        "to_spec",
+        "statistical_summary",
+    ],
+)
+def test_unfitted_card_says_so(call: Any, data: tuple[pd.DataFrame, np.ndarray]) -> None:
+    """Every method of an unfitted card raises the library's NotFittedError (no AttributeError)."""
+    X, _ = data
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        call(Scorecard(), X.head(3))
 
 
 def test_bad_data_raise(fitted: Scorecard, data: tuple[pd.DataFrame, np.ndarray]) -> None:

@@ -363,11 +363,12 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         array([[10.],
                [20.]])
         """
-        return card_points(self.card_, self._slot_matrix(X), raw=raw)
+        slots = self._slot_matrix(X)  # checks the fit before card_ is read
+        return card_points(self.card_, slots, raw=raw)
 
     def _total(self, X: Any, raw: bool) -> FloatArray:
-        intercept = self.intercept_points_raw_ if raw else self.intercept_points_
-        return total_points(self.points_matrix(X, raw=raw), intercept)
+        points = self.points_matrix(X, raw=raw)  # checks the fit first
+        return total_points(points, self.intercept_points_raw_ if raw else self.intercept_points_)
 
     def predict_points(self, X: Any) -> FloatArray:
         """Total points per row: ``intercept_points_`` plus each feature's bin points.
@@ -407,7 +408,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> np.round(sc.decision_function({"a": [0.0, 2.0]}), 4)  # 600 points = odds 50:1
         array([-3.2189, -4.6052])
         """
-        log_odds: FloatArray = self.scaling_.log_odds_from_score(self._total(X, raw=True))
+        total = self._total(X, raw=True)  # checks the fit before scaling_ is read
+        log_odds: FloatArray = self.scaling_.log_odds_from_score(total)
         return -log_odds
 
     def predict_proba(self, X: Any) -> FloatArray:
@@ -468,7 +470,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         >>> sc.reason_codes({"a": [0.0, 2.0], "b": [0.0, 2.0]}, k=2).codes.tolist()
         [['R2', 'R1'], [None, None]]
         """
-        return card_reasons(self.card_, self.points_matrix(X), self.intercept_points_, k)
+        points = self.points_matrix(X)  # checks the fit first
+        return card_reasons(self.card_, points, self.intercept_points_, k)
 
     def table(self) -> Any:
         """Every bin of every card feature: WOE, coefficient and points.
