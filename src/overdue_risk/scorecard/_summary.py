@@ -314,14 +314,12 @@ def newton_summary(
 
 
 def card_summary(
-    sc: Any,
-    X: Any = None,
-    y: Any = None,
-    *,
-    sample_weight: npt.ArrayLike | None = None,
-    cov_type: str = "nonrobust",
+    sc: Any, X: Any, y: Any, *, sample_weight: npt.ArrayLike | None, cov_type: str
 ) -> ScorecardSummary:
-    """``Scorecard.statistical_summary``: the fit's summary, or a refit on ``X, y``."""
+    """``Scorecard.statistical_summary``: the fit's summary, or a refit on ``X, y``.
+
+    The arguments are those of the method, which holds their defaults.
+    """
     if X is None:
         if sc.summary_ is None:
             raise DataError(
