@@ -3,7 +3,8 @@
 A result class subclasses :class:`Result` and implements ``_summary_table()`` returning
 ``(title, columns, rows, footer)``; it then gets ``summary()`` (plain text: header /
 table / footer, as statsmodels prints) and ``_repr_html_()`` for notebooks. ``to_frame()``
-is implemented per class, importing pandas lazily. NumPy and the standard library only.
+is implemented per class, importing pandas lazily (``_summary_frame()`` when the summary
+table is the frame). NumPy and the standard library only.
 
 Examples
 --------
@@ -170,3 +171,10 @@ class Result:
 
     def _repr_html_(self) -> str:
         return render_html_table(*self._summary_table())
+
+    def _summary_frame(self) -> Any:
+        """The summary table as a pandas DataFrame (its columns and rows; pandas lazily)."""
+        import pandas as pd
+
+        _, columns, rows, _ = self._summary_table()
+        return pd.DataFrame(rows, columns=columns)

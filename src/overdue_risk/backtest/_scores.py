@@ -132,10 +132,7 @@ class BrierResult(Result):
 
     def to_frame(self) -> Any:
         """One-row DataFrame."""
-        import pandas as pd
-
-        _, cols, rows, _ = self._summary_table()
-        return pd.DataFrame(rows, columns=cols)
+        return self._summary_frame()
 
 
 def _bin_index(p: FloatArray, n_bins: int | None, strategy: str) -> npt.NDArray[np.intp]:

@@ -219,10 +219,7 @@ class AUCResult(Result):
 
     def to_frame(self) -> Any:
         """One-row pandas DataFrame of the result."""
-        import pandas as pd
-
-        _, cols, rows, _ = self._summary_table()
-        return pd.DataFrame(rows, columns=cols)
+        return self._summary_frame()
 
 
 def roc_auc(
@@ -458,10 +455,7 @@ class AUCComparisonResult(Result):
 
     def to_frame(self) -> Any:
         """One-row pandas DataFrame of the result."""
-        import pandas as pd
-
-        _, cols, rows, _ = self._summary_table()
-        return pd.DataFrame(rows, columns=cols)
+        return self._summary_frame()
 
 
 def _pvalue(z: float, alternative: str) -> float:
@@ -638,10 +632,7 @@ class KSResult(Result):
 
     def to_frame(self) -> Any:
         """One-row pandas DataFrame."""
-        import pandas as pd
-
-        _, cols, rows, _ = self._summary_table()
-        return pd.DataFrame(rows, columns=cols)
+        return self._summary_frame()
 
 
 def ks_statistic(

@@ -542,10 +542,7 @@ class CSIResult(Result):
 
     def to_frame(self) -> Any:
         """DataFrame with one row per characteristic."""
-        import pandas as pd
-
-        _, cols, rows, _ = self._summary_table()
-        return pd.DataFrame(rows, columns=cols)
+        return self._summary_frame()
 
 
 def csi(
