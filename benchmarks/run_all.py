@@ -11,6 +11,13 @@ its own run (ours against a peer library, ours against a floor such as one ``np.
 pass): every numeric field whose name contains ``ratio`` or ``speedup``, labelled by the
 descriptive fields next to it (name, case, size ...).
 
+The table's header says where each area's numbers come from: every results file with
+the time it was measured (its ``measured_at`` field, else the file's modification time,
+i.e. when the benchmark wrote it), the load average if the document records one
+(``load_average``), and ``--quick`` results marked as such; a ``bench_<area>.py`` without a
+results file is listed as a problem. So a page summarised with ``--no-run`` from results
+measured piecewise (areas re-run at different times) says so, area by area.
+
 Outputs: ``benchmarks/results/summary.md`` (markdown table) and
 ``benchmarks/results/ratios.png`` (bar chart of the ratios, log scale); with
 ``--publish`` also ``docs/benchmarks/latest.md`` and ``docs/benchmarks/ratios.png``,
@@ -23,6 +30,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import platform
 import shutil
 import subprocess
@@ -74,6 +82,76 @@ class Run:
     returncode: int
     seconds: float
     tail: str
+    load: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where and when one results document was measured."""
+
+    file: str
+    measured: str
+    how: str
+    load: str = ""
+    quick: bool = False
+    python: str = ""
+
+    def line(self) -> str:
+        """One markdown list item: file, time (and how it is known), load, size, Python."""
+        parts = [f"`{self.file}`: {self.measured} ({self.how})"]
+        if self.load:
+            parts.append(f"load average {self.load}")
+        if self.quick:
+            parts.append("**`--quick` sizes**")
+        if self.python:
+            parts.append(f"Python {self.python}")
+        return "- " + ", ".join(parts)
+
+
+def _utc(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _load_text(value: Any) -> str:
+    """A recorded load average (one number or the 1/5/15-minute triple) as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.1f}"
+    if isinstance(value, list | tuple) and value:
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(numbers) == len(value):
+            return "/".join(f"{v:.1f}" for v in numbers) + (
+                " (1/5/15 min)" if len(numbers) == 3 else ""
+            )
+    return ""
+
+
+def describe_source(path: Path, doc: Any) -> Source:
+    """When, under what load and at what size ``doc`` (read from ``path``) was measured.
+
+    The time is the document's ``measured_at`` field when it has one, else the file's
+    modification time (when the benchmark wrote it).
+
+    Examples
+    --------
+    >>> doc = {"quick": False, "measured_at": "2026-12-02T18:00:00Z", "load_average": 6.5}
+    >>> describe_source(Path("binning.json"), doc).line()
+    '- `binning.json`: 2026-12-02T18:00:00Z (measured_at), load average 6.5'
+    """
+    meta = doc if isinstance(doc, dict) else {}
+    stamp = meta.get("measured_at")
+    if isinstance(stamp, str) and stamp:
+        measured, how = stamp, "measured_at"
+    else:
+        measured, how = _utc(path.stat().st_mtime), "file written"
+    python = meta.get("python")
+    return Source(
+        file=path.name,
+        measured=measured,
+        how=how,
+        load=_load_text(meta.get("load_average")),
+        quick=meta.get("quick") is True,
+        python=python if isinstance(python, str) else "",
+    )
 
 
 def discover(bench_dir: Path, only: str | None = None) -> list[Path]:
@@ -85,6 +163,7 @@ def discover(bench_dir: Path, only: str | None = None) -> list[Path]:
 def run_script(script: Path, *, quick: bool, timeout: float, cwd: Path) -> Run:
     """Run one benchmark in a fresh interpreter; never raises on its failure."""
     cmd = [sys.executable, str(script), *(["--quick"] if quick else [])]
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ()
     start = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -94,7 +173,7 @@ def run_script(script: Path, *, quick: bool, timeout: float, cwd: Path) -> Run:
     except subprocess.TimeoutExpired:
         code, out = -1, f"timed out after {timeout:.0f} s"
     tail = "\n".join(out.strip().splitlines()[-5:])
-    return Run(script.name, code, time.perf_counter() - start, tail)
+    return Run(script.name, code, time.perf_counter() - start, tail, tuple(load))
 
 
 def _label(obj: dict[str, Any]) -> list[str]:
@@ -154,33 +233,70 @@ def extract_ratios(area: str, doc: Any) -> list[Ratio]:
     return out
 
 
-def collect(results_dir: Path) -> tuple[list[Ratio], dict[str, str]]:
-    """Ratios from every ``results_dir/*.json``; unreadable files are listed, not hidden."""
+def collect(
+    results_dir: Path, scripts: Sequence[Path] = ()
+) -> tuple[list[Ratio], dict[str, str], list[Source]]:
+    """Ratios from every ``results_dir/*.json`` and where each came from.
+
+    Unreadable files are listed as problems, not hidden; each readable one gets a
+    :func:`describe_source`. A ``bench_<area>.py`` of ``scripts`` without an
+    ``<area>.json`` is a problem too: its area is missing from the table.
+    """
     ratios: list[Ratio] = []
     problems: dict[str, str] = {}
-    for path in sorted(results_dir.glob("*.json")):
+    sources: list[Source] = []
+    paths = sorted(results_dir.glob("*.json"))
+    for path in paths:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             problems[path.name] = f"unreadable: {exc}"
             continue
+        sources.append(describe_source(path, doc))
         found = extract_ratios(path.stem, doc)
         if not found:
             problems[path.name] = "no ratio fields"
         ratios.extend(found)
-    return ratios, problems
+    have = {p.stem for p in paths}
+    for script in scripts:
+        area = script.stem.removeprefix("bench_")
+        if area not in have:
+            problems[script.name] = f"no results/{area}.json: the {area} area is not in the table"
+    return ratios, problems, sources
 
 
 def markdown_table(
-    ratios: Sequence[Ratio], runs: Sequence[Run], problems: dict[str, str], mode: str = ""
+    ratios: Sequence[Ratio],
+    runs: Sequence[Run],
+    problems: dict[str, str],
+    mode: str = "",
+    sources: Sequence[Source] = (),
+    notes: Sequence[str] = (),
 ) -> str:
-    """The summary as markdown: context, the ratio table, and anything that went wrong."""
+    """The summary as markdown: context, the ratio table, and anything that went wrong.
+
+    ``sources`` (one per results file) are listed before the table with the time each was
+    measured; ``notes`` are paragraphs placed under the first line.
+    """
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    verb = "Measured" if runs else "Summarised"
     lines = [
-        f"Measured {now} on {platform.machine()} / Python {platform.python_version()}"
+        f"{verb} {now} on {platform.machine()} / Python {platform.python_version()}"
         f" / {platform.system()}" + (f"; {mode}." if mode else "."),
         "",
     ]
+    for note in notes:
+        lines += [note.strip(), ""]
+    if sources:
+        times = sorted(s.measured for s in sources)
+        span = times[0] if times[0] == times[-1] else f"from {times[0]} to {times[-1]}"
+        lines += [
+            f"Results per area ({len(sources)} files, measured {span}; a time marked"
+            " 'file written' is when the benchmark wrote its file):",
+            "",
+            *[s.line() for s in sources],
+            "",
+        ]
     if ratios:
         lines += ["| area | case | ratio | value |", "|---|---|---|---:|"]
         lines += [
@@ -192,7 +308,12 @@ def markdown_table(
     failed = [r for r in runs if r.returncode != 0]
     if runs:
         total = sum(r.seconds for r in runs)
-        lines += ["", f"{len(runs)} benchmark scripts ran in {total:.0f} s."]
+        lines += ["", f"{len(runs)} benchmark scripts ran in {total:.0f} s:", ""]
+        lines += [
+            f"- `{r.script}`: {r.seconds:.0f} s"
+            + (f", load average {_load_text(r.load)} at its start" if r.load else "")
+            for r in runs
+        ]
     if failed or problems:
         lines += ["", "Problems:", ""]
         lines += [f"- `{r.script}` exited with {r.returncode}: {r.tail[-300:]}" for r in failed]
@@ -243,6 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--publish", action="store_true", help="copy table and plot into docs/")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per benchmark")
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a paragraph (markdown) for the table's header, e.g. how the results were run",
+    )
     parser.add_argument("--bench-dir", type=Path, default=HERE, help=argparse.SUPPRESS)
     parser.add_argument("--docs-dir", type=Path, default=ROOT / "docs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -258,14 +385,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = "ok" if run.returncode == 0 else f"FAILED ({run.returncode})"
             print(f"  {status} in {run.seconds:.1f} s", flush=True)
             runs.append(run)
-    ratios, problems = collect(results_dir)
+    ratios, problems, sources = collect(results_dir, discover(bench_dir, args.only))
     if args.no_run:
         mode = "summarised from the results already in benchmarks/results/"
     elif args.quick:
         mode = "`--quick` mode (smallest sizes)"
     else:
         mode = "full sizes"
-    table = markdown_table(ratios, runs, problems, mode)
+    table = markdown_table(ratios, runs, problems, mode, sources, args.note)
     (results_dir / "summary.md").write_text(table, encoding="utf-8")
     plotted = plot_ratios(ratios, results_dir / "ratios.png")
     print(table)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -72,3 +74,29 @@ def test_run_all_quick_collects_publishes_and_reports_failures(
     assert run_all.main(["--quick", "--bench-dir", str(bench), "--docs-dir", str(docs)]) == 1
     table = (bench / "results" / "summary.md").read_text()
     assert "`bench_broken.py` exited with 1" in table
+
+
+def test_no_run_header_lists_each_results_file_with_its_time_and_load(
+    run_all: ModuleType, tmp_path: Path
+) -> None:
+    bench = tmp_path / "benchmarks"
+    results = bench / "results"
+    results.mkdir(parents=True)
+    for area in ("old", "new", "missing"):
+        (bench / f"bench_{area}.py").write_text("raise SystemExit('must not run')\n")
+    (results / "old.json").write_text('{"quick": true, "rows": [{"ratio_vs_floor": 2.0}]}')
+    os.utime(results / "old.json", (1_700_000_000, 1_700_000_000))  # 2023-11-14 22:13 UTC
+    new = {"measured_at": "2026-12-02T18:00Z", "load_average": [6.5, 6.0, 5.0], "python": "3.11"}
+    (results / "new.json").write_text(json.dumps({**new, "speedup_vs_peer": 3.0}))
+    args = ["--no-run", "--bench-dir", str(bench), "--docs-dir", str(tmp_path / "docs")]
+    assert run_all.main(args) == 0
+    table = (results / "summary.md").read_text()
+    assert table.startswith("Summarised ")
+    assert "measured from 2023-11-14 22:13 UTC to 2026-12-02T18:00Z" in table
+    assert "- `old.json`: 2023-11-14 22:13 UTC (file written), **`--quick` sizes**" in table
+    assert (
+        "- `new.json`: 2026-12-02T18:00Z (measured_at),"
+        " load average 6.5/6.0/5.0 (1/5/15 min), Python 3.11"
+    ) in table
+    assert "`bench_missing.py`: no results/missing.json" in table
+    assert "| new | - | speedup_vs_peer | 3 |" in table
