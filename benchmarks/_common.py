@@ -18,7 +18,9 @@ imported as ``from _common import ...`` (the script's folder is first on ``sys.p
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import platform
 import re
 import time
@@ -30,6 +32,10 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+#: When the script started (UTC) and the machine's 1-minute load average then: stamped on
+#: every result document so a page built from several runs can say when each was measured.
+STARTED_AT = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+START_LOAD = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 T = TypeVar("T")
 
@@ -84,7 +90,14 @@ def bench_parser(
 
 
 def write_json(path: str | Path, payload: Any) -> Path:
-    """Write ``payload`` as indented JSON to ``path`` (parents created) and say so."""
+    """Write ``payload`` as indented JSON to ``path`` (parents created) and say so.
+
+    A dict payload gets ``measured_at`` (the script's start, UTC) and ``load_average`` (the
+    1-minute load at the start and at the end) unless it already has them.
+    """
+    if isinstance(payload, dict):
+        end_load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+        payload = {"measured_at": STARTED_AT, "load_average": [START_LOAD, end_load], **payload}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
