@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns, check_keys
+from overdue_risk._validation import check_keys
+from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -327,10 +328,7 @@ def conduct_breaches(
 
     rules = ConductRules() if rules is None else rules
     rules.validate()
-    cols = as_mapping_of_columns(contacts)
-    if cols is None:
-        raise DataError("contacts must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), [account_col, time_col, channel_col], what="contacts")
+    cols = table_columns(contacts, "contacts", [account_col, time_col, channel_col])
     account = np.asarray(
         cols[account_col].to_numpy()
         if hasattr(cols[account_col], "to_numpy")

@@ -32,8 +32,9 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
+from overdue_risk._validation import check_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS
+from overdue_risk.collection._inputs import logged_actions, table_columns
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -162,8 +163,9 @@ class EffectEstimates(Result):
         bal = _balance(accounts) if self.outcome in {"recovered", "net"} else None
         return _predict(self._models, x, bal)
 
-    def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
-        rows = [
+    def _table_rows(self, variables: tuple[str, ...] = ("all",)) -> list[list[Any]]:
+        """Rows (variable, segment, action, n, effect, ci low, ci high) of ``variables``."""
+        return [
             [
                 str(self.variable[r]),
                 str(self.segment[r]),
@@ -174,22 +176,21 @@ class EffectEstimates(Result):
                 float(self.ci_high[r]),
             ]
             for r in range(self.effect.size)
-            if self.variable[r] == "all"
+            if self.variable[r] in variables
         ]
+
+    def _summary_table(self) -> tuple[str, list[str], list[list[Any]], str]:
         return (
             f"Effects on {self.outcome} vs {self.baseline} ({self.method.upper()})",
             ["variable", "segment", "action", "n", "effect", "ci low", "ci high"],
-            rows,
+            self._table_rows(),
             f"{int(self.confidence_level * 100)}% intervals; by segment: to_frame()",
         )
 
 
 def _categories(frame: Any, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Levels of the text (and boolean) feature columns, for a stable one-hot design."""
-    cols = as_mapping_of_columns(frame)
-    if cols is None:
-        raise DataError("logged must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), list(names), what="logged")
+    cols = table_columns(frame, "logged", names)
     out = {}
     for name in names:
         arr = np.asarray(cols[name])
@@ -200,10 +201,7 @@ def _categories(frame: Any, names: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 def _features(frame: Any, names: Sequence[str], cats: dict[str, tuple[str, ...]]) -> FloatArray:
     """Design matrix: numeric columns as is (``balance`` as ``log1p``), others one-hot."""
-    cols = as_mapping_of_columns(frame)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), list(names), what="accounts")
+    cols = table_columns(frame, "accounts", names)
     out: list[FloatArray] = []
     for name in names:
         arr = np.asarray(cols[name])
@@ -219,9 +217,7 @@ def _features(frame: Any, names: Sequence[str], cats: dict[str, tuple[str, ...]]
 
 
 def _balance(frame: Any) -> FloatArray:
-    cols = as_mapping_of_columns(frame)
-    if cols is None or "balance" not in cols:
-        raise DataError("accounts needs a 'balance' column (recovery is modelled per unit).")
+    cols = table_columns(frame, "accounts", ["balance"])  # recovery is modelled per unit
     return np.maximum(np.asarray(cols["balance"], dtype=np.float64), 1e-9)
 
 
@@ -355,9 +351,7 @@ def estimate_effects(
     """
     from sklearn.model_selection import GroupKFold, KFold
 
-    cols = as_mapping_of_columns(logged)
-    if cols is None:
-        raise DataError("logged must be a DataFrame or a dict of equal-length columns.")
+    cols = table_columns(logged, "logged")
     if outcome not in OUTCOMES:
         raise DataError(f"outcome must be one of {format_values(OUTCOMES)}; got {outcome!r}.")
     if method not in {"dr", "ipw"}:
@@ -369,23 +363,9 @@ def estimate_effects(
         raise DataError(f"confidence_level must lie in (0, 1); got {confidence_level!r}.")
     prop_cols = [f"propensity_{a}" for a in actions]
     check_columns(cols.keys(), ["action", outcome, *prop_cols, *features, *segments], what="logged")
-    taken_names = np.asarray(cols["action"], dtype=object).astype(str)
-    unknown = sorted(set(taken_names.tolist()) - set(actions))
-    if unknown:
-        raise DataError(f"logged actions {format_values(unknown)} are not in actions=.")
-    lookup = {a: j for j, a in enumerate(actions)}
-    taken = np.fromiter((lookup[a] for a in taken_names), dtype=np.int64, count=taken_names.size)
-    prop = np.column_stack([np.asarray(cols[c], dtype=np.float64) for c in prop_cols])
+    taken, prop = logged_actions(cols, actions)
     n, k = prop.shape
     rows = np.arange(n)
-    if not (np.isfinite(prop).all() and (prop >= 0).all()):
-        raise DataError("propensity columns must be finite probabilities >= 0.")
-    if (prop[rows, taken] <= 0).any():
-        i = int(np.flatnonzero(prop[rows, taken] <= 0)[0])
-        raise DataError(
-            f"row {i} took action {taken_names[i]!r} with propensity 0; the propensities must "
-            "be those of the policy that chose the logged actions."
-        )
     y = np.asarray(cols[outcome], dtype=np.float64)
     if not np.isfinite(y).all():
         raise DataError(f"column {outcome!r} holds non-finite values.")

@@ -29,9 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
+from overdue_risk._validation import check_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS
 from overdue_risk.collection._effects import EffectEstimates, _normal_quantile, estimate_effects
+from overdue_risk.collection._inputs import logged_actions, table_columns
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,29 +177,18 @@ def evaluate_policy(
     >>> bool(pv.ci_low <= truth <= pv.ci_high)
     True
     """
-    cols = as_mapping_of_columns(logged)
-    if cols is None:
-        raise DataError("logged must be a DataFrame or a dict of equal-length columns.")
+    cols = table_columns(logged, "logged")
     if method not in {"dr", "ipw", "snipw"}:
         raise DataError(f"method must be 'dr', 'ipw' or 'snipw'; got {method!r}.")
     actions = tuple(actions)
     prop_cols = [f"propensity_{a}" for a in actions]
     check_columns(cols.keys(), ["action", outcome, *prop_cols], what="logged")
-    prop = np.column_stack([np.asarray(cols[c], dtype=np.float64) for c in prop_cols])
+    taken, prop = logged_actions(cols, actions)
     n, k = prop.shape
-    taken_names = np.asarray(cols["action"], dtype=object).astype(str)
-    lookup = {a: j for j, a in enumerate(actions)}
-    unknown = sorted(set(taken_names.tolist()) - set(lookup))
-    if unknown:
-        raise DataError(f"logged actions {format_values(unknown)} are not in actions=.")
-    taken = np.fromiter((lookup[a] for a in taken_names), dtype=np.int64, count=n)
     y = np.asarray(cols[outcome], dtype=np.float64)
     pi = _policy_matrix(policy, logged, actions, n)
     rows = np.arange(n)
-    e_taken = prop[rows, taken]
-    if (e_taken <= 0).any():
-        raise DataError("a logged action has propensity 0; check the propensity columns.")
-    w = pi[rows, taken] / e_taken
+    w = pi[rows, taken] / prop[rows, taken]
     z = _normal_quantile(confidence_level)
 
     def interval(values: FloatArray) -> tuple[float, float, float, float]:

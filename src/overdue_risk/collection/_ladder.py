@@ -30,6 +30,7 @@ from overdue_risk._validation import (
     format_values,
 )
 from overdue_risk.buckets import ACTIVE_BUCKETS, CHARGED_OFF
+from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -309,14 +310,8 @@ def prioritise(
     >>> plan.expected_loss_avoided.tolist()
     [400.0, 300.0]
     """
-    cols = as_mapping_of_columns(accounts)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length arrays.")
-    check_columns(
-        cols.keys(),
-        [id_col, bucket_col, balance_col, *([segment_col] if segment_col else [])],
-        what="accounts",
-    )
+    seg_cols = [segment_col] if segment_col else []
+    cols = table_columns(accounts, "accounts", [id_col, bucket_col, balance_col, *seg_cols])
     ids = np.asarray(cols[id_col].to_numpy() if hasattr(cols[id_col], "to_numpy") else cols[id_col])
     bucket = np.asarray(cols[bucket_col], dtype=object).astype(str)
     bal = np.asarray(cols[balance_col], dtype=np.float64)
@@ -408,9 +403,7 @@ def ladder_actions(
     from overdue_risk.collection._optimise import eligible_actions
 
     rules = ConductRules() if rules is None else rules
-    cols = as_mapping_of_columns(accounts)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
+    cols = table_columns(accounts, "accounts", ["dpd"])
     n = len(np.asarray(cols["dpd"]))
     plan = prioritise({**cols, "__pos": np.arange(n)}, matrix, id_col="__pos", lgd=lgd)
     ok, _ = eligible_actions(accounts, rules)

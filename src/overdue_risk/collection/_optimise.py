@@ -30,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns, format_values
+from overdue_risk._validation import as_mapping_of_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS, ConductRules
+from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import ConstraintError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,10 +92,7 @@ def eligible_actions(
     """
     rules = ConductRules() if rules is None else rules
     rules.validate()
-    cols = as_mapping_of_columns(accounts)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), ["dpd"], what="accounts")
+    cols = table_columns(accounts, "accounts", ["dpd"])
     dpd = np.asarray(cols["dpd"], dtype=np.float64)
     n, k = dpd.size, len(actions)
     reason = np.full((n, k), "", dtype=object)
@@ -258,9 +256,7 @@ def _cost_matrix(costs: Any, accounts: Any, actions: tuple[str, ...], n: int) ->
     if costs is None:
         return np.zeros((n, len(actions)))
     if hasattr(costs, "matrix"):
-        cols = as_mapping_of_columns(accounts)
-        if cols is None or "balance" not in cols:
-            raise DataError("accounts needs a 'balance' column to price balance-based costs.")
+        cols = table_columns(accounts, "accounts", ["balance"])  # balance-based costs
         return np.asarray(costs.matrix(np.asarray(cols["balance"]), actions), dtype=np.float64)
     if isinstance(costs, Mapping):
         out = np.zeros((n, len(actions)))
@@ -340,10 +336,7 @@ def optimise_actions(
     """
     t0 = time.perf_counter()
     rules = ConductRules() if constraints is None else constraints
-    cols = as_mapping_of_columns(accounts)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), ["dpd"], what="accounts")
+    cols = table_columns(accounts, "accounts", ["dpd"])
     n = len(np.asarray(cols["dpd"]))
     actions = tuple(actions)
     if "none" not in actions:

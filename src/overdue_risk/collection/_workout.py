@@ -39,8 +39,8 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, check_columns
 from overdue_risk.collection._conduct import ConductRules
+from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -237,10 +237,7 @@ def value_workout_options(
     """
     rules = ConductRules() if rules is None else rules
     rules.validate()
-    cols = as_mapping_of_columns(accounts)
-    if cols is None:
-        raise DataError("accounts must be a DataFrame or a dict of equal-length columns.")
-    check_columns(cols.keys(), ["balance", "dpd"], what="accounts")
+    cols = table_columns(accounts, "accounts", ["balance", "dpd"])
     bal = np.asarray(cols["balance"], dtype=np.float64)
     if not (np.isfinite(bal).all() and (bal >= 0).all()):
         raise DataError("column 'balance' must be finite and >= 0.")

@@ -72,19 +72,7 @@ def collection_plan_section(
         )
     if collection_effects is not None:
         eff = collection_effects
-        keep = [r for r in range(eff.effect.size) if eff.variable[r] in ("all", "bucket")]
-        erows = [
-            [
-                str(eff.variable[r]),
-                str(eff.segment[r]),
-                str(eff.action[r]),
-                int(eff.n[r]),
-                float(eff.effect[r]),
-                float(eff.ci_low[r]),
-                float(eff.ci_high[r]),
-            ]
-            for r in keep
-        ]
+        erows = eff._table_rows(("all", "bucket"))
         parts.append(
             f"<h3>Effects on {esc(eff.outcome)} against {esc(eff.baseline)} "
             f"({esc(eff.method.upper())}, {eff.confidence_level:.0%} intervals)</h3>"
@@ -96,16 +84,10 @@ def collection_plan_section(
             + "<p><small>Other segments (balance, behavioural score, contactability): "
             "EffectEstimates.to_frame().</small></p>"
         )
-    order = np.argsort(-plan.expected_net, kind="stable")[:_QUEUE_ROWS]
+    queue = plan.to_frame().head(_QUEUE_ROWS)  # highest expected net first
     qrows = [
-        [
-            str(plan.account_id[i]),
-            str(plan.action[i]),
-            float(plan.expected_net[i]),
-            float(plan.gain_vs_next[i]),
-            str(plan.reason[i]),
-        ]
-        for i in order
+        [str(i), str(a), float(v), float(g), str(why)]
+        for i, a, v, g, why in queue.itertuples(index=False)
     ]
     parts.append(
         f"<h3>The queue: first {len(qrows)} accounts by expected net recovery</h3>"
