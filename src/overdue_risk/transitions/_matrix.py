@@ -207,13 +207,8 @@ class TransitionMatrix(Result):
         array([[0.8, 0.2],
                [0. , 1. ]])
         """
-        labels = tuple(str(s) for s in states)
-        n = np.asarray(counts, dtype=np.float64)
+        labels, n = _square(counts, states, "counts", " Check the weights.")
         k = len(labels)
-        if n.shape != (k, k):
-            raise DataError(f"counts must have shape ({k}, {k}) for {k} states; got {n.shape}.")
-        if not np.all(np.isfinite(n)) or (n < 0).any():
-            raise DataError("counts must be finite and non-negative. Check the weights.")
         check_in(empty_rows, "empty_rows", EMPTY_ROW_POLICIES)
         absorb = _check_subset(absorbing, labels, "absorbing")
         is_abs = np.isin(np.arange(k), [labels.index(s) for s in absorb])
@@ -275,13 +270,8 @@ class TransitionMatrix(Result):
         >>> TransitionMatrix.from_probabilities([[0.5, 0.5], [0, 1]], ["A", "D"]).absorbing
         ('D',)
         """
-        labels = tuple(str(s) for s in states)
-        p = np.array(probabilities, dtype=np.float64)
+        labels, p = _square(probabilities, states, "probabilities")
         k = len(labels)
-        if p.shape != (k, k):
-            raise DataError(f"probabilities must be ({k}, {k}) for {k} states; got {p.shape}.")
-        if not np.all(np.isfinite(p)) or (p < 0).any():
-            raise DataError("probabilities must be finite and non-negative.")
         sums = p.sum(axis=1)
         if normalize:
             if (sums <= 0).any():
@@ -573,6 +563,21 @@ class TransitionMatrix(Result):
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> FloatArray:
         return np.asarray(self.probabilities, dtype=dtype)
+
+
+def _square(
+    values: npt.ArrayLike, states: Sequence[str], what: str, hint: str = ""
+) -> tuple[tuple[str, ...], FloatArray]:
+    """The state labels and a copy of a (k, k) table of finite values >= 0 (else a
+    DataError naming ``what``)."""
+    labels = tuple(str(s) for s in states)
+    table = np.array(values, dtype=np.float64)
+    k = len(labels)
+    if table.shape != (k, k):
+        raise DataError(f"{what} must have shape ({k}, {k}) for {k} states; got {table.shape}.")
+    if not np.all(np.isfinite(table)) or (table < 0).any():
+        raise DataError(f"{what} must be finite and non-negative.{hint}")
+    return labels, table
 
 
 def _check_subset(names: Sequence[str], states: Sequence[str], what: str) -> tuple[str, ...]:
