@@ -3,8 +3,8 @@
     python benchmarks/bench_runtime.py           # 1,000,000 rows (a few minutes)
     python benchmarks/bench_runtime.py --quick   # 20,000 rows, 5 features (smoke test)
 
-Cases (single-threaded NumPy kernels; ours best of 5 interleaved with the floors,
-optbinning best of 2):
+Cases (single-threaded NumPy kernels; ours best of 5 interleaved with the floors after
+one warm-up call each, optbinning best of 2):
 
 - ``numeric30``: 30 numeric features, 2% missing, 6-10 bins each. optbinning's
   ``BinningProcess`` + ``Scorecard`` are fitted on a subsample and OUR spec is built from
@@ -26,8 +26,11 @@ optbinning best of 2):
   PDs to a few ulp, before anything is timed). Timed in turns (one warm-up call each, then
   7 runs; min and median): one ``np.sum`` pass over every column (the read floor), score
   only from a dict of float64 columns, and score + PD + grade + 3 reason codes from a
-  pandas DataFrame (input conversion inside the timed region for both kernels); and one
-  record (a dict) with PD, grade and 3 reasons: p50 and min of 20,000 single calls.
+  pandas DataFrame (input conversion inside the timed region for both kernels; ours as
+  text, ``score_frame``, and as integer codes like the reference's, ``coded_frame``), and
+  the same without reason codes, whose difference is the reason codes' share of the batch
+  cost; and one record (a dict) with PD, grade and 3 reasons: p50 and min of 20,000
+  single calls.
 
 With ``--stream-gb G`` it also writes a CSV of about G GB (30 numeric features, one
 categorical, an id) into a temporary directory, scores it with ``overdue-risk score``
@@ -57,14 +60,8 @@ from overdue_risk.runtime import Spec, example_spec_dict, seal
 
 def interleaved(fns: dict[str, Any], repeat: int) -> dict[str, float]:
     """Best time of each function, the functions taking turns (a shared machine's load
-    then hits all of them alike, so their ratios stay meaningful)."""
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - t0)
-    return best
+    then hits all of them alike, so their ratios stay meaningful); see :func:`turns`."""
+    return {name: min(times) for name, times in turns(fns, repeat).items()}
 
 
 def numeric_data(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -412,6 +409,10 @@ def case_reference(n: int, p: int, repeat: int, k: int = 3) -> dict[str, Any]:
             "runtime full (pandas)": lambda: spec.score_frame(
                 frame, pd=True, grade=True, reason_codes=k
             ),
+            "runtime full, int codes": lambda: spec.coded_frame(
+                frame, pd=True, grade=True, reason_codes=k
+            ),
+            "runtime no reasons": lambda: spec.score_frame(frame, pd=True, grade=True),
         },
         repeat,
     )
@@ -424,6 +425,14 @@ def case_reference(n: int, p: int, repeat: int, k: int = 3) -> dict[str, Any]:
     ):
         out[f"ratio_{what}_vs_reference_min"] = stats[ours][0] / stats[theirs][0]
         out[f"ratio_{what}_vs_reference_median"] = stats[ours][1] / stats[theirs][1]
+    # the reason codes' share of the batch cost: (full - full without reasons) / full
+    for what, full in (("text", "runtime full (pandas)"), ("codes", "runtime full, int codes")):
+        for i, stat in enumerate(("min", "median")):
+            share = 1.0 - stats["runtime no reasons"][i] / stats[full][i]
+            out[f"reason_share_{what}_{stat}"] = share
+    out["ratio_full_codes_vs_reference_min"] = (
+        stats["runtime full, int codes"][0] / stats["reference full (pandas)"][0]
+    )
     floor = stats["np.sum (read floor)"]
     out["ratio_score_vs_sum_min"] = stats["runtime score (dict)"][0] / floor[0]
     out["ratio_reference_score_vs_sum_min"] = stats["reference score (dict)"][0] / floor[0]
@@ -461,6 +470,11 @@ def print_reference(r: dict[str, Any]) -> None:
             f"runtime / reference, {what}: {r[f'ratio_{what}_vs_reference_min']:.2f}x (min), "
             f"{r[f'ratio_{what}_vs_reference_median']:.2f}x (median)"
         )
+    print(
+        f"reason codes' share of the full batch cost: {r['reason_share_text_min']:.0%} (text, "
+        f"min) {r['reason_share_text_median']:.0%} (median); integer codes "
+        f"{r['reason_share_codes_min']:.0%} / {r['reason_share_codes_median']:.0%}"
+    )
     rec = r["one_record_full_us"]
     print(
         f"one record, score + PD + grade + 3 reasons: p50 {rec['p50']:.1f} us, "
