@@ -167,12 +167,14 @@ def test_one_large_row_group_read_in_blocks(
     whole frame: grades and reason codes written as text, None as an empty/null cell."""
     src, out = tmp_path / "in.parquet", tmp_path / out_name
     frame.to_parquet(src, index=False, row_group_size=len(frame))
-    options = ["--id-column", "loan_id", "--grade", "--reason-codes", "2", "--block-mb", "1"]
+    # 3 reason codes of a 2-feature card: reason_3 is always empty
+    options = ["--id-column", "loan_id", "--grade", "--reason-codes", "3", "--block-mb", "1"]
     assert _score(spec_path, src, out, *options, "--no-progress") == 0
     got = pd.read_parquet(out) if out_name.endswith(".parquet") else pd.read_csv(out)
-    want = spec.score_frame(_features(frame), grade=True, reason_codes=2)
+    want = spec.score_frame(_features(frame), grade=True, reason_codes=3)
     assert got["loan_id"].astype(str).tolist() == frame["loan_id"].astype(str).tolist()
     np.testing.assert_array_equal(got["score"].to_numpy(), want["score"])
-    for name in ("grade", "reason_1", "reason_2"):
+    assert set(want["reason_3"].tolist()) == {None}
+    for name in ("grade", "reason_1", "reason_2", "reason_3"):
         text = [None if v is None or v != v else str(v) for v in got[name].tolist()]
         assert text == want[name].tolist(), name
