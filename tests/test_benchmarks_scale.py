@@ -24,3 +24,6 @@ def test_bench_scale_quick(tmp_path: Path) -> None:
     for name in ("duckdb_sql", "dask"):
         assert results[name]["throughput_ratio_vs_kernel"] > 0
     assert results["dask"]["overhead_per_partition_ms"] >= 0
+    # Dask against the kernel on the same partitions, per core
+    assert results["dask"]["dask_per_core_vs_kernel_1_thread"] > 0
+    assert "Dask per core vs the kernel on one thread" in stdout

@@ -73,24 +73,30 @@ def _score_partition(
     reason_codes: int,
     prefix: str,
 ) -> Any:
-    """Score one pandas partition with the runtime kernel (runs on the workers)."""
-    if len(part) == 0:
-        out = part.copy()
-        for n in names:
-            out[n] = np.zeros(0) if is_float_output(n, prefix) else []
-        return out.astype({n: "float64" if is_float_output(n, prefix) else object for n in names})
-    data = part[list(features)]  # the runtime reads pandas columns itself (fastest path)
-    scored = score_outputs(
-        text, data, pd=pd_, grade=grade, reason_codes=reason_codes, prefix=prefix
-    )
-    out = part.copy()
-    for n in names:
-        values = scored[n]
-        out[n] = (
-            np.asarray(values, dtype=np.float64)
-            if is_float_output(n, prefix)
-            else np.asarray(values, dtype=object)
+    """Score one pandas partition with the runtime kernel (runs on the workers).
+
+    The partition's own columns are not copied, and the text outputs become object
+    columns directly, as the meta declares (pandas would otherwise scan every value to
+    infer a string dtype).
+    """
+    import pandas as pd_lib
+
+    if len(part):
+        # the runtime reads pandas columns itself (fastest path)
+        scored = score_outputs(
+            text,
+            part[list(features)],
+            pd=pd_,
+            grade=grade,
+            reason_codes=reason_codes,
+            prefix=prefix,
         )
+    else:
+        scored = {n: np.zeros(0) for n in names}
+    out = part.copy(deep=False)  # the partition's columns are shared, not copied
+    for n in names:
+        dtype = "float64" if is_float_output(n, prefix) else object
+        out[n] = pd_lib.Series(scored[n], index=part.index, dtype=dtype)
     return out
 
 
