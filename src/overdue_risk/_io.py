@@ -552,15 +552,10 @@ class TableWriter:
         self._sink: Any = None
         self._writer: Any = None
         self.rows = 0
+        self._background = background
         self._queue: queue.Queue[Any] | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        if background:
-            self._queue = queue.Queue(maxsize=1)
-            self._thread = threading.Thread(
-                target=self._drain, name="overdue-risk-write", daemon=True
-            )
-            self._thread.start()
 
     def write(self, columns: Mapping[str, Any]) -> None:
         """Append one block: column name -> values (NumPy arrays, lists or arrow arrays)."""
@@ -574,10 +569,16 @@ class TableWriter:
             else:
                 arrays[name] = values
         batch = pa.RecordBatch.from_pydict(arrays)
-        if self._queue is None:
+        if not self._background:
             self._write_batch(batch)
             return
         self._raise_error()
+        if self._queue is None:  # the thread starts with the first block
+            self._queue = queue.Queue(maxsize=1)
+            self._thread = threading.Thread(
+                target=self._drain, name="overdue-risk-write", daemon=True
+            )
+            self._thread.start()
         self._queue.put(batch)
 
     def _write_batch(self, batch: Any) -> None:
@@ -592,9 +593,10 @@ class TableWriter:
     def _drain(self) -> None:
         """The background thread: write blocks until the end marker (after an error, the
         remaining blocks are dropped: the output is aborted anyway)."""
-        assert self._queue is not None
+        handoff = self._queue
+        assert handoff is not None
         while True:
-            batch = self._queue.get()
+            batch = handoff.get()
             try:
                 if batch is _END:
                     return
@@ -603,7 +605,7 @@ class TableWriter:
             except BaseException as exc:  # raised in the caller's thread by the next call
                 self._error = exc
             finally:
-                self._queue.task_done()
+                handoff.task_done()
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -620,7 +622,7 @@ class TableWriter:
         if self._thread is not None and self._queue is not None:
             self._queue.put(_END)
             self._thread.join()
-            self._thread = None
+            self._thread = self._queue = None
 
     def _open(self, schema: Any) -> Any:
         pa = _pa()

@@ -108,9 +108,10 @@ def run(args: argparse.Namespace) -> int:
     }
     rows_in = 0
     started = time.perf_counter()
-    bar = _progress(args, source)
+    bar: Any = None
     blocks = source.batches(needed, numeric=numeric, block_mb=args.block_mb, ahead=1)
     try:
+        bar = _progress(args, source)
         bar.total = source.total
         for batch, units in blocks:
             scored = spec.coded_frame(
@@ -140,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         raise
     finally:
         blocks.close()  # stops the read-ahead thread
-        bar.close()
+        if bar is not None:
+            bar.close()
     elapsed = time.perf_counter() - started
     in_file = f", rows in file {expected:,}" if source.format == "parquet" else ""
     print(
