@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from overdue_risk.buckets import dpd_to_bucket
+from overdue_risk.buckets import STATES, dpd_to_bucket
 from overdue_risk.datasets import Portfolio, load_portfolio, make_microloan_portfolio
 from overdue_risk.datasets._generator import annuity_balance, annuity_payment
 from overdue_risk.exceptions import DataError
@@ -425,6 +425,21 @@ def test_load_derives_target_mob_and_bucket(tiny: Portfolio) -> None:
     np.testing.assert_array_equal(loaded.performance["mob"], tiny.performance["mob"])
     np.testing.assert_array_equal(loaded.performance["bucket"], tiny.performance["bucket"])
     assert loaded.performance["paid_amount"].isna().all()
+
+
+def test_bucket_is_an_ordered_categorical_of_the_states(tiny: Portfolio) -> None:
+    """Generated and loaded books hold buckets as the views read them fastest (their
+    codes); the labels are those of the text column they replace."""
+    expected = pd.CategoricalDtype(list(STATES), ordered=True)
+    assert tiny.performance["bucket"].dtype == expected
+    dd = tiny.data_dictionary.set_index(["table", "column"])
+    assert dd.loc[("performance", "bucket"), "dtype"] == "category"
+    loaded = load_portfolio(
+        tiny.applications, tiny.performance.assign(bucket=tiny.performance["bucket"].astype(str))
+    )
+    assert loaded.performance["bucket"].dtype == expected
+    text = tiny.performance["bucket"].astype(str).to_numpy()
+    np.testing.assert_array_equal(np.asarray(STATES)[tiny.performance["bucket"].cat.codes], text)
 
 
 def test_load_keeps_extra_feature_columns(tiny: Portfolio) -> None:

@@ -293,8 +293,8 @@ def load_portfolio(
     _check_panel(perf, perf_csv)
 
     perf = perf.loc[:, [*PERFORMANCE_COLUMNS, *(c for c in perf if c not in PERFORMANCE_COLUMNS)]]
-    for col in ("bucket", "status"):
-        perf[col] = perf[col].astype("str")
+    perf["bucket"] = perf["bucket"].astype(pd.CategoricalDtype(list(STATES), ordered=True))
+    perf["status"] = perf["status"].astype("str")
 
     # -- target -----------------------------------------------------------------------------
     if "bad" not in apps.columns or "bad_observed" not in apps.columns:

@@ -118,9 +118,10 @@ DATA_DICTIONARY: tuple[tuple[str, str, str, str], ...] = (
     (
         "performance",
         "bucket",
-        "str",
+        "category",
         "M0 ... M6+ (overdue_risk.buckets.dpd_to_bucket) while open; CO in the charge-off "
-        "month; PO in the pay-off month.",
+        "month; PO in the pay-off month. An ordered categorical whose categories are "
+        "overdue_risk.buckets.STATES in order (the transitions views read its codes).",
     ),
     ("performance", "status", "str", "active, paid_off (at term), prepaid, charged_off."),
     (
@@ -611,7 +612,6 @@ def _assemble(
     app_cols["bad_observed"] = observed
     applications = pd.DataFrame(app_cols, columns=list(APPLICATION_COLUMNS))
 
-    bucket_names = np.asarray(STATES, dtype=object)
     status_names = np.asarray(gen.STATUS_LABELS, dtype=object)
     performance = pd.DataFrame(
         {
@@ -619,7 +619,9 @@ def _assemble(
             "month": _datetime_months(start, panel.month),
             "mob": panel.mob,
             "dpd": panel.dpd,
-            "bucket": pd.array(bucket_names[panel.bucket], dtype="str"),
+            "bucket": pd.Categorical.from_codes(
+                panel.bucket, dtype=pd.CategoricalDtype(list(STATES), ordered=True)
+            ),
             "status": pd.array(status_names[panel.status], dtype="str"),
             "balance": panel.balance,
             "scheduled_payment": panel.scheduled_payment,
