@@ -133,3 +133,141 @@ def test_period_groups_equal_unique() -> None:
         got_u, got_i = period_groups(values)
         np.testing.assert_array_equal(got_u, uniq)
         np.testing.assert_array_equal(got_i, inverse)
+
+
+# --------------------------------------------------------------------------------------
+# the one-pass kernels on panels read as stored (transitions/_sorted.py)
+# --------------------------------------------------------------------------------------
+def test_generator_buckets_are_ordered_categories(panel: pd.DataFrame) -> None:
+    dtype = panel["bucket"].dtype
+    assert isinstance(dtype, pd.CategoricalDtype)
+    assert dtype.ordered
+    assert tuple(dtype.categories) == STATES
+
+
+def _bucket_forms(panel: pd.DataFrame) -> dict[str, Any]:
+    import pyarrow as pa
+
+    text = panel["bucket"].astype(str)
+    dictionary = pd.Series(
+        pa.array(text.to_numpy(dtype=object)).dictionary_encode(),
+        dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())),
+        index=panel.index,
+    )
+    return {
+        "categorical": panel,  # as the generator returns it
+        "text": panel.assign(bucket=text.astype("str")),
+        "objects": panel.assign(bucket=text.astype(object)),
+        "arrow dictionary": panel.assign(bucket=dictionary),
+        "categories in another order": panel.assign(
+            bucket=pd.Categorical(text, categories=sorted(STATES))
+        ),
+        "coded": code_panel(panel),
+    }
+
+
+def test_raw_categorical_text_and_coded_panels_agree(panel: pd.DataFrame) -> None:
+    ref = _views(code_panel(panel.assign(bucket=panel["bucket"].astype(object))))
+    for name, form in _bucket_forms(panel).items():
+        got = _views(form)
+        for key in ref:
+            for x, y in zip(got[key], ref[key], strict=True):
+                if isinstance(x, tuple):
+                    assert x == y, (name, key)
+                else:
+                    np.testing.assert_array_equal(x, y, err_msg=f"{name}: {key}")
+
+
+@pytest.mark.parametrize("block", [1, 2, 7, 64])
+def test_block_boundaries_change_nothing(
+    panel: pd.DataFrame, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from overdue_risk.transitions import _sorted
+
+    early = panel.assign(month=panel["month"] - pd.DateOffset(years=60))  # before 1970
+    periods = panel.assign(
+        month=(panel["month"].dt.year * 12 + panel["month"].dt.month).astype(np.int32),
+        loan_id=panel["loan_id"].astype(np.uint32),
+    )
+    small = panel.iloc[:300]
+    refs = [_views(code_panel(p)) for p in (small, early.iloc[:300], periods.iloc[:300])]
+    monkeypatch.setattr(_sorted, "_BLOCK", block)
+    for p, ref in zip((small, early.iloc[:300], periods.iloc[:300]), refs, strict=True):
+        _assert_same(_views(p), ref)
+
+
+_GAPPY_STATES = ["M0", "M1", "M4", "M5", "CO", "PO"]
+
+
+def _gappy() -> pd.DataFrame:
+    """Sorted rows whose origination moves along a loan (a skipped month, a late mob)."""
+    rows = [
+        (1, 0, 1, "M0", 100.0),
+        (1, 1, 2, "M1", 90.0),
+        (1, 3, 3, "M4", 80.0),  # month 2 missing: period - mob rises
+        (1, 4, 4, "CO", 0.0),
+        (2, 1, 2, "M0", 50.0),  # first row at mob 2
+        (2, 2, 3, "M0", 40.0),
+        (2, 3, 3, "M5", 40.0),  # mob stays: period - mob rises
+        (3, 0, 1, "M0", 70.0),
+        (3, 1, 2, "PO", 0.0),
+    ]
+    df = pd.DataFrame(rows, columns=["loan_id", "month", "mob", "bucket", "balance"])
+    df["charge_off_amount"] = np.where(df["bucket"] == "CO", 85.0, 0.0)
+    df["dpd"] = np.where(df["bucket"].isin(["M4", "M5", "CO"]), 120, 0)
+    return df
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 14])
+def test_origination_moving_along_a_loan(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from overdue_risk.transitions import _sorted
+
+    df = _gappy()
+    shuffled = df.iloc[[8, 3, 0, 6, 2, 5, 1, 7, 4]]
+    states = _GAPPY_STATES
+    ref = vintage_curves(shuffled, states=states)  # the general (sorting) path
+    monkeypatch.setattr(_sorted, "_BLOCK", block)
+    got = vintage_curves(df, states=states)
+    assert got.cohorts == ref.cohorts
+    for name in ("count_rate", "balance_rate", "n_loans", "amount"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
+    ref_m, got_m = cohort_matrix(shuffled, states=states), cohort_matrix(df, states=states)
+    np.testing.assert_array_equal(got_m.counts, ref_m.counts)
+
+
+@pytest.mark.parametrize("block", [2, 1 << 14])
+def test_order_problems_found_by_the_kernels(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from overdue_risk.transitions import _sorted
+
+    monkeypatch.setattr(_sorted, "_BLOCK", block)
+    df = _gappy()
+    swapped = df.iloc[[0, 1, 2, 3, 4, 5, 6, 8, 7]].reset_index(drop=True)  # last loan reversed
+    ref = vintage_curves(df, states=_GAPPY_STATES)
+    got = vintage_curves(swapped, states=_GAPPY_STATES)
+    np.testing.assert_array_equal(got.count_rate, ref.count_rate)
+    np.testing.assert_array_equal(
+        cohort_matrix(swapped, states=_GAPPY_STATES).counts,
+        cohort_matrix(df, states=_GAPPY_STATES).counts,
+    )
+    twice = pd.concat([df.iloc[:2], df.iloc[1:]], ignore_index=True)  # (1, month 1) twice
+    for view in (cohort_matrix, roll_rates, vintage_curves):
+        with pytest.raises(DataError, match="duplicate"):
+            view(twice, states=_GAPPY_STATES)
+    falling = df.assign(mob=df["mob"].where(df.index != 5, 1))  # loan 2: mob 2, 1, 3
+    np.testing.assert_array_equal(
+        vintage_curves(falling, states=_GAPPY_STATES).count_rate,
+        vintage_curves(falling.iloc[::-1], states=_GAPPY_STATES).count_rate,
+    )
+
+
+def test_missing_and_unknown_categories_are_named(panel: pd.DataFrame) -> None:
+    holes = panel.iloc[:50].assign(bucket=panel["bucket"].iloc[:50].where(panel.index[:50] != 3))
+    for view in (cohort_matrix, roll_rates, vintage_curves):
+        with pytest.raises(DataError, match="missing states"):
+            view(holes)
+    odd = panel.iloc[:50].assign(
+        bucket=pd.Categorical(panel["bucket"].iloc[:50].astype(str), categories=[*STATES, "X"])
+    )
+    with pytest.raises(DataError, match="'X'"):
+        cohort_matrix(odd)
+    assert cohort_matrix(odd, states=[*STATES, "X"]).states == (*STATES, "X")

@@ -24,10 +24,10 @@ from overdue_risk.transitions._panel import (
     columns_of,
     default_absorbing,
     factorize,
-    move_cells,
     pair_rows,
     period_groups,
 )
+from overdue_risk.transitions._sorted import move_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,17 +75,6 @@ def transition_pairs(
         s, d = pair_rows(ids[order], t[order], int(step), None if closed is None else closed[order])
         src, dst = order[s], order[d]
     return TransitionPairs(labels, src, dst, codes[src], codes[dst], codes, t)
-
-
-def _pooled_counts(
-    panel: Any, codes: IntArray, ids: IntArray, t: IntArray, order: IntArray | None, k: int
-) -> tuple[FloatArray, FloatArray]:
-    """One-period pooled counts (1, k, k) and row sizes (1, k): one bincount of the
-    move cells (:func:`move_cells`), summed over the start periods."""
-    cells, _, span = move_cells(panel, codes, ids, t, order, k)
-    table = np.bincount(cells, minlength=span * k * k + 1)[: span * k * k]
-    counts = table.reshape(span, k, k).sum(axis=0).astype(np.float64).reshape(1, k, k)
-    return counts, counts.sum(axis=2)
 
 
 @overload
@@ -206,15 +195,15 @@ def cohort_matrix(
         "horizon": float(step),
     }
     if by is None and weight is None and step == 1:
-        codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+        table, _, labels = move_table(panel, states, (id_col, time_col, state_col))
         absorb = default_absorbing(labels) if absorbing is None else tuple(absorbing)
-        counts, n_eff = _pooled_counts(panel, codes, ids, t, order, len(labels))
-        _check_moves(float(counts.sum()), step)
+        pooled = table.sum(axis=0).astype(np.float64)
+        _check_moves(float(pooled.sum()), step)
         return TransitionMatrix.from_counts(
-            counts[0],
+            pooled,
             labels,
             absorbing=absorb,
-            effective_n=n_eff[0],
+            effective_n=pooled.sum(axis=1),
             estimator="cohort",
             **common,
         )

@@ -29,6 +29,7 @@ from overdue_risk.transitions._buckets import STATES
 __all__ = [
     "CodedPanel",
     "as_array",
+    "category_codes",
     "code_panel",
     "coded_keys",
     "columns_of",
@@ -126,6 +127,9 @@ def state_codes(
     sorted as before).
     """
     if states is not None or not any_labels:
+        coded = category_codes(values, states)
+        if coded is not None:
+            return coded[0].astype(np.int64), coded[1]
         fast = _arrow_state_codes(values, STATES if states is None else states)
         if fast is not None:
             return fast
@@ -190,6 +194,79 @@ def _date_months(arr: npt.NDArray[Any], column: str) -> IntArray:
         np.subtract(d, d_lo, out=d)
         np.take(months, d, out=out[r0:r1])
     return out
+
+
+def _dictionary(values: Any) -> tuple[npt.NDArray[np.integer[Any]], list[Any]] | None:
+    """``(codes, categories)`` of a categorical or Arrow dictionary column, else None.
+
+    The codes are the column's own integer array (no copy for a pandas Categorical,
+    where -1 marks a missing value; None for an Arrow column with nulls); the categories
+    are few, so every check on them is cheap. Polars categoricals are not read here
+    (their physical codes index a global string cache, not the column's categories).
+    """
+    import pandas as pd
+
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
+        cat = values.array if hasattr(values, "array") else values
+        return np.asarray(cat.codes), list(cat.categories)
+    arrow: Any = None
+    if hasattr(dtype, "pyarrow_dtype"):  # pandas ArrowDtype(pa.dictionary(...))
+        to_arrow = getattr(getattr(values, "array", None), "__arrow_array__", None)
+        arrow = to_arrow() if to_arrow is not None else None
+    elif "pyarrow" in sys.modules and type(values).__module__.startswith("pyarrow"):
+        arrow = values
+    if arrow is None or "pyarrow" not in sys.modules:
+        return None
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(arrow.type) or arrow.null_count:
+        return None  # missing values: the general path names the first row
+    if isinstance(arrow, pa.ChunkedArray):
+        chunks = (arrow.unify_dictionaries() if arrow.num_chunks > 1 else arrow).chunks
+        if not chunks:
+            return None
+        dictionary = chunks[0].dictionary
+        indices = np.concatenate([np.asarray(c.indices) for c in chunks])
+    else:
+        dictionary, indices = arrow.dictionary, np.asarray(arrow.indices)
+    return indices, dictionary.to_pylist()
+
+
+def category_codes(
+    values: Any, states: Sequence[str] | None
+) -> tuple[npt.NDArray[np.integer[Any]], tuple[str, ...]] | None:
+    """Positions in the state list of a categorical column, from its categories alone.
+
+    For a pandas Categorical (the built-in portfolio's ``bucket``) or an Arrow dictionary
+    column whose categories are all states and whose values are never missing: the
+    column's own codes when the categories are the states in order (no pass over the
+    rows beyond one check for missing codes), else one gather through a table of the
+    few categories. The codes keep their narrow integer type. None for any other column
+    and for anything the general path must name in an error (a missing value, a
+    category outside ``states``), so that the errors stay the same.
+    """
+    found = _dictionary(values)
+    if found is None:
+        return None
+    codes, categories = found
+    names = [str(c) for c in categories]
+    if states is None:
+        if not set(names) <= set(STATES):
+            return None
+        labels: tuple[str, ...] = STATES
+    else:
+        labels = tuple(str(s) for s in states)
+    pos = {s: i for i, s in enumerate(labels)}
+    if len(pos) != len(labels) or any(n not in pos for n in names):
+        return None
+    if codes.size and int(codes.min()) < 0:
+        return None  # missing states: the general path names the first row
+    lookup = np.array([pos[n] for n in names], dtype=np.int64)
+    if np.array_equal(lookup, np.arange(lookup.size)):
+        return codes, labels
+    small = lookup.astype(np.int8 if len(labels) < 128 else np.int64)
+    return small[codes], labels
 
 
 def _arrow_state_codes(

@@ -28,14 +28,13 @@ from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
     CodedPanel,
     as_array,
-    coded_keys,
     columns_of,
-    move_cells,
     panel_keys,
     period_groups,
     period_index,
     state_codes,
 )
+from overdue_risk.transitions._sorted import move_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -165,11 +164,8 @@ def _cube(
     step: int = 1,
 ) -> tuple[FloatArray, tuple[str, ...], IntArray]:
     if weight is None and step == 1:
-        codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
-        k = len(labels)
-        cells, lo, span = move_cells(panel, codes, ids, t, order, k)
-        table = np.bincount(cells, minlength=span * k * k + 1)[: span * k * k]
-        table = table.reshape(span, k, k)
+        table, lo, labels = move_table(panel, states, (id_col, time_col, state_col))
+        span = table.shape[0]
         present = table.reshape(span, -1).sum(axis=1) > 0  # periods with a move
         periods = np.flatnonzero(present).astype(np.int64) + lo
         return table[present].astype(np.float64), labels, periods

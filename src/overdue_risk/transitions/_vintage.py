@@ -22,6 +22,7 @@ from overdue_risk.transitions._panel import (
     period_groups,
     period_index,
 )
+from overdue_risk.transitions._sorted import sorted_keys, sorted_loans
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -186,7 +187,16 @@ def vintage_curves(
     if bad_dpd is not None:
         need.append(dpd_col)
     cols = columns_of(panel, need)
-    codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+    keys = (
+        sorted_keys(panel, cols, states, (id_col, time_col, state_col))
+        if origination_col is None
+        else None
+    )
+    codes: npt.NDArray[np.integer[Any]]
+    if keys is None:
+        codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+    else:
+        labels = keys.labels
     if bad_states is None:
         bad_states = tuple(s for s in ("M4", "M5", "M6+", "CO") if s in labels)
     unknown = [s for s in bad_states if s not in labels]
@@ -195,45 +205,39 @@ def vintage_curves(
             f"bad_states {format_values(unknown)} are not states of the panel "
             f"{format_values(labels)}."
         )
-    runs = _loan_runs(panel, cols, ids, t, order, mob_col, origination_col)
-    mob_i, n_l = runs.mob, runs.n_loans
-    bad = _in_states(
-        runs.small_codes if runs.small_codes is not None else codes,
-        sorted(labels.index(s) for s in bad_states),
-        len(labels),
-    )
+    wanted = sorted(labels.index(s) for s in bad_states)
+    extra_bad = None
     if bad_dpd is not None:
         days = dpd_values(cols[dpd_col], dpd_col)
-        bad |= np.nan_to_num(days, nan=-1.0) >= float(bad_dpd)
-    big = np.iinfo(np.int64).max
-    first_bad = np.full(n_l, big, dtype=np.int64)
-    first_bad_row: IntArray | None = None
-    if runs.starts is not None:  # rows sorted by loan: only the bad rows are visited
-        bad_idx = np.flatnonzero(bad)
-        loan_of_bad = runs.loan[bad_idx]
-        keep = np.ones(bad_idx.size, dtype=bool)
-        np.not_equal(loan_of_bad[1:], loan_of_bad[:-1], out=keep[1:])
-        first = np.flatnonzero(keep)
-        if first.size:
-            first_bad[loan_of_bad[first]] = np.minimum.reduceat(mob_i[bad_idx], first)
-        if runs.in_order:  # months on book rise along each loan: first bad row = earliest
-            first_bad_row = bad_idx[first]
+        extra_bad = np.nan_to_num(days, nan=-1.0) >= float(bad_dpd)
+    loans = None if keys is None else sorted_loans(keys, cols[mob_col], wanted, extra_bad)
+    if keys is not None and loans is not None:  # sorted rows read as stored: one pass
+        codes = keys.codes
+        first = _FirstRows(loans.starts, loans.starts, loans.bad_rows, loans.bad_loans)
+        groups = _Cohorts.of(loans.origination, loans.bad_loans)
+        bad_mob = as_array(cols[mob_col])[loans.bad_rows].astype(np.int64, copy=False)
+        last_period, max_mob_seen = loans.last_period, loans.max_mob
     else:
-        np.minimum.at(first_bad, runs.loan[bad], mob_i[bad])
-    cohort_vals, cohort = runs.cohort_values, runs.cohort
-    n_c = cohort_vals.size
+        if keys is not None:
+            codes, labels, ids, t, order = coded_keys(panel, states, id_col, time_col, state_col)
+        runs = _loan_runs(panel, cols, ids, t, order, mob_col, origination_col)
+        first_bad, first = _first_bad(runs, codes, wanted, len(labels), extra_bad)
+        bad_loans = np.flatnonzero(first_bad < np.iinfo(np.int64).max)
+        bad_mob = first_bad[bad_loans]
+        groups = _Cohorts(runs.cohort_values, runs.cohort, bad_loans)
+        last_period, max_mob_seen = runs.last_period, runs.max_mob
+    cohort_vals, n_c = groups.values, groups.values.size
     if as_of is None:
-        last = runs.last_period
+        last = last_period
     elif isinstance(as_of, int | np.integer):
         last = int(as_of)
     else:
         last = int(np.datetime64(as_of, "M").astype(np.int64))
-    m_max = int(max_mob) if max_mob is not None else max(runs.max_mob, 1)
-    n_loans = np.bincount(cohort, minlength=n_c).astype(np.float64)
-    is_bad = first_bad <= m_max
-    hist = np.bincount(
-        cohort[is_bad] * (m_max + 1) + first_bad[is_bad], minlength=n_c * (m_max + 1)
-    ).reshape(n_c, m_max + 1)
+    m_max = int(max_mob) if max_mob is not None else max(max_mob_seen, 1)
+    n_loans = groups.total().astype(np.float64)
+    is_bad = bad_mob <= m_max
+    cells = groups.bad_cohort[is_bad] * (m_max + 1) + bad_mob[is_bad]
+    hist = np.bincount(cells, minlength=n_c * (m_max + 1)).reshape(n_c, m_max + 1)
     cum_count = np.cumsum(hist, axis=1)[:, 1:].astype(np.float64)
     mobs = np.arange(1, m_max + 1)
     censored = cohort_vals[:, None] + mobs[None, :] > last
@@ -244,15 +248,17 @@ def vintage_curves(
     amount = np.full(n_c, np.nan)
     if balance_col is not None:
         co_col = charge_off_col if charge_off_col is not None and charge_off_col in cols else None
-        loan_amount, bad_amount = _loan_exposures(
-            cols, codes, labels, bad, runs, first_bad_row, (balance_col, co_col, amount_col)
+        loan_amount, exposure = _loan_exposures(
+            cols, codes, labels, first, (balance_col, co_col, amount_col)
         )
-        amount = np.bincount(cohort, weights=loan_amount, minlength=n_c)
-        bhist = np.bincount(
-            cohort[is_bad] * (m_max + 1) + first_bad[is_bad],
-            weights=bad_amount[is_bad],
-            minlength=n_c * (m_max + 1),
-        ).reshape(n_c, m_max + 1)
+        if loans is None:  # exposures in the order of the bad loans
+            per_loan = np.zeros(loan_amount.size)
+            per_loan[first.bad_loans] = exposure
+            exposure = per_loan[bad_loans]
+        amount = groups.total(loan_amount)
+        bhist = np.bincount(cells, weights=exposure[is_bad], minlength=n_c * (m_max + 1)).reshape(
+            n_c, m_max + 1
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             balance_rate = np.cumsum(bhist, axis=1)[:, 1:] / amount[:, None]
         balance_rate[censored] = np.nan
@@ -375,47 +381,120 @@ def _loan_runs(
     return out
 
 
+class _Cohorts:
+    """Origination cohorts: their periods, the cohort of each bad loan, sums per cohort.
+
+    Built from per-loan cohort numbers, or (:meth:`of`) from the loans' origination
+    periods directly: an offset and one bincount, without a cohort number per loan.
+    """
+
+    def __init__(self, values: IntArray, cohort: IntArray, bad_loans: IntArray) -> None:
+        self.values = values
+        self.cohort = cohort  # cohort number per loan (or offset per loan, see ``of``)
+        self.bad_cohort = cohort[bad_loans]
+        self.offset: tuple[IntArray, int] | None = None  # (present offsets, their span)
+        self.loans: IntArray | None = None  # loans per cohort (``of``)
+
+    @classmethod
+    def of(cls, origination: IntArray, bad_loans: IntArray) -> _Cohorts:
+        lo = int(origination.min())
+        span = int(origination.max()) - lo + 1
+        if span > max(4 * origination.size, 1 << 16):  # wide: number the cohorts
+            values, cohort = period_groups(origination)
+            return cls(values, cohort, bad_loans)
+        offset = origination - lo
+        loans = np.bincount(offset, minlength=span)
+        present = loans > 0
+        number = np.cumsum(present) - 1
+        out = cls(np.flatnonzero(present).astype(np.int64) + lo, offset, bad_loans)
+        out.bad_cohort = number[out.bad_cohort]
+        out.offset = (np.flatnonzero(present), span)
+        out.loans = loans[present]
+        return out
+
+    def total(self, weights: FloatArray | None = None) -> npt.NDArray[Any]:
+        """Loans (or the sum of ``weights``) per cohort, in cohort order."""
+        if weights is None and self.loans is not None:
+            return self.loans
+        if self.offset is None:
+            return np.bincount(self.cohort, weights=weights, minlength=self.values.size)
+        present, span = self.offset
+        sums: npt.NDArray[Any] = np.bincount(self.cohort, weights=weights, minlength=span)
+        return sums[present]
+
+
+class _FirstRows(NamedTuple):
+    """First row of every loan and first bad row of every bad loan, with their loans."""
+
+    rows: IntArray  # first row of each loan ...
+    loans: IntArray  # ... and its loan (the same array when loans are numbered in row order)
+    bad_rows: IntArray
+    bad_loans: IntArray
+    n_loans: int = 0  # when loans are not numbered in row order
+
+
+def _first_bad(
+    runs: _LoanRuns,
+    codes: npt.NDArray[np.integer[Any]],
+    wanted: list[int],
+    k: int,
+    extra_bad: npt.NDArray[np.bool_] | None,
+) -> tuple[IntArray, _FirstRows]:
+    """Month on book of each loan's first bad row (int64 max when never bad), first rows.
+
+    When the rows are sorted by loan only the bad rows are visited; otherwise the rows
+    are sorted by (loan, months on book).
+    """
+    bad = _in_states(runs.small_codes if runs.small_codes is not None else codes, wanted, k)
+    if extra_bad is not None:
+        bad |= extra_bad
+    mob_i, loan = runs.mob, runs.loan
+    first_bad = np.full(runs.n_loans, np.iinfo(np.int64).max, dtype=np.int64)
+    if runs.starts is not None:  # rows sorted by loan: only the bad rows are visited
+        bad_idx = np.flatnonzero(bad)
+        loan_of_bad = loan[bad_idx]
+        keep = np.ones(bad_idx.size, dtype=bool)
+        np.not_equal(loan_of_bad[1:], loan_of_bad[:-1], out=keep[1:])
+        first = np.flatnonzero(keep)
+        if first.size:
+            first_bad[loan_of_bad[first]] = np.minimum.reduceat(mob_i[bad_idx], first)
+        if runs.in_order:  # months on book rise along each loan: first bad row = earliest
+            rows = bad_idx[first]
+            return first_bad, _FirstRows(runs.starts, runs.starts, rows, loan[rows])
+    else:
+        np.minimum.at(first_bad, loan[bad], mob_i[bad])
+    order = np.lexsort((mob_i, loan))
+    first_row = order[np.r_[True, loan[order][1:] != loan[order][:-1]]]
+    bad_rows = order[bad[order]]
+    first_bad_row = (
+        bad_rows[np.r_[True, loan[bad_rows][1:] != loan[bad_rows][:-1]]]
+        if bad_rows.size
+        else bad_rows
+    )
+    return first_bad, _FirstRows(
+        first_row, loan[first_row], first_bad_row, loan[first_bad_row], runs.n_loans
+    )
+
+
 def _loan_exposures(
     cols: Mapping[str, Any],
-    codes: IntArray,
+    codes: npt.NDArray[np.integer[Any]],
     labels: tuple[str, ...],
-    bad: npt.NDArray[np.bool_],
-    runs: _LoanRuns,
-    first_bad_row: IntArray | None,
+    first: _FirstRows,
     names: tuple[str, str | None, str | None],
 ) -> tuple[FloatArray, FloatArray]:
-    """Amount per loan (first month on book) and exposure at its first bad month.
-
-    ``first_bad_row`` (the first bad row of each bad loan) is known when the rows are
-    sorted by loan with months on book in order; then no sort is needed. Otherwise the
-    rows are sorted by (loan, months on book).
-    """
+    """Amount per loan (first month on book) and the exposure at each first bad row."""
     balance_col, co_col, amount_col = names
     bal = np.asarray(as_array(cols[balance_col]), dtype=np.float64)
-    loan = runs.loan
-    if runs.starts is not None and first_bad_row is not None:
-        first_row = first_loan = runs.starts  # loan numbers 0, 1, ... in row order
-    else:
-        order = np.lexsort((runs.mob, loan))
-        first_row = order[np.r_[True, loan[order][1:] != loan[order][:-1]]]
-        bad_rows = order[bad[order]]
-        first_bad_row = (
-            bad_rows[np.r_[True, loan[bad_rows][1:] != loan[bad_rows][:-1]]]
-            if bad_rows.size
-            else bad_rows
-        )
-        first_loan = loan[first_row]
-    exposure = bal[first_bad_row]
+    exposure = bal[first.bad_rows]
     if co_col is not None and "CO" in labels:
-        co = np.nan_to_num(np.asarray(as_array(cols[co_col]), dtype=np.float64)[first_bad_row])
-        is_co = codes[first_bad_row] == labels.index("CO")
+        co = np.nan_to_num(np.asarray(as_array(cols[co_col]), dtype=np.float64)[first.bad_rows])
+        is_co = codes[first.bad_rows] == labels.index("CO")
         exposure = np.where(is_co, np.maximum(exposure, co), exposure)
     source = bal if amount_col is None else np.asarray(as_array(cols[amount_col]), np.float64)
-    if first_loan is first_row:
-        loan_amount = source[first_row]
+    if first.loans is first.rows:  # loans numbered in row order
+        loan_amount = source[first.rows]
     else:
-        loan_amount = np.zeros(runs.n_loans)
-        loan_amount[first_loan] = source[first_row]
-    bad_amount = np.zeros(runs.n_loans)
-    bad_amount[loan[first_bad_row]] = exposure
-    return loan_amount, bad_amount
+        loan_amount = np.zeros(first.n_loans)
+        loan_amount[first.loans] = source[first.rows]
+    return loan_amount, exposure
