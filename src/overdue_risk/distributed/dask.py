@@ -38,14 +38,8 @@ from overdue_risk.distributed._counts import (
     target_error,
     transition_table,
 )
+from overdue_risk.distributed._scoring import ScorePlan, score_plan
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._spec import (
-    as_spec,
-    is_float_output,
-    output_plan,
-    score_outputs,
-    spec_json,
-)
 
 if TYPE_CHECKING:
     from overdue_risk.binning import CountTable
@@ -63,16 +57,7 @@ def _check_columns(ddf: Any, columns: Sequence[str], what: str) -> None:
     check_engine_columns(ddf.columns, columns, what, "Dask")
 
 
-def _score_partition(
-    part: Any,
-    text: str,
-    features: tuple[str, ...],
-    names: list[str],
-    pd_: bool,
-    grade: bool,
-    reason_codes: int,
-    prefix: str,
-) -> Any:
+def _score_partition(part: Any, plan: ScorePlan) -> Any:
     """Score one pandas partition with the runtime kernel (runs on the workers).
 
     The partition's own columns are not copied, and the text outputs become object
@@ -81,22 +66,12 @@ def _score_partition(
     """
     import pandas as pd_lib
 
-    if len(part):
-        # the runtime reads pandas columns itself (fastest path)
-        scored = score_outputs(
-            text,
-            part[list(features)],
-            pd=pd_,
-            grade=grade,
-            reason_codes=reason_codes,
-            prefix=prefix,
-        )
-    else:
-        scored = {n: np.zeros(0) for n in names}
+    # the runtime reads pandas columns itself (fastest path)
+    scored = plan.outputs(part[list(plan.features)]) if len(part) else {}
     out = part.copy(deep=False)  # the partition's columns are shared, not copied
-    for n in names:
-        dtype = "float64" if is_float_output(n, prefix) else object
-        out[n] = pd_lib.Series(scored[n], index=part.index, dtype=dtype)
+    for n in plan.names:
+        dtype = "float64" if plan.is_float(n) else object
+        out[n] = pd_lib.Series(scored.get(n, ()), index=part.index, dtype=dtype)
     return out
 
 
@@ -141,25 +116,20 @@ def score_dask(
     """
     import pandas as pd_lib
 
-    view = as_spec(spec)
-    _check_columns(ddf, view.feature_names, "score_dask")
-    has_pd, has_grade, names = output_plan(
-        view, ddf.columns, pd=pd, grade=grade, reason_codes=reason_codes, prefix=prefix
+    plan = score_plan(
+        spec,
+        ddf.columns,
+        "score_dask",
+        "Dask",
+        pd=pd,
+        grade=grade,
+        reason_codes=reason_codes,
+        prefix=prefix,
     )
     meta = ddf._meta.copy()
-    for n in names:
-        meta[n] = pd_lib.Series([], dtype="float64" if is_float_output(n, prefix) else object)
-    return ddf.map_partitions(
-        _score_partition,
-        spec_json(view),
-        view.feature_names,
-        names,
-        has_pd,
-        has_grade,
-        reason_codes,
-        prefix,
-        meta=meta,
-    )
+    for n in plan.names:
+        meta[n] = pd_lib.Series([], dtype="float64" if plan.is_float(n) else object)
+    return ddf.map_partitions(_score_partition, plan, meta=meta)
 
 
 def _partition_tables(

@@ -42,14 +42,8 @@ from overdue_risk.distributed._counts import (
     target_error,
     transition_table,
 )
+from overdue_risk.distributed._scoring import score_plan
 from overdue_risk.exceptions import DataError
-from overdue_risk.export._spec import (
-    as_spec,
-    is_float_output,
-    output_plan,
-    score_outputs,
-    spec_json,
-)
 from overdue_risk.export.sql import float_literal, quote_identifier, to_sql
 
 if TYPE_CHECKING:
@@ -114,18 +108,20 @@ def score_spark(
     """
     from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
-    view = as_spec(spec)
-    _check_columns(df, view.feature_names, "score_spark")
-    has_pd, has_grade, names = output_plan(
-        view, df.columns, pd=pd, grade=grade, reason_codes=reason_codes, prefix=prefix
+    plan = score_plan(
+        spec,
+        df.columns,
+        "score_spark",
+        "Spark",
+        pd=pd,
+        grade=grade,
+        reason_codes=reason_codes,
+        prefix=prefix,
     )
     fields = list(df.schema.fields)
-    for n in names:
-        dtype = DoubleType() if is_float_output(n, prefix) else StringType()
-        fields.append(StructField(n, dtype, True))
+    for n in plan.names:
+        fields.append(StructField(n, DoubleType() if plan.is_float(n) else StringType(), True))
     schema = StructType(fields)
-    text = spec_json(view)
-    features = view.feature_names
 
     def score_batches(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -133,28 +129,18 @@ def score_spark(
         arrow_schema = None
         for batch in batches:
             # the runtime reads Arrow columns itself (dictionary-encodes strings once)
-            data = pa.Table.from_batches([batch]).select(list(features))
-            out = score_outputs(
-                text, data, pd=has_pd, grade=has_grade, reason_codes=reason_codes, prefix=prefix
-            )
+            out = plan.outputs(pa.Table.from_batches([batch]).select(list(plan.features)))
             arrays = list(batch.columns)
-            for n in names:
-                values = out[n]
-                if is_float_output(n, prefix):
-                    arrays.append(pa.array(np.asarray(values, dtype=np.float64)))
+            for n in plan.names:
+                if plan.is_float(n):
+                    arrays.append(pa.array(np.asarray(out[n], dtype=np.float64)))
                 else:
                     # grades (str) and reason codes (str or None), vectorised
-                    arrays.append(pa.array(np.asarray(values, dtype=object), type=pa.string()))
+                    arrays.append(pa.array(np.asarray(out[n], dtype=object), type=pa.string()))
             if arrow_schema is None:
-                arrow_schema = pa.schema(
-                    [
-                        *batch.schema,
-                        *(
-                            pa.field(n, pa.float64() if is_float_output(n, prefix) else pa.string())
-                            for n in names
-                        ),
-                    ]
-                )
+                types = [pa.float64() if plan.is_float(n) else pa.string() for n in plan.names]
+                extra = [pa.field(n, t) for n, t in zip(plan.names, types, strict=True)]
+                arrow_schema = pa.schema([*batch.schema, *extra])
             yield pa.RecordBatch.from_arrays(arrays, schema=arrow_schema)
 
     return df.mapInArrow(score_batches, schema)
