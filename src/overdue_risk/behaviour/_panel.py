@@ -106,13 +106,23 @@ def as_of_number(as_of: Any, dated: bool) -> int:
     return int(values[0])
 
 
-def _bucket_codes(labels: npt.NDArray[Any], name: str) -> IntArray:
+def _bucket_codes(column: Any, name: str) -> IntArray:
+    """Bucket positions of a label column (a categorical's codes: its labels read once)."""
     import pandas as pd
 
-    codes, uniques = pd.factorize(labels, use_na_sentinel=True)
-    table = np.empty(len(uniques), dtype=np.int64)
+    codes: npt.NDArray[Any]
+    if isinstance(getattr(column, "dtype", None), pd.CategoricalDtype):
+        cat = column.array if hasattr(column, "array") else column
+        codes, uniques = np.asarray(cat.codes), cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
+    else:
+        codes, uniques = pd.factorize(_plain(column), use_na_sentinel=True)
+        used = np.ones(len(uniques), dtype=bool)
+    table = np.zeros(len(uniques), dtype=np.int64)
     bad: list[Any] = []
     for i, lab in enumerate(uniques):
+        if not used[i]:
+            continue
         text = str(lab).strip().upper()
         if text == CHARGED_OFF:
             table[i] = CO_CODE
@@ -173,11 +183,11 @@ def read_panel(
             )
         dpd = raw_dpd.astype(np.int64)
         if "bucket" in cols:
-            bucket = _bucket_codes(_plain(cols.raw("bucket")), "bucket")
+            bucket = _bucket_codes(cols.raw("bucket"), "bucket")
         else:
             bucket = np.searchsorted(edges, dpd, side="left").astype(np.int64)
     else:  # the lower DPD bound of each bucket (closing rows: 0)
-        bucket = _bucket_codes(_plain(cols.raw("bucket")), "bucket")
+        bucket = _bucket_codes(cols.raw("bucket"), "bucket")
         dpd = np.r_[0, edges + 1, 0, 0][bucket].astype(np.int64)
     optional = {c: cols.numeric(c) for c in (*OPTIONAL_COLUMNS, *counts) if c in cols}
     step_loan, step_month = np.diff(codes), np.diff(months)
