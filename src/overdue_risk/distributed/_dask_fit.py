@@ -55,7 +55,9 @@ def _partition_moments(
     rows: Rows, keep: list[int], beta: FloatArray
 ) -> tuple[float, FloatArray, FloatArray]:
     Z, y, w = rows
-    loss, derivatives = local_loss(Z[:, keep], y, w, beta)
+    if keep != list(range(Z.shape[1])):  # a feature dropped: its columns selected
+        Z = Z[:, keep]
+    loss, derivatives = local_loss(Z, y, w, beta)
     grad, hess = derivatives()
     return loss, grad, hess
 
