@@ -18,14 +18,15 @@ from overdue_risk._results import Result
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
-    CodedPanel,
     as_array,
     coded_keys,
     columns_of,
     default_absorbing,
     factorize,
+    is_date_column,
     pair_rows,
     period_groups,
+    period_labels,
 )
 from overdue_risk.transitions._sorted import move_table
 
@@ -241,8 +242,8 @@ def cohort_matrix(
     if by in ("period", time_col):
         group_vals = pairs.period[pairs.src]
         uniq, group = period_groups(group_vals)
-        is_date = _is_date(panel, time_col)
-        names = tuple(str(np.datetime64(int(u), "M")) if is_date else str(int(u)) for u in uniq)
+        is_date = is_date_column(panel, time_col)
+        names = period_labels(uniq, is_date)
         raw: tuple[Any, ...] = tuple(
             np.datetime64(int(u), "M") if is_date else int(u) for u in uniq
         )
@@ -270,13 +271,6 @@ def cohort_matrix(
     return PeriodMatrices(
         by=by, labels=names, values=raw, states=labels, matrices=mats, absorbing=absorb
     )
-
-
-def _is_date(panel: Any, time_col: str) -> bool:
-    """Whether the panel's time column holds dates (a coded panel knows)."""
-    if isinstance(panel, CodedPanel) and panel.time_col == time_col:
-        return panel.is_date
-    return as_array(columns_of(panel, [time_col])[time_col]).dtype.kind == "M"
 
 
 def _check_moves(n_moves: float, step: int) -> None:

@@ -38,11 +38,13 @@ __all__ = [
     "dpd_values",
     "factorize",
     "id_codes",
+    "is_date_column",
     "move_cells",
     "pair_rows",
     "panel_keys",
     "period_groups",
     "period_index",
+    "period_labels",
     "sort_order",
     "state_codes",
 ]
@@ -450,6 +452,18 @@ def pair_rows(
         dst = np.where(carry, last, dst)
     src = np.flatnonzero(ok)
     return src, dst[src]
+
+
+def is_date_column(panel: Any, time_col: str) -> bool:
+    """Whether the panel's time column holds dates (a coded panel knows)."""
+    if isinstance(panel, CodedPanel) and panel.time_col == time_col:
+        return panel.is_date
+    return as_array(columns_of(panel, [time_col])[time_col]).dtype.kind == "M"
+
+
+def period_labels(values: IntArray, is_date: bool) -> tuple[str, ...]:
+    """Labels of period numbers: ``"2024-01"`` for months of dates, the number otherwise."""
+    return tuple(str(np.datetime64(int(v), "M")) if is_date else str(int(v)) for v in values)
 
 
 def default_absorbing(states: Sequence[str]) -> tuple[str, ...]:

@@ -26,12 +26,13 @@ from overdue_risk.transitions._buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_
 from overdue_risk.transitions._cohort import _count, transition_pairs
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
-    CodedPanel,
     as_array,
     columns_of,
+    is_date_column,
     panel_keys,
     period_groups,
     period_index,
+    period_labels,
     state_codes,
 )
 from overdue_risk.transitions._sorted import move_table
@@ -72,16 +73,6 @@ def _order(order: Sequence[str] | None, labels: Sequence[str]) -> tuple[str, ...
     if unknown:
         raise DataError(f"order has states {format_values(unknown)} not in the data's states.")
     return tuple(order)
-
-
-def _period_labels(values: IntArray, is_date: bool) -> tuple[str, ...]:
-    return tuple(str(np.datetime64(int(v), "M")) if is_date else str(int(v)) for v in values)
-
-
-def _is_date(panel: Any, time_col: str) -> bool:
-    if isinstance(panel, CodedPanel) and panel.time_col == time_col:
-        return panel.is_date
-    return as_array(columns_of(panel, [time_col])[time_col]).dtype.kind == "M"
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,7 +246,7 @@ def roll_rates(
     fwd, worse, cure, stay = rates(sub, n_all)
     pf, pw, pc, _ = rates(sub.sum(axis=0), n_all.sum(axis=0))
     return RollRates(
-        periods=_period_labels(periods, _is_date(panel, time_col)),
+        periods=period_labels(periods, is_date_column(panel, time_col)),
         from_states=seq[:-1],
         to_states=seq[1:],
         forward=fwd,
@@ -389,13 +380,13 @@ def flow_rates(
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = b[consecutive + 1][:, 1:] / b[consecutive][:, :-1]
     rates = np.where(np.isfinite(rates), rates, np.nan)
-    is_date = _is_date(panel, time_col)
+    is_date = is_date_column(panel, time_col)
     return FlowRates(
-        periods=_period_labels(uniq[consecutive + 1], is_date),
+        periods=period_labels(uniq[consecutive + 1], is_date),
         moves=tuple(f"{a}->{c}" for a, c in itertools.pairwise(seq)),
         rates=rates,
         balances=b,
-        balance_periods=_period_labels(uniq, is_date),
+        balance_periods=period_labels(uniq, is_date),
         flow_to_loss=np.prod(rates, axis=1),
     )
 
@@ -686,7 +677,7 @@ def roll_rate_table(
         better = np.tril(counts, -1).sum(axis=1) / tot
         same = np.diag(counts) / tot
         worse = np.triu(counts, 1).sum(axis=1) / tot
-    snap_label = _period_labels(np.asarray([snap]), _is_date(panel, time_col))[0]
+    snap_label = period_labels(np.asarray([snap]), is_date_column(panel, time_col))[0]
     return RollRateTable(
         seq,
         counts,

@@ -19,8 +19,10 @@ from overdue_risk.transitions._panel import (
     columns_of,
     dpd_values,
     factorize,
+    is_date_column,
     period_groups,
     period_index,
+    period_labels,
 )
 from overdue_risk.transitions._sorted import sorted_keys, sorted_loans
 
@@ -262,16 +264,8 @@ def vintage_curves(
         with np.errstate(invalid="ignore", divide="ignore"):
             balance_rate = np.cumsum(bhist, axis=1)[:, 1:] / amount[:, None]
         balance_rate[censored] = np.nan
-    is_date = (
-        panel.is_date
-        if isinstance(panel, CodedPanel) and panel.time_col == time_col
-        else as_array(cols[time_col]).dtype.kind == "M"
-    )
-    labels_c = tuple(
-        str(np.datetime64(int(v), "M")) if is_date else str(int(v)) for v in cohort_vals
-    )
     return VintageCurves(
-        cohorts=labels_c,
+        cohorts=period_labels(cohort_vals, is_date_column(panel, time_col)),
         mob=mobs.astype(np.int64),
         count_rate=count_rate,
         balance_rate=balance_rate,
