@@ -113,34 +113,55 @@ def _utc(seconds: float) -> str:
 
 
 def _load_text(value: Any) -> str:
-    """A recorded load average (one number or the 1/5/15-minute triple) as text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """A recorded load average as text.
+
+    One number; ``[start, end]`` (the 1-minute load when the script started and ended, as
+    ``benchmarks/_common.write_json`` records it); or the 1/5/15-minute triple.
+
+    Examples
+    --------
+    >>> _load_text([9.25, 7.23]), _load_text([6.5, 6.0, 5.0]), _load_text([None, 7.0])
+    ('9.2 at start, 7.2 at end (1 min)', '6.5/6.0/5.0 (1/5/15 min)', '7.0 at end (1 min)')
+    """
+
+    def num(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    if num(value):
         return f"{value:.1f}"
-    if isinstance(value, list | tuple) and value:
-        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
-        if len(numbers) == len(value):
-            return "/".join(f"{v:.1f}" for v in numbers) + (
-                " (1/5/15 min)" if len(numbers) == 3 else ""
-            )
+    if not isinstance(value, list | tuple) or not all(v is None or num(v) for v in value):
+        return ""
+    if len(value) == 2:
+        said = [
+            f"{v:.1f} at {when}"
+            for v, when in zip(value, ("start", "end"), strict=True)
+            if v is not None
+        ]
+        return ", ".join(said) + " (1 min)" if said else ""
+    if len(value) == 3 and all(num(v) for v in value):
+        return "/".join(f"{v:.1f}" for v in value) + " (1/5/15 min)"
     return ""
 
 
 def describe_source(path: Path, doc: Any) -> Source:
     """When, under what load and at what size ``doc`` (read from ``path``) was measured.
 
-    The time is the document's ``measured_at`` field when it has one, else the file's
-    modification time (when the benchmark wrote it).
+    The time is the document's ``measured_at`` field (when the script started) if it has
+    one, else the file's modification time (when the benchmark wrote it).
 
     Examples
     --------
     >>> doc = {"quick": False, "measured_at": "2026-12-02T18:00:00Z", "load_average": 6.5}
     >>> describe_source(Path("binning.json"), doc).line()
-    '- `binning.json`: 2026-12-02T18:00:00Z (measured_at), load average 6.5'
+    '- `binning.json`: 2026-12-02 18:00 UTC (run started), load average 6.5'
     """
     meta = doc if isinstance(doc, dict) else {}
     stamp = meta.get("measured_at")
     if isinstance(stamp, str) and stamp:
-        measured, how = stamp, "measured_at"
+        try:
+            measured, how = _utc(dt.datetime.fromisoformat(stamp).timestamp()), "run started"
+        except ValueError:
+            measured, how = stamp, "measured_at"
     else:
         measured, how = _utc(path.stat().st_mtime), "file written"
     python = meta.get("python")
@@ -291,8 +312,8 @@ def markdown_table(
         times = sorted(s.measured for s in sources)
         span = times[0] if times[0] == times[-1] else f"from {times[0]} to {times[-1]}"
         lines += [
-            f"Results per area ({len(sources)} files, measured {span}; a time marked"
-            " 'file written' is when the benchmark wrote its file):",
+            f"Results per area ({len(sources)} files, measured {span}; 'run started' is"
+            " the time the benchmark recorded, 'file written' when it wrote its file):",
             "",
             *[s.line() for s in sources],
             "",
@@ -311,7 +332,7 @@ def markdown_table(
         lines += ["", f"{len(runs)} benchmark scripts ran in {total:.0f} s:", ""]
         lines += [
             f"- `{r.script}`: {r.seconds:.0f} s"
-            + (f", load average {_load_text(r.load)} at its start" if r.load else "")
+            + (f", load average {_load_text(list(r.load))} at its start" if r.load else "")
             for r in runs
         ]
     if failed or problems:

@@ -92,11 +92,17 @@ def test_no_run_header_lists_each_results_file_with_its_time_and_load(
     assert run_all.main(args) == 0
     table = (results / "summary.md").read_text()
     assert table.startswith("Summarised ")
-    assert "measured from 2023-11-14 22:13 UTC to 2026-12-02T18:00Z" in table
+    assert "measured from 2023-11-14 22:13 UTC to 2026-12-02 18:00 UTC" in table
     assert "- `old.json`: 2023-11-14 22:13 UTC (file written), **`--quick` sizes**" in table
     assert (
-        "- `new.json`: 2026-12-02T18:00Z (measured_at),"
+        "- `new.json`: 2026-12-02 18:00 UTC (run started),"
         " load average 6.5/6.0/5.0 (1/5/15 min), Python 3.11"
     ) in table
     assert "`bench_missing.py`: no results/missing.json" in table
     assert "| new | - | speedup_vs_peer | 3 |" in table
+
+
+def test_load_average_as_recorded_by_common_start_and_end(run_all: ModuleType) -> None:
+    assert run_all._load_text([9.25, 7.23]) == "9.2 at start, 7.2 at end (1 min)"
+    assert run_all._load_text([None, 7.0]) == "7.0 at end (1 min)"
+    assert run_all._load_text("high") == ""
