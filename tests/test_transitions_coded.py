@@ -271,3 +271,23 @@ def test_missing_and_unknown_categories_are_named(panel: pd.DataFrame) -> None:
     with pytest.raises(DataError, match="'X'"):
         cohort_matrix(odd)
     assert cohort_matrix(odd, states=[*STATES, "X"]).states == (*STATES, "X")
+
+
+def test_the_generator_panel_takes_the_one_pass_kernels(
+    panel: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No view codes the generator's panel first (a silent fall back to the general path
+    would cost several times the counting; see benchmarks/bench_transitions.py)."""
+    from overdue_risk.transitions import _sorted, _vintage
+
+    def no_coding(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the panel was coded")
+
+    ref = _views(code_panel(panel))
+    monkeypatch.setattr(_sorted, "coded_keys", no_coding)
+    monkeypatch.setattr(_vintage, "coded_keys", no_coding)
+    assert np.array_equal(cohort_matrix(panel).counts, ref["cohort"][0])
+    np.testing.assert_array_equal(roll_rates(panel).forward, ref["roll"][1])
+    vc = vintage_curves(panel)
+    np.testing.assert_array_equal(vc.count_rate, ref["vintage"][1])
+    np.testing.assert_array_equal(vc.balance_rate, ref["vintage"][2])
