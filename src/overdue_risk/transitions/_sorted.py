@@ -313,7 +313,7 @@ def sorted_loans(
     bad_loans: list[IntArray] = []
     last_period = last_id = _NAT
     max_mob = 0
-    n_loans, last_bad = 0, -1  # loans before the block; the last loan seen going bad
+    n_loans, last_bad = 0, _NAT  # loans before the block; the id of the last bad row
     for r0 in range(0, n, _BLOCK):
         r1 = min(n, r0 + _BLOCK)
         s0 = max(r0 - 1, 0)  # one row of look-back for the loan boundary
@@ -379,14 +379,15 @@ def sorted_loans(
         if extra_bad is not None:
             np.logical_or(fb, extra_bad[r0:r1], out=fb)
         rows = np.flatnonzero(fb)
-        if rows.size:  # the first bad row of each loan, and the loan's number
-            loan = np.searchsorted(local, rows, side="right") + (n_loans - 1)
+        if rows.size:  # the first bad row of each loan (a new id), and the loan's number
+            bad_ids = block_ids[own:][rows]
             keep = np.empty(rows.size, dtype=bool)
-            keep[0] = loan[0] != last_bad
-            np.not_equal(loan[1:], loan[:-1], out=keep[1:])
-            bad_rows.append(rows[keep] + r0)
-            bad_loans.append(loan[keep])
-            last_bad = int(loan[-1])
+            keep[0] = bad_ids[0] != last_bad
+            np.not_equal(bad_ids[1:], bad_ids[:-1], out=keep[1:])
+            rows = rows[keep]
+            bad_rows.append(rows + r0)
+            bad_loans.append(np.searchsorted(local, rows, side="right") + (n_loans - 1))
+            last_bad = int(bad_ids[-1])
         n_loans += local.size
     first_rows = np.concatenate(starts)
     none = np.zeros(0, dtype=np.int64)
