@@ -15,7 +15,8 @@ array([2., 2., 2.])
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,11 +27,13 @@ from overdue_risk.transitions._buckets import STATES
 
 __all__ = [
     "DEFAULT_MAX_PREBINS",
+    "PrebinRequest",
     "band_counts_numpy",
     "check_edges",
     "check_engine_columns",
     "check_step",
     "feature_names",
+    "prebin_request",
     "quantile_splits",
     "target_error",
     "transition_table",
@@ -103,6 +106,43 @@ def feature_names(
     if not names:
         raise DataError(f"{what} needs at least one feature column.")
     return names
+
+
+@dataclass(frozen=True)
+class PrebinRequest:
+    """A pre-bin count job's features, special codes, given cut points and quantile levels."""
+
+    names: list[str]
+    specials: dict[str, tuple[float, ...]]
+    splits: dict[str, tuple[float, ...]]
+    probs: list[float]
+
+
+def prebin_request(
+    have: Sequence[str],
+    target: str,
+    features: Sequence[str] | None,
+    splits: Mapping[str, Sequence[float]] | None,
+    special_codes: Mapping[str, Sequence[float]] | None,
+    max_n_prebins: int,
+    weight: str | None,
+    engine: str,
+) -> PrebinRequest:
+    """The arguments of ``prebin_counts_<engine>`` (Spark or Dask), checked and as floats.
+
+    Examples
+    --------
+    >>> r = prebin_request(["x", "bad"], "bad", None, {"x": [1]}, None, 4, None, "Dask")
+    >>> r.names, r.splits, r.probs
+    (['x'], {'x': (1.0,)}, [0.25, 0.5, 0.75])
+    """
+    what = f"prebin_counts_{engine.lower()}"
+    return PrebinRequest(
+        names=feature_names(have, target, features, weight, what, engine),
+        specials={k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()},
+        splits={k: tuple(float(s) for s in v) for k, v in (splits or {}).items()},
+        probs=[i / max_n_prebins for i in range(1, max_n_prebins)],
+    )
 
 
 def target_error(target: str, bad: Any) -> DataError:

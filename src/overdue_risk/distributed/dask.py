@@ -33,7 +33,7 @@ from overdue_risk.distributed._counts import (
     check_edges,
     check_engine_columns,
     check_step,
-    feature_names,
+    prebin_request,
     quantile_splits,
     target_error,
     transition_table,
@@ -215,20 +215,20 @@ def prebin_counts_dask(
     """
     dask: Any = importlib.import_module("dask")
 
-    names = feature_names(ddf.columns, target, features, weight, "prebin_counts_dask", "Dask")
-    specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
+    req = prebin_request(
+        ddf.columns, target, features, splits, special_codes, max_n_prebins, weight, "Dask"
+    )
+    names, specials, cuts = req.names, req.specials, dict(req.splits)
     dtypes = ddf._meta.dtypes
     kinds = {c: "numeric" if dtypes[c].kind in "iuf" else "categorical" for c in names}
-    cuts = {k: tuple(float(s) for s in v) for k, v in (splits or {}).items()}
     todo = [c for c in names if kinds[c] == "numeric" and c not in cuts]
     if todo:
-        probs = [i / max_n_prebins for i in range(1, max_n_prebins)]
         quantiles = []
         for c in todo:
             col = ddf[c].astype("float64")
             for code in specials.get(c, ()):
                 col = col.mask(col == code)
-            quantiles.append(col.quantile(probs))
+            quantiles.append(col.quantile(req.probs))
         for c, q in zip(todo, dask.compute(*quantiles), strict=True):
             cuts[c] = quantile_splits(np.asarray(q))
     parts = [

@@ -37,7 +37,7 @@ from overdue_risk.distributed._counts import (
     check_edges,
     check_engine_columns,
     check_step,
-    feature_names,
+    prebin_request,
     quantile_splits,
     target_error,
     transition_table,
@@ -209,14 +209,13 @@ def _slot_expression(col: str, splits: Sequence[float], specials: Sequence[float
 
 
 def _numeric_splits(
-    df: Any, columns: Sequence[str], specials: dict[str, tuple[float, ...]], n_prebins: int
+    df: Any, columns: Sequence[str], specials: dict[str, tuple[float, ...]], probs: list[float]
 ) -> dict[str, tuple[float, ...]]:
     """Approximate quantile cut points (``percentile_approx``), one Spark job for all."""
     from pyspark.sql import functions as F
 
     if not columns:
         return {}
-    probs = [i / n_prebins for i in range(1, n_prebins)]
     aggs = []
     for c in columns:
         x = _col(c).cast("double")
@@ -269,19 +268,18 @@ def prebin_counts_spark(
     """
     from pyspark.sql import functions as F
 
-    names = feature_names(df.columns, target, features, weight, "prebin_counts_spark", "Spark")
-    specials = {k: tuple(float(c) for c in v) for k, v in (special_codes or {}).items()}
+    req = prebin_request(
+        df.columns, target, features, splits, special_codes, max_n_prebins, weight, "Spark"
+    )
+    names, specials = req.names, req.specials
     dtypes = {f.name: f.dataType for f in df.schema.fields}
     numeric = [c for c in names if _is_numeric(dtypes[c])]
     y = _col(target).cast("double")
     bad = df.where(y.isNull() | F.isnan(y) | ~y.isin(0.0, 1.0)).limit(1).collect()
     if bad:
         raise target_error(target, bad[0][target])
-    given = {k: tuple(float(s) for s in v) for k, v in (splits or {}).items()}
-    cuts = {
-        **_numeric_splits(df, [c for c in numeric if c not in given], specials, max_n_prebins),
-        **given,
-    }
+    todo = [c for c in numeric if c not in req.splits]
+    cuts = {**_numeric_splits(df, todo, specials, req.probs), **req.splits}
     keys = []
     for c in names:
         if c in numeric:
