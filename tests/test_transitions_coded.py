@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from overdue_risk.buckets import STATES
 from overdue_risk.datasets import make_microloan_portfolio
@@ -291,3 +293,60 @@ def test_the_generator_panel_takes_the_one_pass_kernels(
     vc = vintage_curves(panel)
     np.testing.assert_array_equal(vc.count_rate, ref["vintage"][1])
     np.testing.assert_array_equal(vc.balance_rate, ref["vintage"][2])
+
+
+@st.composite
+def _small_panels(draw: st.DrawFn) -> pd.DataFrame:
+    """Loans with gaps, months on book that stay or jump, closing states, any order."""
+    rows = []
+    for loan in range(draw(st.integers(1, 5))):
+        month = draw(st.integers(-30, 30))
+        mob = draw(st.integers(0, 3))
+        for _ in range(draw(st.integers(1, 6))):
+            rows.append((loan * 7 - 9, month, mob, draw(st.sampled_from(_GAPPY_STATES))))
+            month += draw(st.sampled_from([1, 1, 1, 2]))
+            mob += draw(st.sampled_from([1, 1, 1, 0, 2]))
+    df = pd.DataFrame(rows, columns=["loan_id", "month", "mob", "bucket"])
+    if draw(st.booleans()):
+        df["month"] = (np.datetime64("2000-01", "M") + df["month"].to_numpy()).astype(
+            "datetime64[ns]"
+        )
+    if draw(st.booleans()):
+        df = df.iloc[draw(st.permutations(range(len(df))))]
+    df["bucket"] = pd.Categorical(df["bucket"], categories=_GAPPY_STATES)
+    df["balance"] = np.arange(len(df), dtype=np.float64) * 10.0 + 5.0
+    df["charge_off_amount"] = np.where(df["bucket"] == "CO", 7.0, 0.0)
+    return df.reset_index(drop=True)
+
+
+def _outcome(view: Any, panel: Any) -> Any:
+    try:
+        got = view(panel, states=_GAPPY_STATES)
+    except DataError as exc:
+        return ("error", str(exc))
+    fields = {
+        "cohort_matrix": ("counts", "probabilities"),
+        "roll_rates": ("periods", "forward", "worse", "cure", "n"),
+        "vintage_curves": ("cohorts", "count_rate", "balance_rate", "n_loans", "amount"),
+    }[view.__name__]
+    return [getattr(got, f) for f in fields]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(panel=_small_panels(), block=st.sampled_from([1, 2, 3, 1 << 15]))
+def test_one_pass_kernels_equal_the_general_path(panel: pd.DataFrame, block: int) -> None:
+    from overdue_risk.transitions import _sorted
+
+    general = code_panel(panel.assign(bucket=panel["bucket"].astype(object)), states=_GAPPY_STATES)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_sorted, "_BLOCK", block)
+        for view in (cohort_matrix, roll_rates, vintage_curves):
+            got, ref = _outcome(view, panel), _outcome(view, general)
+            if isinstance(ref, tuple):
+                assert got == ref, view.__name__
+                continue
+            for x, y in zip(got, ref, strict=True):
+                if isinstance(x, tuple):
+                    assert x == y, view.__name__
+                else:
+                    np.testing.assert_array_equal(x, y, err_msg=view.__name__)
