@@ -307,10 +307,9 @@ def _small_panels(draw: st.DrawFn) -> pd.DataFrame:
             month += draw(st.sampled_from([1, 1, 1, 2]))
             mob += draw(st.sampled_from([1, 1, 1, 0, 2]))
     df = pd.DataFrame(rows, columns=["loan_id", "month", "mob", "bucket"])
-    if draw(st.booleans()):
-        df["month"] = (np.datetime64("2000-01", "M") + df["month"].to_numpy()).astype(
-            "datetime64[ns]"
-        )
+    if draw(st.booleans()):  # dates, around 2000 or either side of 1970-01-01
+        base = np.datetime64(draw(st.sampled_from(["2000-01", "1969-06"])), "M")
+        df["month"] = (base + df["month"].to_numpy()).astype("datetime64[ns]")
     if draw(st.booleans()):
         df = df.iloc[draw(st.permutations(range(len(df))))]
     df["bucket"] = pd.Categorical(df["bucket"], categories=_GAPPY_STATES)
