@@ -26,7 +26,9 @@ is therefore also timed against the kernel on the SAME partitions it holds (pand
 frames, text as Dask converts it): ``dask_per_core_vs_kernel_1_thread`` = (Dask rows/s
 / cores) / (kernel rows/s on one thread), with the ``threads`` scheduler and ``cores``
 workers (1.0 = the kernel's speed on every core), plus Dask on one worker and the
-kernel on ``cores`` threads (min and median of ``repeat`` runs).
+kernel on ``cores`` threads (min and median of ``repeat`` runs). ``np.sort`` of one column
+per partition on 1 and on ``cores`` threads, in the same interleaved runs, shows how many
+cores the machine actually gave (a GIL-free pass: its speed-up is the ceiling).
 Overhead per partition: the same rows scored with few and with many partitions,
 ``(t_many - t_few) / (p_many - p_few)``, and
 ``overhead_ratio_vs_kernel_row`` = that overhead / the kernel's time per row (how many
@@ -266,6 +268,7 @@ def bench_dask(
         with dask.config.set(scheduler=scheduler, num_workers=workers):
             few["score"].sum().compute()
 
+    sorts = [h[feats[0]].to_numpy(dtype=np.float64) for h in held]
     with ThreadPoolExecutor(cores) as pool:
         t = _interleaved(
             {
@@ -275,6 +278,9 @@ def bench_dask(
                 ),
                 "dask_1_worker": lambda: dask_run("sync", 1),
                 "dask_threads": lambda: dask_run("threads", cores),
+                # a GIL-free NumPy pass: does this machine give us `cores` cores right now?
+                "sort_1_thread": lambda: [np.sort(a) for a in sorts],
+                "sort_threads": lambda: list(pool.map(np.sort, sorts)),
             },
             max(repeat, 5),
         )
@@ -292,6 +298,8 @@ def bench_dask(
             "dask_1_worker_vs_kernel_1_thread": k1 / d1,
             "dask_threads_speedup": d1 / dc,
             "throughput_ratio_vs_kernel_same_partitions": kc / dc,
+            "kernel_threads_speedup": k1 / kc,
+            "numpy_sort_threads_speedup": t["sort_1_thread"][0] / t["sort_threads"][0],
         }
     )
     return out
@@ -376,6 +384,11 @@ def _print_same_partitions(r: dict[str, Any], cores: int) -> None:
         f"  (Dask 1 worker vs kernel 1 thread {r['dask_1_worker_vs_kernel_1_thread']:.2f}; "
         f"threads speed-up {r['dask_threads_speedup']:.2f}; vs the kernel on {cores} threads "
         f"{r['throughput_ratio_vs_kernel_same_partitions']:.2f})"
+    )
+    print(
+        f"  speed-up of {cores} threads over 1: kernel {r['kernel_threads_speedup']:.2f}, "
+        f"Dask {r['dask_threads_speedup']:.2f}, np.sort (GIL-free, the machine's own limit) "
+        f"{r['numpy_sort_threads_speedup']:.2f}"
     )
 
 
