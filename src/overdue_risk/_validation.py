@@ -33,6 +33,7 @@ __all__ = [
     "check_record",
     "check_sample_weight",
     "format_values",
+    "repeated_values",
 ]
 
 #: The float arrays the checks return; modules import this alias from here rather than
@@ -46,6 +47,26 @@ def format_values(values: Iterable[Any], limit: int = 8) -> str:
     shown = ", ".join(repr(v) for v in vals[:limit])
     more = f", ... ({len(vals) - limit} more)" if len(vals) > limit else ""
     return f"[{shown}{more}]"
+
+
+def repeated_values(values: Iterable[str]) -> list[str]:
+    """The values that stand more than once in ``values``, sorted (empty when all differ).
+
+    For checks of names that must be unique (the features of a spec or of an expert card);
+    each caller raises its own error with its own fix.
+
+    Examples
+    --------
+    >>> repeated_values(["age", "income", "age", "purpose", "income"])
+    ['age', 'income']
+    >>> repeated_values(["age", "income"])
+    []
+    """
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for value in values:
+        (repeated if value in seen else seen).add(value)
+    return sorted(repeated)
 
 
 _EVENT_WORDS = ("bad", "default", "defaulted", "event", "yes", "y", "true", "1")

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._columns import Columns, as_columns, numeric_column, plain_record
+from overdue_risk._validation import repeated_values
 from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
 from overdue_risk.runtime._codes import grade_index, reason_labels, reason_positions
@@ -145,7 +146,7 @@ class Spec:
             raise SpecError("features: expected a non-empty list of feature objects.")
         feats = tuple(parse_feature(f, i) for i, f in enumerate(raw))
         names = [f.name for f in feats]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = repeated_values(names)
         if dupes:
             raise SpecError(f"features: names must be unique; {dupes} appear more than once.")
         self.features: tuple[Feature, ...] = feats

@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from overdue_risk._missing import canonical_category
-from overdue_risk._validation import format_values
+from overdue_risk._validation import format_values, repeated_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime import NumericFeature, Spec
 from overdue_risk.scorecard._card import CardFeature, numeric_labels
@@ -431,7 +431,7 @@ def parse_expert_card(card: Mapping[str, Any] | str | Path) -> ExpertCard:
         raise DataError("expert card needs a non-empty list 'features'.")
     features = tuple(_feature(i, f) for i, f in enumerate(feats))
     names = [f.name for f in features]
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = repeated_values(names)
     if dup:
         raise DataError(f"expert card lists features {dup} more than once. Merge them.")
     name = doc.get("name", "expert_scorecard")
