@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from _common import bench_parser, best_of, print_table, time_best, versions, write_json
+from _common import bench_parser, best_of, print_table, save_result, time_best
 from overdue_risk.collection import (
     estimate_effects,
     evaluate_policy,
@@ -282,16 +282,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     for r in rows:
         print(f"solver: {r['solver']}")
-    doc = {
-        "benchmark": "collections",
-        "quick": args.quick,
-        **versions(),
-        "summary": summary,
-        "seeds": runs,
-        "rows": rows,
-    }
-    write_json(args.out, doc)
-    return doc
+    return save_result(args, "collections", summary=summary, seeds=runs, rows=rows)
 
 
 if __name__ == "__main__":

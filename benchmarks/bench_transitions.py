@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from _common import bench_parser, best_of, floor_bincount, print_table, versions, write_json
+from _common import bench_parser, best_of, floor_bincount, print_table, save_result
 from overdue_risk.buckets import STATES
 from overdue_risk.datasets import make_microloan_portfolio
 from overdue_risk.transitions import code_panel, cohort_matrix, roll_rates, vintage_curves
@@ -274,15 +274,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
     else:
         print("peer transitionMatrix: not installed (pip install transitionmatrix)")
-    doc = {
-        "benchmark": "transitions",
-        **versions(),
-        "rows": rows,
-        "generator_panel": generated,
-        "peer": peer,
-    }
-    write_json(args.out, doc)
-    return doc
+    return save_result(args, "transitions", rows=rows, generator_panel=generated, peer=peer)
 
 
 if __name__ == "__main__":
