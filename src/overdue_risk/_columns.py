@@ -69,11 +69,11 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._missing import canonical_category, is_missing, is_missing_scalar
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 
 __all__ = ["Columns", "as_columns", "categorical_codes", "numeric_column", "plain_record"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.behaviour._panel import CO_CODE, PanelArrays, as_of_number, read_panel
 from overdue_risk.buckets import ACTIVE_BUCKETS, DEFAULT_DPD_EDGES
 from overdue_risk.exceptions import DataError
@@ -23,7 +24,6 @@ from overdue_risk.exceptions import DataError
 __all__ = ["Feature", "compute_features", "feature_plan", "panel_features"]
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 _NEVER = np.iinfo(np.int64).min // 4
 #: The DPD thresholds of the "months at 1+ / 30+ / 60+ DPD" counts.
 DPD_THRESHOLDS: tuple[int, ...] = (1, 30, 60)

@@ -16,14 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._columns import as_columns
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.buckets import ACTIVE_BUCKETS, CHARGED_OFF, DEFAULT_DPD_EDGES, PAID_OFF
 from overdue_risk.exceptions import DataError
 
 __all__ = ["OPTIONAL_COLUMNS", "PanelArrays", "month_number", "read_panel"]
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 #: Columns used when present (money columns and the grace-period lateness).
 OPTIONAL_COLUMNS: tuple[str, ...] = (

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_columns, format_values
+from overdue_risk._validation import FloatArray, check_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS
 from overdue_risk.collection._inputs import logged_actions, table_columns
 from overdue_risk.exceptions import DataError
@@ -46,7 +46,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["OUTCOMES", "EffectEstimates", "estimate_effects"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Outcomes of a logged action: cure and roll flags, the amount recovered, recovered - cost.
 OUTCOMES: tuple[str, ...] = ("cured", "rolled", "recovered", "net")

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_columns, format_values
+from overdue_risk._validation import FloatArray, check_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS
 from overdue_risk.collection._effects import EffectEstimates, _normal_quantile, estimate_effects
 from overdue_risk.collection._inputs import logged_actions, table_columns
@@ -39,8 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["PolicyValue", "evaluate_policy"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import as_mapping_of_columns, format_values
+from overdue_risk._validation import FloatArray, as_mapping_of_columns, format_values
 from overdue_risk.collection._conduct import ACTIONS, ConductRules
 from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import ConstraintError, DataError
@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CONTACTS_PER_ACTION", "ActionPlan", "eligible_actions", "optimise_actions"]
 
-FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Contact attempts a week that each action makes (checked against the weekly limit).

@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.collection._conduct import ConductRules
 from overdue_risk.collection._inputs import table_columns
 from overdue_risk.exceptions import DataError
@@ -48,7 +49,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["WORKOUT_OPTIONS", "WorkoutAssumptions", "WorkoutValuation", "value_workout_options"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: The alternatives valued for every account.
 WORKOUT_OPTIONS: tuple[str, ...] = ("continue", "restructure", "settle", "litigate")

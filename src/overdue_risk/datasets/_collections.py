@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.collection._conduct import ACTIONS, ConductRules
 from overdue_risk.collection._optimise import eligible_actions
 from overdue_risk.exceptions import DataError
@@ -54,7 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["TYPES", "CollectionCosts", "CollectionsSimulation", "simulate_collections"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 #: Hidden borrower types (index = code).

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.datasets import _generator as gen
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CAUSES", "GRACE_DAYS", "Distress", "add_distress", "distress_rng", "simulate_distress"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 #: Distress causes (index = code in the arrays below).

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.buckets import ACTIVE_BUCKETS
 
 __all__ = ["Applications", "Panel", "simulate_applications", "simulate_panel"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 EMPLOYMENT_TYPES: tuple[str, ...] = (

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime._format import Feature, GradeScale
 
 __all__ = ["grade_index", "reason_labels", "reason_positions"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def grade_index(ms: GradeScale, pd: npt.ArrayLike) -> npt.NDArray[np.intp]:

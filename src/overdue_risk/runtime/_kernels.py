@@ -40,12 +40,12 @@ import numpy.typing as npt
 
 from overdue_risk._columns import Columns, categorical_codes, numeric_column
 from overdue_risk._missing import canonical_category, is_missing_scalar
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.runtime._format import CategoricalFeature, Feature, NumericFeature
 
 __all__ = ["CompiledCard", "keep_smallest", "reason_keys", "record_points"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 BLOCK = 16384  # rows per block: the per-feature temporaries stay in L2 cache

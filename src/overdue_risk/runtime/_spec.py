@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._columns import Columns, as_columns, numeric_column, plain_record
-from overdue_risk._validation import repeated_values
+from overdue_risk._validation import FloatArray, repeated_values
 from overdue_risk.exceptions import SpecError, SpecVersionError
 from overdue_risk.runtime._checksum import CHECKSUM_ALGORITHM, compute_checksum
 from overdue_risk.runtime._codes import grade_index, reason_labels, reason_positions
@@ -34,8 +34,6 @@ from overdue_risk.runtime._format import (
 from overdue_risk.runtime._kernels import CompiledCard, record_points
 
 __all__ = ["FORMAT", "SCHEMA_VERSION", "Spec", "as_spec", "load_spec"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 PD_EPS = 1e-15

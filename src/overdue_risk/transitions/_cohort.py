@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
+from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
@@ -35,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["PeriodMatrices", "cohort_matrix", "transition_pairs"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 

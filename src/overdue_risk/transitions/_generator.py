@@ -25,13 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_in, check_positive
+from overdue_risk._validation import FloatArray, check_in, check_positive
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix, _frozen
 
 __all__ = ["EmbeddingDiagnostics", "GeneratorResult", "embedding_diagnostics", "generator"]
 
-FloatArray = npt.NDArray[np.float64]
 METHODS = ("DA", "WA", "QO")
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_in, format_values
+from overdue_risk._validation import FloatArray, check_in, format_values
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["TransitionMatrix", "multinomial_intervals"]
 
-FloatArray = npt.NDArray[np.float64]
 
 INTERVAL_METHODS = ("goodman", "quesenberry-hurst")
 EMPTY_ROW_POLICIES = ("nan", "identity")

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._columns import as_columns
-from overdue_risk._validation import check_columns, format_values
+from overdue_risk._validation import FloatArray, check_columns, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import STATES
 
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 _MOVE_BLOCK = 1 << 16  # rows per block of move_cells (a few hundred KB of scratch)
 

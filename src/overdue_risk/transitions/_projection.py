@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import format_values
+from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix, _frozen
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["LifetimePD", "chain_product", "lifetime_pd", "project"]
 
-FloatArray = npt.NDArray[np.float64]
 MatrixLike = TransitionMatrix | npt.ArrayLike
 
 

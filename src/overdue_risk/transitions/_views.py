@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._results import Result
-from overdue_risk._validation import check_positive, format_values
+from overdue_risk._validation import FloatArray, check_positive, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_OFF
 from overdue_risk.transitions._cohort import _count, transition_pairs
@@ -53,7 +53,6 @@ __all__ = [
     "roll_rates",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 DEFAULT_ORDER: tuple[str, ...] = (*ACTIVE_BUCKETS, CHARGED_OFF)
