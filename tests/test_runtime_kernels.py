@@ -322,3 +322,39 @@ def test_reason_keys_widen_past_int16() -> None:
     _, picked = card.score_reasons(as_columns(data, spec.feature_names), 0.0, 2)
     pts = card.points_matrix(as_columns(data, spec.feature_names))
     np.testing.assert_array_equal(picked, reason_positions(spec.features, pts, 2))
+
+
+@pytest.mark.parametrize("block", [1000, 4096])
+def test_block_size_and_threads_do_not_change_a_bit(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """Issue 19: the points reuse the kernel's float scratch and special codes are written
+    with ``copyto(where=)``; any block size, and two threads scoring halves at once, give
+    the same score, points and reasons as the reference."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from overdue_risk.runtime import _kernels
+
+    spec = make_spec(
+        [
+            numeric("x", PATHOLOGICAL["quantile-like"], (-1.0, 0.5)),
+            numeric("y", PATHOLOGICAL["adjacent floats"], (3.0,)),
+            numeric("z", PATHOLOGICAL["huge span"], (7.0,)),  # the searchsorted fallback
+        ],
+        intercept=2.5,
+    )
+    cases = boundary_cases(spec, n_rows=3 * block + 17)
+    expected = reference_score(spec, cases)
+    monkeypatch.setattr(_kernels, "BLOCK", block)
+    card = CompiledCard(spec.features)
+    np.testing.assert_array_equal(card.score(as_columns(cases, spec.feature_names), 2.5), expected)
+    np.testing.assert_array_equal(spec.feature_points(cases), reference_points(spec, cases))
+    pts = card.points_matrix(as_columns(cases, spec.feature_names))
+    total, picked = card.score_reasons(as_columns(cases, spec.feature_names), 2.5, 2)
+    np.testing.assert_array_equal(total, expected)
+    np.testing.assert_array_equal(picked, reason_positions(spec.features, pts, 2))
+    half = expected.size // 2
+    parts = [{k: v[:half] for k, v in cases.items()}, {k: v[half:] for k, v in cases.items()}]
+    with ThreadPoolExecutor(2) as pool:
+        scored = list(pool.map(spec.score, parts))
+    np.testing.assert_array_equal(np.concatenate(scored), expected)

@@ -48,7 +48,7 @@ __all__ = ["CompiledCard", "keep_smallest", "reason_keys", "record_points"]
 
 IntArray = npt.NDArray[np.intp]
 
-BLOCK = 16384  # rows per block: the per-feature temporaries stay in L2 cache
+BLOCK = 65536  # rows per block: see the note on block size in CompiledCard._run
 _GRIDS = (16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 
 
@@ -141,13 +141,12 @@ def _compile_numeric(
 class _Scratch:
     """Preallocated temporaries of the numeric kernel (one set per block size)."""
 
-    __slots__ = ("ge", "idx", "s", "size", "t")
+    __slots__ = ("ge", "idx", "size", "t")
 
     def __init__(self, n: int) -> None:
         self.size = n
         self.t = np.empty(n)
         self.idx = np.empty(n, dtype=np.intp)
-        self.s = np.empty(n)
         self.ge = np.empty(n, dtype=bool)
 
 
@@ -204,14 +203,17 @@ class CompiledCard:
             return
         n = x.size
         sc = scratch if scratch is not None and scratch.size >= n else _Scratch(n)
-        t, idx, s, ge = sc.t[:n], sc.idx[:n], sc.s[:n], sc.ge[:n]
+        # One float buffer serves the chain, then the split each value is compared with
+        # (``out`` may be that buffer too: it is written after the comparison). Few,
+        # long NumPy calls: each releases the GIL, so threads scoring other rows overlap.
+        t, idx, ge = sc.t[:n], sc.idx[:n], sc.ge[:n]
         np.multiply(x, grid.a, out=t)
         np.add(t, grid.b, out=t)
         np.fmax(t, grid.lo, out=t)
         np.fmin(t, grid.hi, out=t)
         np.copyto(idx, t, casting="unsafe")  # truncation == floor: t >= lo >= 0
-        np.take(self.s_table, idx, out=s, mode="clip")
-        np.greater_equal(x, s, out=ge)
+        np.take(self.s_table, idx, out=t, mode="clip")
+        np.greater_equal(x, t, out=ge)
         fix = np.isin(idx, grid.hard) if grid.hard is not None else None
         np.add(idx, ge, out=idx, casting="unsafe")
         np.take(self.t_table, idx, out=out, mode="clip")
@@ -224,10 +226,9 @@ class CompiledCard:
                 keys[fix] = self.slot_keys[j][bins]
         for code, slot in grid.codes:
             np.equal(x, code, out=ge)
-            if ge.any():
-                out[ge] = self.slot_points[j][slot]
-                if keys is not None:
-                    keys[ge] = self.slot_keys[j][slot]
+            np.copyto(out, self.slot_points[j][slot], where=ge)
+            if keys is not None:
+                np.copyto(keys, self.slot_keys[j][slot], where=ge)
 
     # ------------------------------------------------------------- categorical kernel
     def categorical_slots(self, j: int, col: Any, row_offset: int = 0) -> IntArray:
@@ -307,7 +308,15 @@ class CompiledCard:
     ) -> None:
         """Call ``sink(j, r0, r1, points, keys)`` for every feature ``j`` of every block of
         rows ``[r0, r1)`` (``keys``: the reason keys of the points, or None); with ``out``,
-        the points are written into ``out[j, r0:r1]``."""
+        the points are written into ``out[j, r0:r1]``.
+
+        Block size (issue 19): a NumPy call releases the GIL only while it runs, and a
+        thread waiting for the GIL wakes up late, often after the holder has taken it back.
+        With 16,384-row blocks a call lasts 3-15 us and a second thread scoring other rows
+        mostly waited (two threads: 1.1-1.2x on two free cores). At 65,536 rows a call
+        lasts 10-50 us and the threads overlap (1.6x); the temporaries (one float, one
+        index, one boolean buffer; the points reuse the float buffer) stay near L2 size,
+        and one thread is no slower. Larger blocks fall out of L2 and slow one thread."""
         n = cols.n_rows
         feats = self.features
         cat_pts: dict[int, FloatArray] = {}
@@ -328,7 +337,7 @@ class CompiledCard:
                     col_cache[j] = numeric_column(raw, feat.name, cols.row_offset)
         size = min(BLOCK, max(n, 1))
         scratch = _Scratch(size)
-        buf = np.empty(size)
+        buf = scratch.t  # the numeric kernel writes its points last (see _numeric_into)
         kbuf = np.empty(size, dtype=self.k_table.dtype) if with_keys else None
         xbuf = np.empty((len(feats), size)) if fast_matrix else None
         with np.errstate(all="ignore"):
@@ -342,7 +351,10 @@ class CompiledCard:
                     target = out[j, r0:r1] if out is not None else buf[:m]
                     keys = kbuf[:m] if kbuf is not None else None
                     if j in cat_pts:
-                        np.copyto(target, cat_pts[j][r0:r1])
+                        if out is None:
+                            target = cat_pts[j][r0:r1]
+                        else:
+                            np.copyto(target, cat_pts[j][r0:r1])
                         keys = cat_keys[j][r0:r1] if with_keys else None
                     else:
                         x = xbuf[j, :m] if xbuf is not None else col_cache[j][r0:r1]
