@@ -19,6 +19,7 @@ from overdue_risk._validation import FloatArray
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
+    IntArray,
     as_array,
     coded_keys,
     columns_of,
@@ -35,8 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["PeriodMatrices", "cohort_matrix", "transition_pairs"]
-
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,16 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from overdue_risk._validation import FloatArray, check_positive
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._matrix import TransitionMatrix, _frozen
-from overdue_risk.transitions._panel import as_array, columns_of, id_codes, state_codes
+from overdue_risk.transitions._panel import (
+    IntArray,
+    as_array,
+    columns_of,
+    id_codes,
+    state_codes,
+)
 
 __all__ = ["aalen_johansen", "duration_matrix"]
 
-IntArray = npt.NDArray[np.int64]
 
 _UNIT_DAYS = {"day": 1.0, "month": 365.25 / 12.0, "year": 365.25}
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from overdue_risk.transitions._panel import (
     _PER_DAY,
     CodedPanel,
+    IntArray,
     as_array,
     category_codes,
     coded_keys,
@@ -41,7 +42,6 @@ __all__ = [
     "sorted_moves",
 ]
 
-IntArray = npt.NDArray[np.int64]
 AnyInt = npt.NDArray[np.integer[Any]]
 KeyNames = tuple[str, str, str]  # the id, time and state columns
 

@@ -26,6 +26,7 @@ from overdue_risk.transitions._buckets import ACTIVE_BUCKETS, CHARGED_OFF, PAID_
 from overdue_risk.transitions._cohort import _count, transition_pairs
 from overdue_risk.transitions._matrix import TransitionMatrix
 from overdue_risk.transitions._panel import (
+    IntArray,
     as_array,
     columns_of,
     is_date_column,
@@ -53,7 +54,6 @@ __all__ = [
     "roll_rates",
 ]
 
-IntArray = npt.NDArray[np.int64]
 
 DEFAULT_ORDER: tuple[str, ...] = (*ACTIVE_BUCKETS, CHARGED_OFF)
 

@@ -14,6 +14,7 @@ from overdue_risk._validation import FloatArray, format_values
 from overdue_risk.exceptions import DataError
 from overdue_risk.transitions._panel import (
     CodedPanel,
+    IntArray,
     as_array,
     coded_keys,
     columns_of,
@@ -31,8 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["VintageCurves", "vintage_curves"]
-
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
