@@ -179,6 +179,7 @@ GROUND = frozenset(
         "_validation",
         "_columns",
         "_io",
+        "_csv_chunks",
         "_results",
         "_missing",
         "_optional",
