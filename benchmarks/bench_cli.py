@@ -12,7 +12,8 @@ process (interpreter start-up excluded):
 
 - ``cli``: ``overdue-risk score SPEC INPUT --out OUT --id-column id --pd --grade
   --reason-codes 3 --no-progress`` through ``overdue_risk.cli.main`` (it reads the next
-  block and writes the previous one in background threads while it scores);
+  block and writes the previous one in background threads while it scores; a CSV is cut
+  into blocks of whole rows parsed on ``--threads`` threads, by default the cores);
 - the floor: what any scorer of that file must do with pyarrow alone: read the same
   columns with the same types (the id as text, the features as float64) and write the
   CLI's own output table (read back with the CLI's schema, so the floor writes the same
@@ -27,7 +28,12 @@ The ratio ``cli / floor`` is the figure of issue 19 (target <= 1.3x); the CPU ti
 each (all threads: ``time.process_time``) is printed beside it, as the CLI may use two
 cores. Peak memory: the CLI on the one-row-group Parquet file in a fresh subprocess
 (VmHWM) at several ``--block-mb`` values, against reading the file whole
-(``pyarrow.parquet.read_table``).
+(``pyarrow.parquet.read_table``); and on the CSV file at the default block, parsed on one
+thread and on the default threads.
+
+The CPU bound: two cores cannot finish sooner than half the CPU time the work needs, so
+the best the CLI can do on this machine is about ``(floor CPU + scoring CPU) / 2`` where
+the scoring CPU is ``Spec.coded_frame`` alone over the same batches (timed here too).
 
 Writes ``benchmarks/results/cli.json``.
 """
@@ -169,6 +175,8 @@ def case(fmt: str, data: Path, spec_path: Path, features: list[str], repeat: int
     best_min = min(stats[k]["min"] for k in names)
     best_median = min(stats[k]["median"] for k in names)
     cpu_min = {k: min(v) for k, v in cpu.items()}
+    score_cpu = scoring_cpu(data, spec_path)
+    floor_cpu = min(cpu_min[k] for k in names)
     return {
         "name": fmt,
         "n_rows": floor["output"].num_rows,
@@ -182,7 +190,10 @@ def case(fmt: str, data: Path, spec_path: Path, features: list[str], repeat: int
         "floor_median": best_median,
         "ratio_min": stats["cli"]["min"] / best_min,
         "ratio_median": stats["cli"]["median"] / best_median,
-        "ratio_cpu_min": cpu_min["cli"] / min(cpu_min[k] for k in names),
+        "ratio_cpu_min": cpu_min["cli"] / floor_cpu,
+        "scoring_cpu": score_cpu,
+        # two cores: no run can beat half the CPU the floor and the scoring need together
+        "two_core_bound_ratio": (floor_cpu + score_cpu) / 2 / best_min,
     }
 
 
@@ -221,6 +232,39 @@ def memory(data: Path, spec_path: Path, blocks: list[int]) -> dict[str, Any]:
     return res
 
 
+def csv_memory(data: Path, spec_path: Path) -> dict[str, float]:
+    """Peak RSS of the CLI on the CSV file at the default block, on one parsing thread and
+    on the default number."""
+    out = data.parent / "mem_out.csv"
+    res = {}
+    for threads in ("1", None):
+        argv = ["score", str(spec_path), str(data), "--out", str(out), "--id-column", "id"]
+        argv += ["--pd", "--grade", "--reason-codes", "3", "--no-progress"]
+        argv += ["--threads", threads] if threads else []
+        res[f"csv_threads_{threads or 'default'}_mb"] = peak_rss_mb(
+            f"from overdue_risk.cli import main; assert main({argv!r}) == 0"
+        )
+    return res
+
+
+def scoring_cpu(data: Path, spec_path: Path) -> float:
+    """CPU seconds of ``Spec.coded_frame`` alone over the CLI's batches (min of 3)."""
+    from overdue_risk._io import TableReader
+    from overdue_risk.runtime import load_spec
+
+    spec = load_spec(spec_path)
+    names = list(spec.feature_names)
+    reader = TableReader(data)
+    batches = [b for b, _ in reader.batches(["id", *names], numeric=names, threads=2)]
+    best = float("inf")
+    for _ in range(3):
+        c0 = time.process_time()
+        for batch in batches:
+            spec.coded_frame(batch, pd=True, grade=True, reason_codes=3)
+        best = min(best, time.process_time() - c0)
+    return best
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = bench_parser(__doc__, "cli")
     args = parser.parse_args(argv)
@@ -241,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
         results.append(case("csv", csv_path, spec_path, features, repeat))
         results.append(case("parquet", pq_path, spec_path, features, repeat))
         mem = memory(pq_path, spec_path, [1, 4] if args.quick else [1, 4, 16])
+        mem.update(csv_memory(csv_path, spec_path))
     print(f"{n:,} rows x {p} features; --id-column id --pd --grade --reason-codes 3")
     print(f"{'input':<9}{'':<20}{'min s':>8}{'median s':>10}{'cpu min s':>11}")
     for r in results:
@@ -248,16 +293,21 @@ def main(argv: list[str] | None = None) -> None:
             cpu = r["cpu_seconds_min"][name]
             print(f"{r['name']:<9}{name:<20}{t['min']:>8.3f}{t['median']:>10.3f}{cpu:>11.3f}")
     head = f"{'input':<9}{'floor min s':>12}{'cli min s':>11}{'x floor min':>13}{'x median':>10}"
-    print(f"{head}{'x cpu':>7}")
+    print(f"{head}{'x cpu':>7}{'2-core bound':>14}")
     for r in results:
         print(
             f"{r['name']:<9}{r['floor_min']:>12.3f}{r['seconds']['cli']['min']:>11.3f}"
             f"{r['ratio_min']:>13.2f}{r['ratio_median']:>10.2f}{r['ratio_cpu_min']:>7.2f}"
+            f"{r['two_core_bound_ratio']:>13.2f}x"
         )
     blocks = ", ".join(f"{k[13:]} MB: {v:.0f} MB" for k, v in mem.items() if k.startswith("cli_"))
     print(
         f"peak RSS, one-row-group Parquet of {mem['file_mb']:.0f} MB: CLI --block-mb {blocks}; "
         f"read whole {mem['read_whole_mb']:.0f} MB; imports alone {mem['import_only_mb']:.0f} MB"
+    )
+    print(
+        f"peak RSS, CSV at --block-mb 4: --threads 1 {mem['csv_threads_1_mb']:.0f} MB, "
+        f"default threads {mem['csv_threads_default_mb']:.0f} MB"
     )
     results.append({"name": "memory", **mem})
     write_json(args.out, {"benchmark": "cli", "quick": args.quick, "results": results})

@@ -27,6 +27,10 @@ def test_bench_cli_quick(tmp_path: Path) -> None:
         ]
         assert r["ratio_min"] > 0
         assert r["seconds"]["cli"]["min"] <= r["seconds"]["cli"]["median"]
+        assert r["scoring_cpu"] > 0
+        assert r["two_core_bound_ratio"] > 0
     mem = results["memory"]
     assert mem["cli_block_mb_1"] > 0
     assert mem["read_whole_mb"] > 0
+    assert mem["csv_threads_1_mb"] > 0
+    assert mem["csv_threads_default_mb"] > 0
