@@ -25,10 +25,39 @@ from overdue_risk.exceptions import DataError
 __all__ = [
     "CountTable",
     "as_numeric_column",
+    "bin_of",
     "categorical_dtype_names",
     "factorize_categories",
     "is_categorical_column",
 ]
+
+
+#: up to this many splits :func:`bin_of` counts comparisons instead of searching
+_COMPARE_SPLITS = 32
+
+
+def bin_of(splits: FloatArray, x: FloatArray) -> npt.NDArray[np.intp]:
+    """``searchsorted(splits, x, side="right")`` for sorted ``splits``: the number of
+    splits at or below each value (NaN rows get a value the caller overwrites).
+
+    Up to 32 splits it adds one comparison per split (``x >= s``) into an 8-bit count:
+    a binary search per value costs 17 ns at 1M rows and 7 splits, the comparisons 3 ns
+    (issue 19). NaN compares false: its count is 0 here, ``len(splits)`` in
+    ``searchsorted``; both callers set the missing bin afterwards.
+
+    Examples
+    --------
+    >>> bin_of(np.array([1.0, 2.0]), np.array([0.5, 1.0, 1.5, 2.0, 9.0])).tolist()
+    [0, 1, 1, 2, 2]
+    """
+    if splits.size > _COMPARE_SPLITS or x.size < 1024:
+        return np.searchsorted(splits, x, side="right")
+    count = np.zeros(x.size, dtype=np.int8)
+    ge = np.empty(x.size, dtype=bool)
+    for s in splits:
+        np.greater_equal(x, s, out=ge)
+        count += ge.view(np.int8)
+    return count.astype(np.intp)
 
 
 def as_numeric_column(values: Any, name: str) -> FloatArray:
@@ -381,7 +410,7 @@ class CountTable(Result):
             xv = as_numeric_column(x, name)
             split_t = tuple(float(s) for s in (splits or ()))
             p = len(split_t) + 1
-            idx = np.searchsorted(np.asarray(split_t, dtype=np.float64), xv, side="right")
+            idx = bin_of(np.asarray(split_t, dtype=np.float64), xv)
             idx[np.isnan(xv)] = p
             for j, code in enumerate(codes):
                 idx[xv == code] = p + 1 + j

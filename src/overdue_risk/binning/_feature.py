@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._validation import FloatArray, format_values
-from overdue_risk.binning._counts import as_numeric_column, factorize_categories
+from overdue_risk.binning._counts import as_numeric_column, bin_of, factorize_categories
 from overdue_risk.binning._solver import SMOOTHING, woe_iv
 from overdue_risk.exceptions import DataError
 
@@ -241,7 +241,7 @@ class FeatureBinning(BinLayout):
             arr = arr.reshape(-1)
         if self.kind == "numeric":
             x = as_numeric_column(arr, self.name)
-            idx = np.searchsorted(np.asarray(self.splits, dtype=np.float64), x, side="right")
+            idx = bin_of(np.asarray(self.splits, dtype=np.float64), x)
             idx[np.isnan(x)] = self.missing_index
             for j, code in enumerate(self.special_codes):
                 idx[x == code] = self.n_bins + 1 + j
