@@ -92,6 +92,25 @@ def woe_matrix(binner: Any, names: Sequence[str], cols: Columns) -> FloatArray:
     return Z
 
 
+def design_columns(Z: FloatArray, keep: Sequence[int]) -> FloatArray:
+    """Columns ``keep`` of the column-major design ``Z``: ``Z`` itself when every column is
+    kept in order, else a column-major copy made column by column (``Z[:, keep]`` gathers
+    row by row into a row-major array: half a second at 1M x 30, issue 19).
+
+    Examples
+    --------
+    >>> Z = np.asfortranarray(np.arange(6.0).reshape(3, 2))
+    >>> design_columns(Z, [0, 1]) is Z, design_columns(Z, [1]).ravel().tolist()
+    (True, [1.0, 3.0, 5.0])
+    """
+    if list(keep) == list(range(Z.shape[1])):
+        return Z
+    out = np.empty((Z.shape[0], len(keep)), order="F")
+    for i, j in enumerate(keep):
+        out[:, i] = Z[:, j]
+    return out
+
+
 def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> FittedCard:
     """Fit ``est``'s card on ``X`` (read as ``cols``); parameters are already validated."""
     if cols.n_rows < 2:
@@ -123,7 +142,9 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
         names,
         keep,
         dropped,
-        lambda k: fit_logistic(Z[:, k], y01, w, C=float(est.C), max_iter=int(est.max_iter)),
+        lambda k: fit_logistic(
+            design_columns(Z, k), y01, w, C=float(est.C), max_iter=int(est.max_iter)
+        ),
         hint="Check collinearity (summary_.vif) or set sign_check='drop'.",
     )
     weights = None if sample_weight is None else w
@@ -136,7 +157,9 @@ def fit_card(est: Any, X: Any, cols: Columns, y: Any, sample_weight: Any) -> Fit
         feature_names_in=getattr(est, "feature_names_in_", None),
         target_name=str(getattr(y, "name", None) or "event"),
         selector=selector,
-        summary=lambda k, f: _summary(est, Z[:, k], y01, weights, f, [names[j] for j in k]),
+        summary=lambda k, f: _summary(
+            est, design_columns(Z, k), y01, weights, f, [names[j] for j in k]
+        ),
     )
 
 
@@ -344,7 +367,7 @@ def _run_selector(
     import pandas as pd
 
     sel = clone(est.selector)
-    frame = pd.DataFrame(Z[:, keep], columns=[names[j] for j in keep])
+    frame = pd.DataFrame(design_columns(Z, keep), columns=[names[j] for j in keep])
     if sample_weight is not None and has_fit_parameter(sel, "sample_weight"):
         sel.fit(frame, y, sample_weight=sample_weight)
     else:

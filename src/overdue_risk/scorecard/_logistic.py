@@ -41,12 +41,18 @@ class LogisticFit:
     converged: bool
 
 
-def information(Z: FloatArray, h: FloatArray, buf: FloatArray | None = None) -> FloatArray:
-    """``X' diag(h) X`` for the design ``X = [1, Z]`` without building ``X``.
+#: rows per block of :func:`information` (the block's p x rows scratch stays near L2)
+_INFO_BLOCK = 32768
 
-    ``buf`` (shape of ``Z``) receives ``Z * h`` if given, so that repeated calls allocate
-    nothing of size ``n``. With ``h = w mu (1 - mu)`` this is the Hessian of the weighted
-    log-loss (the observed information of the logistic model).
+
+def information(Z: FloatArray, h: FloatArray) -> FloatArray:
+    """``X' diag(h) X`` for the design ``X = [1, Z]`` and ``h >= 0``, without building ``X``.
+
+    Block by block of rows, ``S = sqrt(h) X`` is formed in a small scratch array and
+    ``S' S`` added (one symmetric product per block): 0.07 s at 1M x 30 where the whole
+    ``(Z * h)' Z`` took 0.11 s and 8 n p bytes (issue 19). With ``h = w mu (1 - mu)``
+    this is the Hessian of the weighted log-loss (the observed information of the
+    logistic model).
 
     Examples
     --------
@@ -54,13 +60,17 @@ def information(Z: FloatArray, h: FloatArray, buf: FloatArray | None = None) -> 
     >>> information(Z, np.ones(3)).tolist()
     [[3.0, 7.0], [7.0, 21.0]]
     """
-    p = Z.shape[1]
-    Zh = np.multiply(Z, h[:, None], out=buf)
-    H = np.empty((p + 1, p + 1))
-    H[0, 0] = h.sum()
-    H[0, 1:] = Zh.sum(axis=0)
-    H[1:, 0] = H[0, 1:]
-    H[1:, 1:] = Zh.T @ Z
+    n, p = Z.shape
+    H = np.zeros((p + 1, p + 1))
+    size = min(_INFO_BLOCK, max(n, 1))
+    scratch = np.empty((p + 1, size))
+    root = np.sqrt(h)
+    for r0 in range(0, n, size):
+        m = min(size, n - r0)
+        S = scratch[:, :m]
+        S[0] = root[r0 : r0 + m]
+        np.multiply(Z[r0 : r0 + m].T, S[0], out=S[1:])
+        H += S @ S.T
     return H
 
 
@@ -152,14 +162,12 @@ def local_loss(
     y: FloatArray,
     w: FloatArray,
     beta: FloatArray,
-    buf: FloatArray | None = None,
 ) -> Evaluation:
     """The weighted log-loss of rows in memory at ``beta``, and its derivatives on demand.
 
-    ``Z`` is the WOE design without the intercept column, ``buf`` (shape ``Z``) an optional
-    scratch array for the Hessian. The objective is ``sum w (log(1 + e^eta) - y eta)``, the
-    gradient ``sum w (mu - y) [1, z]`` and the Hessian ``[1, Z]' diag(w mu (1 - mu)) [1, Z]``
-    (:func:`information`).
+    ``Z`` is the WOE design without the intercept column. The objective is
+    ``sum w (log(1 + e^eta) - y eta)``, the gradient ``sum w (mu - y) [1, z]`` and the
+    Hessian ``[1, Z]' diag(w mu (1 - mu)) [1, Z]`` (:func:`information`).
 
     Examples
     --------
@@ -177,7 +185,7 @@ def local_loss(
         grad = np.empty(beta.size)
         grad[0] = r.sum()
         grad[1:] = Z.T @ r
-        return grad, information(Z, w * mu * (1.0 - mu), buf)
+        return grad, information(Z, w * mu * (1.0 - mu))
 
     return loss, derivatives
 
@@ -220,6 +228,5 @@ def fit_logistic(
     Zm = np.asarray(Z, dtype=np.float64)
     yv = np.asarray(y, dtype=np.float64)
     wv = np.asarray(w, dtype=np.float64)
-    buf = np.empty_like(Zm)  # reused by every Hessian (no 8 n p bytes allocated per step)
     beta = start_coefficients(float(wv @ yv), float(wv.sum()), Zm.shape[1])
-    return newton(lambda b: local_loss(Zm, yv, wv, b, buf), beta, C=C, max_iter=max_iter, tol=tol)
+    return newton(lambda b: local_loss(Zm, yv, wv, b), beta, C=C, max_iter=max_iter, tol=tol)

@@ -64,9 +64,15 @@ def weighted_vif(Z: npt.ArrayLike, w: npt.ArrayLike) -> npt.NDArray[np.float64]:
         return np.empty(0)
     if p == 1:
         return np.ones(1)
-    mean = (w @ Z) / w.sum()
-    D = Z - mean
-    cov = (D * w[:, None]).T @ D
+    # the weighted covariance from the moments [1, Z]' diag(w) [1, Z], centred in p x p
+    # afterwards: one pass over Z and no centred n x p copy (0.7 s of a 1M x 30 card fit,
+    # issue 19). WOE columns have weighted means near 0, so no digits cancel.
+    if w.size and w.min() == 1.0 and w.max() == 1.0:  # unit weights: Z'Z, no weighted copy
+        total, first, gram = float(w.size), Z.sum(axis=0), Z.T @ Z
+    else:
+        G = information(Z, w)
+        total, first, gram = G[0, 0], G[0, 1:], G[1:, 1:]
+    cov = gram - np.outer(first, first) / total
     sd = np.sqrt(np.diag(cov))
     with np.errstate(divide="ignore", invalid="ignore"):
         corr = cov / np.outer(sd, sd)
