@@ -91,3 +91,43 @@ def test_missing_policy_is_one_policy() -> None:
         "2.5",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "dtype", ["bool", "int8", "int16", "int32", "int64", "uint8", "uint32", "uint64", "float64"]
+)
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0, 1, 1, 0],
+        [1, 1, 1],
+        [1, 2, 2, 1],
+        [0, 0],
+        [0, 1, 0, 3],
+        [5, 9, 7, 5, 200],
+        [0, 1, 0, 1, 2],
+    ],
+)
+def test_distinct_labels_without_a_sort_equal_np_unique(dtype: str, values: list[int]) -> None:
+    # the min/max (and one bincount) path of _labels gives np.unique's values and types
+    arr = np.asarray(values).astype(dtype)
+    expected = [x.item() for x in np.unique(arr)]
+    got = v._labels(arr)
+    assert got == expected
+    assert [type(x) for x in got] == [type(x) for x in expected]
+
+
+@pytest.mark.parametrize(
+    "arr",
+    [
+        np.array([0.0, 0.5, 1.0]),  # a value strictly between the two whole numbers
+        np.array([0.0, 1.0, 2.0]),
+        np.array([-0.0, 1.0]),
+        np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).min + 3, 0]),
+        np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).min + 3]),
+        np.array([np.iinfo(np.uint64).max, np.iinfo(np.uint64).max - 2], dtype=np.uint64),
+        np.array([np.iinfo(np.int64).max, np.iinfo(np.int64).max - 5]),
+    ],
+)
+def test_distinct_labels_at_the_edges_equal_np_unique(arr: np.ndarray) -> None:
+    assert v._labels(arr) == [x.item() for x in np.unique(arr)]
