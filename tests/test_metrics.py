@@ -441,6 +441,30 @@ class TestPSI:
         assert all(np.min(np.abs(edges - r)) <= tol for r in ref)
         assert np.array_equal(_bin_codes(x, edges), np.searchsorted(edges, x, side="right"))
 
+    @settings(max_examples=80, deadline=None)
+    @given(
+        st.sampled_from(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint64"]),
+        st.integers(0, 3),
+        st.lists(st.integers(0, 60), min_size=1, max_size=200),
+        st.lists(st.floats(-2, 62, allow_nan=False), min_size=1, max_size=8, unique=True),
+    )
+    def test_integer_counts_equal_the_comparison_counts(
+        self, dtype: str, where: int, offsets: list[int], edge_list: list[float]
+    ) -> None:
+        # integers of a small range are counted per distinct value, then per bin: the same
+        # counts as binning each value (searchsorted on the float value), at either end of
+        # the type's range (no overflow when shifting by the minimum)
+        from overdue_risk.metrics._stability import _numeric_counts
+
+        info = np.iinfo(dtype)
+        base = [info.min, 0, -20, info.max - 60][where]
+        base = max(int(info.min), min(base, int(info.max) - 60))
+        x = np.asarray([base + o for o in offsets], dtype=dtype)
+        edges = np.sort(np.asarray(edge_list)) + base
+        got = _numeric_counts(x, np.zeros(x.size, bool), edges, None)
+        binned = np.searchsorted(edges, x.astype(np.float64), side="right")
+        assert np.array_equal(got, np.bincount(binned, minlength=edges.size + 1).astype(float))
+
     @settings(max_examples=60, deadline=None)
     @given(_FINITE_SAMPLES, st.integers(1, 20))
     def test_psi_of_a_sample_with_itself_is_zero(self, values: list[float], bins: int) -> None:

@@ -677,8 +677,10 @@ def ks_statistic(
     n0 = yy.size - m
     last = np.r_[ss[1:] != ss[:-1], True]  # evaluate only after each run of ties
     if w is None:
-        cb = np.cumsum(yy)[last] / m
-        cg = np.cumsum(1 - yy)[last] / n0
+        ends = np.flatnonzero(last)
+        bads = np.cumsum(yy)[ends]  # bads at or below each distinct score; goods: the rest
+        cb = bads / m
+        cg = (ends + 1 - bads) / n0
         m_eff, n0_eff = float(m), float(n0)
     else:
         ws = w[order]

@@ -333,6 +333,31 @@ def _bin_codes(x: npt.NDArray[Any], edges: FloatArray) -> npt.NDArray[np.intp]:
     return idx
 
 
+def _numeric_counts(
+    x: npt.NDArray[Any], miss: npt.NDArray[np.bool_], edges: FloatArray, w: FloatArray | None
+) -> FloatArray:
+    """(Weighted) counts of the non-missing ``x`` per bin of ``edges``.
+
+    Unweighted integers of a small range (bin codes, months on book, counts) are counted
+    once per distinct value by one ``bincount`` and the values' counts summed per bin, in
+    place of a comparison pass per edge; the counts are the same integers.
+    """
+    k = edges.size + 1
+    if w is None and x.dtype.kind in "iu" and x.size:
+        lo, hi = int(x.min()), int(x.max())
+        # a table no larger than the data; values that fit the platform's index type
+        if hi - lo < max(1 << 16, x.size) and hi <= np.iinfo(np.intp).max:
+            shifted = x.astype(np.intp, copy=False)
+            if lo:
+                shifted = shifted - lo
+            per_value = np.bincount(shifted, minlength=hi - lo + 1)
+            value_bin = np.searchsorted(edges, np.arange(lo, hi + 1), side="right")
+            counts = np.bincount(value_bin, weights=per_value, minlength=k)
+            return counts.astype(np.float64, copy=False)
+    keep = x[~miss] if miss.any() else x
+    return _weighted_bincount(_bin_codes(keep, edges), k, w, miss)
+
+
 def _interval_labels(edges: FloatArray) -> list[str]:
     pts = ["-inf", *[f"{v:.6g}" for v in edges], "inf"]
     return [f"[{pts[i]}, {pts[i + 1]})" for i in range(len(pts) - 1)]
@@ -460,10 +485,8 @@ def _psi_counts(
                     f"bin edges must be finite and strictly increasing; got {format_values(edges)}."
                 )
         k = edges.size + 1
-        e_idx = _bin_codes(e_num[~e_miss] if e_miss.any() else e_num, edges)
-        a_idx = _bin_codes(a_num[~a_miss] if a_miss.any() else a_num, edges)
-        e_cnt = _weighted_bincount(e_idx, k, ew, e_miss)
-        a_cnt = _weighted_bincount(a_idx, k, aw, a_miss)
+        e_cnt = _numeric_counts(e_num, e_miss, edges, ew)
+        a_cnt = _numeric_counts(a_num, a_miss, edges, aw)
         labels = _interval_labels(edges)
     else:
         e_cat = canonical_categories(ex.astype(object))
