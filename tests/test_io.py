@@ -262,3 +262,83 @@ def test_every_subcommand_fails_with_exit_2_and_one_line(
     assert len(lines) == 1, err
     assert ": error: " in lines[0]
     assert "Traceback" not in err
+
+
+_TOKENS = [
+    "5",
+    "-3",
+    "+6",
+    "0",
+    "-0",
+    "00012",
+    "\t8",
+    "9\u00a0",
+    " 5.0 ",
+    "\u30002",
+    " 7 ",
+    "5.0",
+    "5.",
+    ".5",
+    "-2.25",
+    "1e3",
+    "1E-2",
+    "inf",
+    "-inf",
+    "Infinity",
+    "9999999999999999999",
+    "-9223372036854775809",
+    "0x10",
+    "1_000",
+    "1,000",
+    "True",
+    "False",
+    "true",
+    "abc",
+    "  ",
+    "5e",
+    "１２",
+    "nan",
+]
+
+
+def _column_strategy():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    token = st.one_of(
+        st.sampled_from(_TOKENS),
+        st.integers(-(10**12), 10**12).map(str),
+        st.floats(-1e9, 1e9, allow_nan=False).map(lambda v: f"{v:.4f}"),
+        st.none(),
+    )
+    return st.lists(token, min_size=1, max_size=30)
+
+
+def test_arrow_inference_equals_the_pandas_rule() -> None:
+    # read_table's types come from Arrow casts where they settle it and from pandas'
+    # to_numeric otherwise; the frame equals the pandas rule applied to every column
+    # (numbers, int64 only when whole and complete, booleans, text)
+    import pyarrow as pa
+    from hypothesis import given, settings
+
+    from overdue_risk._io import _infer, _infer_table
+
+    @settings(max_examples=300, deadline=None)
+    @given(_column_strategy(), _column_strategy())
+    def check(a: list[str | None], b: list[str | None]) -> None:
+        n = min(len(a), len(b))
+        table = pa.table({"a": pa.array(a[:n], pa.string()), "b": pa.array(b[:n], pa.string())})
+        pd.testing.assert_frame_equal(_infer_table(table), _infer(table.to_pandas()))
+
+    check()
+
+
+def test_read_table_infers_types_fast_and_as_before(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("id,n,x,flag,t\nA1,1,1.5,True,x\nA2,2,,False,\nA3,+3,2.0,True,y\n")
+    frame = read_table(p)
+    assert frame["n"].dtype == np.int64
+    assert frame["n"].tolist() == [1, 2, 3]
+    assert frame["x"].dtype == np.float64
+    assert frame["flag"].dtype == bool
+    assert frame["id"].tolist() == ["A1", "A2", "A3"]
+    assert frame["t"].isna().tolist() == [False, True, False]

@@ -185,3 +185,44 @@ def test_cli_output_is_the_same_bytes_on_one_or_more_threads(tmp_path: Path, fmt
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0].count(b"\n") == n + 1
+
+
+def test_read_table_parses_on_threads_and_equals_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # TableReader.read (read_table: fit, gate, pipeline inputs) parses a CSV on up to 4
+    # threads; the frame, with its inferred types, is the one-thread reader's (one block
+    # here: the cutting into many blocks is the hypothesis test's subject above)
+    import pandas as pd
+
+    from overdue_risk import _io
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "id": [f"L{i:05d}" for i in range(n)],
+            "amount": np.round(rng.lognormal(8, 1, n), 2),
+            "term": rng.integers(3, 37, n),
+            "note": rng.choice(['a "quoted"\nline', "plain", "", "x,y"], n),
+            "flag": rng.choice(["True", "False"], n),
+        }
+    )
+    path = tmp_path / "t.csv"
+    frame.to_csv(path, index=False)
+    calls: list[int] = []
+    real = _io.TableReader._csv_parallel
+
+    def spy(self: TableReader, *args: object) -> object:
+        calls.append(1)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_io.TableReader, "_csv_parallel", spy)
+    monkeypatch.setattr(_io.os, "cpu_count", lambda: 4)
+    threaded = _io.read_table(path)
+    assert calls, "read_table did not use the parallel reader"
+    monkeypatch.setattr(_io.os, "cpu_count", lambda: 1)
+    single = _io.read_table(path)
+    pd.testing.assert_frame_equal(threaded, single)
+    assert threaded["term"].dtype == np.int64
+    assert threaded["amount"].dtype == np.float64
