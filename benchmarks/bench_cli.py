@@ -35,6 +35,10 @@ The CPU bound: two cores cannot finish sooner than half the CPU time the work ne
 the best the CLI can do on this machine is about ``(floor CPU + scoring CPU) / 2`` where
 the scoring CPU is ``Spec.coded_frame`` alone over the same batches (timed here too).
 
+Also ``read_table`` (the library's reader for ``fit``, the gate and the pipeline, which
+infers types) on the same CSV against ``pandas.read_csv`` and a threaded
+``pyarrow.csv.read_csv`` with the types given (the floor).
+
 Writes ``benchmarks/results/cli.json``.
 """
 
@@ -265,6 +269,45 @@ def scoring_cpu(data: Path, spec_path: Path) -> float:
     return best
 
 
+def read_case(data: Path, repeat: int) -> dict[str, Any]:
+    """``overdue_risk`` ``read_table`` (the reader of ``fit``, the gate and the pipeline: types
+    inferred by the library's rule) on the CSV against ``pandas.read_csv`` (its own
+    inference) and ``pyarrow.csv.read_csv`` with threads and no inference (the floor: every
+    column as float64 but the id), taking turns after one warm-up each."""
+    import pandas as pd
+
+    from overdue_risk._io import read_table
+
+    header = pcsv.open_csv(data).schema.names
+    types = {c: pa.string() if c == "id" else pa.float64() for c in header}
+    convert = pcsv.ConvertOptions(column_types=types, strings_can_be_null=True)
+    ours = read_table(data)
+    peer = pd.read_csv(data)
+    if ours.shape != peer.shape or not np.allclose(
+        ours.drop(columns="id").to_numpy(float),
+        peer.drop(columns="id").to_numpy(float),
+        equal_nan=True,
+    ):
+        raise SystemExit("read_table and pandas.read_csv read different values")
+    fns = {
+        "read_table": lambda: read_table(data),
+        "pandas_read_csv": lambda: pd.read_csv(data),
+        "pyarrow_floor": lambda: pcsv.read_csv(data, convert_options=convert),
+    }
+    times = turns(fns, repeat)
+    stats = {k: {"min": min(v), "median": float(np.median(v))} for k, v in times.items()}
+    ours_min, ours_med = stats["read_table"]["min"], stats["read_table"]["median"]
+    return {
+        "name": "read_table",
+        "n_rows": int(ours.shape[0]),
+        "seconds": stats,
+        "ratio_vs_pandas_min": ours_min / stats["pandas_read_csv"]["min"],
+        "ratio_vs_pandas_median": ours_med / stats["pandas_read_csv"]["median"],
+        "ratio_vs_floor_min": ours_min / stats["pyarrow_floor"]["min"],
+        "ratio_vs_floor_median": ours_med / stats["pyarrow_floor"]["median"],
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = bench_parser(__doc__, "cli")
     args = parser.parse_args(argv)
@@ -284,6 +327,7 @@ def main(argv: list[str] | None = None) -> None:
         del table
         results.append(case("csv", csv_path, spec_path, features, repeat))
         results.append(case("parquet", pq_path, spec_path, features, repeat))
+        reading = read_case(csv_path, repeat)
         mem = memory(pq_path, spec_path, [1, 4] if args.quick else [1, 4, 16])
         mem.update(csv_memory(csv_path, spec_path))
     print(f"{n:,} rows x {p} features; --id-column id --pd --grade --reason-codes 3")
@@ -309,6 +353,14 @@ def main(argv: list[str] | None = None) -> None:
         f"peak RSS, CSV at --block-mb 4: --threads 1 {mem['csv_threads_1_mb']:.0f} MB, "
         f"default threads {mem['csv_threads_default_mb']:.0f} MB"
     )
+    r = reading
+    print(
+        f"read_table on the CSV: {r['seconds']['read_table']['min']:.3f} s min; "
+        f"x pandas.read_csv {r['ratio_vs_pandas_min']:.2f} (median "
+        f"{r['ratio_vs_pandas_median']:.2f}), x pyarrow floor {r['ratio_vs_floor_min']:.2f} "
+        f"(median {r['ratio_vs_floor_median']:.2f})"
+    )
+    results.append(reading)
     results.append({"name": "memory", **mem})
     write_json(args.out, {"benchmark": "cli", "quick": args.quick, "results": results})
 

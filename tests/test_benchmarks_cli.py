@@ -14,7 +14,7 @@ def test_bench_cli_quick(tmp_path: Path) -> None:
     report, stdout = run_quick("cli", tmp_path / "cli.json")
     assert "x floor min" in stdout
     results = {r["name"]: r for r in report["results"]}
-    assert set(results) == {"csv", "parquet", "memory"}
+    assert set(results) == {"csv", "parquet", "read_table", "memory"}
     for fmt in ("csv", "parquet"):
         r = results[fmt]
         assert r["n_rows"] == 20_000
@@ -34,3 +34,7 @@ def test_bench_cli_quick(tmp_path: Path) -> None:
     assert mem["read_whole_mb"] > 0
     assert mem["csv_threads_1_mb"] > 0
     assert mem["csv_threads_default_mb"] > 0
+    reading = results["read_table"]
+    assert reading["n_rows"] == 20_000
+    assert reading["ratio_vs_pandas_min"] > 0
+    assert reading["ratio_vs_floor_min"] > 0
