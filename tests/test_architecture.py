@@ -180,6 +180,7 @@ GROUND = frozenset(
         "_columns",
         "_io",
         "_csv_chunks",
+        "_table_types",
         "_results",
         "_missing",
         "_optional",

@@ -320,14 +320,14 @@ def test_arrow_inference_equals_the_pandas_rule() -> None:
     import pyarrow as pa
     from hypothesis import given, settings
 
-    from overdue_risk._io import _infer, _infer_table
+    from overdue_risk._table_types import infer_frame, infer_table
 
     @settings(max_examples=300, deadline=None)
     @given(_column_strategy(), _column_strategy())
     def check(a: list[str | None], b: list[str | None]) -> None:
         n = min(len(a), len(b))
         table = pa.table({"a": pa.array(a[:n], pa.string()), "b": pa.array(b[:n], pa.string())})
-        pd.testing.assert_frame_equal(_infer_table(table), _infer(table.to_pandas()))
+        pd.testing.assert_frame_equal(infer_table(table), infer_frame(table.to_pandas()))
 
     check()
 

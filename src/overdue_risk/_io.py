@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from overdue_risk._csv_chunks import ascii_compatible, header_end, ordered_map, row_blocks
 from overdue_risk._optional import require
+from overdue_risk._table_types import infer_table
 from overdue_risk.exceptions import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -439,7 +440,7 @@ class TableReader:
             import pandas as pd
 
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
-        return _infer_table(pa.Table.from_batches(batches, schema=schema), threads)
+        return infer_table(pa.Table.from_batches(batches, schema=schema), threads)
 
 
 _END = object()
@@ -496,105 +497,6 @@ def read_ahead(items: Iterable[Any], ahead: int = 1) -> Generator[Any, None, Non
     finally:
         stop.set()
         thread.join()
-
-
-_BOOL_TEXT = {"True": True, "False": False, "true": True, "false": False}
-
-
-def _infer(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns whose every present value reads as a number become numbers, and those
-    holding only True/False become booleans (as pandas.read_csv infers them)."""
-    import pandas as pd
-
-    out = {name: _infer_column(frame[name]) for name in frame.columns}
-    return pd.DataFrame(out, index=frame.index)
-
-
-def _infer_column(col: pd.Series) -> pd.Series:
-    """The rule of :func:`_infer` for one text column (pandas; the reference)."""
-    import pandas as pd
-
-    present = col.dropna()
-    if len(present) and present.isin(_BOOL_TEXT).all():  # True/False written by pandas
-        flags = col.map(_BOOL_TEXT.get)
-        return flags.astype(bool if len(present) == len(col) else "boolean")
-    try:
-        number = pd.to_numeric(col.str.strip(), errors="raise")
-    except (ValueError, TypeError, AttributeError):
-        return col
-    if number.isna().sum() != col.isna().sum():  # blank text is not a missing number
-        return col
-    return number
-
-
-def _infer_table(table: Any, threads: int = 1) -> pd.DataFrame:
-    """:func:`_infer` of ``table.to_pandas()``, with the common columns converted by Arrow.
-
-    A column whose every present value Arrow casts to float64 with no NaN is float64
-    (missing values NaN), or int64 when none is missing and Arrow casts it to int64 too;
-    a column of whole numbers that int64 refuses (``+5``, beyond int64) and every other
-    column go through pandas' rule (:func:`_infer_column`), so the result is the same
-    (tested), only without parsing each number through pandas; ``threads`` columns are
-    converted at once (Arrow's casts and NumPy's reductions release the GIL).
-    """
-    import pandas as pd
-
-    pa = _pa()
-    pc = require("pyarrow.compute", extra="io", purpose="reading CSV files")
-    out: dict[str, Any] = {}
-    slow: list[str] = []
-    names = table.column_names
-    numbers = ordered_map(lambda name: _arrow_number(pa, pc, table.column(name)), names, threads)
-    for name, number in zip(names, numbers, strict=True):
-        if number is None:
-            slow.append(name)
-        else:
-            out[name] = number
-    if slow:
-        rest = table.select(slow).to_pandas()
-        for name in slow:
-            out[name] = _infer_column(rest[name])
-    index = pd.RangeIndex(table.num_rows)
-    # copy=False: the arrays are this function's own; no block consolidation (a copy of
-    # every number column)
-    frame = pd.DataFrame({name: out[name] for name in table.column_names}, index=index, copy=False)
-    return frame
-
-
-def _arrow_number(pa: Any, pc: Any, col: Any) -> Any:
-    """A text column as a NumPy float64/int64 array when Arrow's cast settles it, else None
-    (pandas decides)."""
-    import numpy as np
-
-    if not pa.types.is_string(col.type) or col.null_count == len(col) or len(col) == 0:
-        return None
-    text = col  # Arrow's casts skip the spaces around a number, as pandas' strip does
-    try:
-        values = pc.cast(text, pa.float64()).to_numpy()  # missing values: NaN
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    missing = col.null_count
-    if missing:
-        nan = np.isnan(values)
-        if np.count_nonzero(nan) != missing:  # a "nan" spelling pandas does not read
-            return None
-        lo, hi = (
-            float(np.min(values, where=~nan, initial=np.inf)),
-            float(np.max(values, where=~nan, initial=-np.inf)),
-        )
-    else:
-        lo, hi = float(values.min()), float(values.max())  # NaN if any value is NaN
-    if not max(-lo, hi) < 2.0**53:  # NaN text, infinities, big numbers: pandas' own rules
-        return None
-    if missing or not np.array_equal(np.floor(values), values):
-        return values
-    try:
-        as_int = pc.cast(text, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        if pc.any(pc.match_substring_regex(text, r"^\s*[+-]?[0-9]*[.][0-9]*\s*$")).as_py():
-            return values  # "5.0": a decimal point makes pandas read floats
-        return None  # "+5", "1e3" or "-0x1": pandas' own rule
-    return np.asarray(as_int.to_numpy(), dtype=np.int64)
 
 
 def _refuse_duplicates(names: Sequence[str], path: Path) -> None:
