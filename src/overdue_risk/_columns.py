@@ -69,7 +69,7 @@ import numpy as np
 import numpy.typing as npt
 
 from overdue_risk._missing import canonical_category, is_missing, is_missing_scalar
-from overdue_risk._validation import FloatArray
+from overdue_risk._validation import FloatArray, offsets
 from overdue_risk.exceptions import DataError
 
 __all__ = ["Columns", "as_columns", "categorical_codes", "numeric_column", "plain_record"]
@@ -720,13 +720,12 @@ def categorical_codes(
     kind = arr.dtype.kind
     if kind in "iub" and arr.size:
         lo, hi = int(arr.min()), int(arr.max())
-        if hi - lo <= 4 * arr.size + 1024:  # direct table: O(n), no sort
-            shifted = (arr - lo).astype(np.intp) if kind != "b" else arr.astype(np.intp)
-            base = lo if kind != "b" else 0
+        shifted = offsets(arr, lo, hi) if hi - lo <= 4 * arr.size + 1024 else None
+        if shifted is not None:  # direct table: O(n), no sort
             present = np.flatnonzero(np.bincount(shifted, minlength=1))
-            remap = np.zeros(hi - base + 1, dtype=np.intp)
+            remap = np.zeros(hi - lo + 1, dtype=np.intp)
             remap[present] = np.arange(present.size)
-            values = [bool(p) if kind == "b" else int(p + base) for p in present]
+            values = [bool(p) if kind == "b" else int(p + lo) for p in present]
             return values, remap[shifted]
     if kind in "iufbUS":
         uniq, inverse = np.unique(arr, return_inverse=True)

@@ -33,12 +33,31 @@ __all__ = [
     "check_record",
     "check_sample_weight",
     "format_values",
+    "offsets",
     "repeated_values",
 ]
 
 #: The float arrays the checks return; modules import this alias from here rather than
 #: each writing its own ``FloatArray = npt.NDArray[np.float64]``.
 FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+
+def offsets(arr: npt.NDArray[Any], lo: int, hi: int) -> npt.NDArray[np.intp] | None:
+    """``arr - lo`` as platform integers, for a bool or integer array whose minimum and
+    maximum are ``lo`` and ``hi``: the direct-table index of a small range (one
+    ``bincount`` in place of a sort). The subtraction happens after the widening, so an
+    ``int8`` column spanning -128..127 does not wrap; None when ``hi`` exceeds the index type
+    (``uint64`` beyond ``2**63 - 1``). With ``lo == 0`` the result may be ``arr`` itself.
+
+    Examples
+    --------
+    >>> offsets(np.array([-128, 127], dtype=np.int8), -128, 127).tolist()
+    [0, 255]
+    """
+    if hi > np.iinfo(np.intp).max:
+        return None
+    wide: npt.NDArray[np.intp] = arr.astype(np.intp, copy=False)
+    return wide - lo if lo else wide
 
 
 def format_values(values: Iterable[Any], limit: int = 8) -> str:
@@ -110,7 +129,7 @@ def _small_labels(arr: npt.NDArray[Any]) -> list[Any] | None:
         return None
     if hi_i - lo_i <= 1:
         return [lo_i] if lo_i == hi_i else [lo_i, hi_i]
-    shifted = arr.astype(np.int64) - lo_i if kind == "i" or hi_i <= 2**62 else None
+    shifted = offsets(arr, lo_i, hi_i)
     if shifted is None:
         return None
     present = np.flatnonzero(np.bincount(shifted, minlength=hi_i - lo_i + 1))

@@ -19,6 +19,7 @@ from overdue_risk._validation import (
     check_positive,
     check_sample_weight,
     format_values,
+    offsets,
 )
 from overdue_risk.exceptions import DataError
 from overdue_risk.metrics._common import _count, _kish
@@ -345,11 +346,8 @@ def _numeric_counts(
     k = edges.size + 1
     if w is None and x.dtype.kind in "iu" and x.size:
         lo, hi = int(x.min()), int(x.max())
-        # a table no larger than the data; values that fit the platform's index type
-        if hi - lo < max(1 << 16, x.size) and hi <= np.iinfo(np.intp).max:
-            shifted = x.astype(np.intp, copy=False)
-            if lo:
-                shifted = shifted - lo
+        shifted = offsets(x, lo, hi) if hi - lo < max(1 << 16, x.size) else None
+        if shifted is not None:  # a table no larger than the data
             per_value = np.bincount(shifted, minlength=hi - lo + 1)
             value_bin = np.searchsorted(edges, np.arange(lo, hi + 1), side="right")
             counts = np.bincount(value_bin, weights=per_value, minlength=k)
