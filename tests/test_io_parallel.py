@@ -218,10 +218,10 @@ def test_read_table_parses_on_threads_and_equals_one_thread(
         return real(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_io.TableReader, "_csv_parallel", spy)
-    monkeypatch.setattr(_io.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(_io, "default_threads", lambda: 4)
     threaded = _io.read_table(path)
     assert calls, "read_table did not use the parallel reader"
-    monkeypatch.setattr(_io.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(_io, "default_threads", lambda: 1)
     single = _io.read_table(path)
     pd.testing.assert_frame_equal(threaded, single)
     assert threaded["term"].dtype == np.int64

@@ -30,7 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["ascii_compatible", "header_end", "ordered_map", "row_blocks"]
+__all__ = ["ascii_compatible", "default_threads", "header_end", "ordered_map", "row_blocks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,6 +41,12 @@ _SAFE_CODECS = frozenset(
     {"utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252", "cp1250"}
     | {"cp1251", "gbk", "gb18030", "gb2312", "big5", "cp936", "cp950", "shift_jis", "euc_jp"}
 )
+
+
+def default_threads() -> int:
+    """Threads that parse a CSV when the caller does not say: the cores, at most 4 (the
+    parse stops scaling there; ``overdue-risk score --threads`` and ``read_table``)."""
+    return min(4, os.cpu_count() or 1)
 
 
 def ascii_compatible(encoding: str) -> bool:

@@ -51,7 +51,13 @@ from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from overdue_risk._csv_chunks import ascii_compatible, header_end, ordered_map, row_blocks
+from overdue_risk._csv_chunks import (
+    ascii_compatible,
+    default_threads,
+    header_end,
+    ordered_map,
+    row_blocks,
+)
 from overdue_risk._optional import require
 from overdue_risk._table_types import infer_table
 from overdue_risk.exceptions import DataError
@@ -433,7 +439,7 @@ class TableReader:
                 raise DataError(f"cannot read Parquet file {self._where()!r}: {exc}.") from None
             frame: pd.DataFrame = table.to_pandas()
             return frame
-        threads = min(4, os.cpu_count() or 1)
+        threads = default_threads()
         batches = [b for b, _ in self.batches(cols, threads=threads)]
         schema = batches[0].schema if batches else None
         if schema is None:

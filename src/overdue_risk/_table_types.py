@@ -79,8 +79,7 @@ def infer_table(table: Any, threads: int = 1) -> pd.DataFrame:
     index = pd.RangeIndex(table.num_rows)
     # copy=False: the arrays are this function's own; no block consolidation (a copy of
     # every number column)
-    frame = pd.DataFrame({name: out[name] for name in table.column_names}, index=index, copy=False)
-    return frame
+    return pd.DataFrame({name: out[name] for name in names}, index=index, copy=False)
 
 
 def _arrow_number(pa: Any, pc: Any, col: Any) -> Any:
@@ -90,9 +89,8 @@ def _arrow_number(pa: Any, pc: Any, col: Any) -> Any:
 
     if not pa.types.is_string(col.type) or col.null_count == len(col) or len(col) == 0:
         return None
-    text = col  # Arrow's casts skip the spaces around a number, as pandas' strip does
-    try:
-        values = pc.cast(text, pa.float64()).to_numpy()  # missing values: NaN
+    try:  # Arrow's casts skip the spaces around a number, as pandas' strip does
+        values = pc.cast(col, pa.float64()).to_numpy()  # missing values: NaN
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     missing = col.null_count
@@ -111,9 +109,9 @@ def _arrow_number(pa: Any, pc: Any, col: Any) -> Any:
     if missing or not np.array_equal(np.floor(values), values):
         return values
     try:
-        as_int = pc.cast(text, pa.int64())
+        as_int = pc.cast(col, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        if pc.any(pc.match_substring_regex(text, r"^\s*[+-]?[0-9]*[.][0-9]*\s*$")).as_py():
+        if pc.any(pc.match_substring_regex(col, r"^\s*[+-]?[0-9]*[.][0-9]*\s*$")).as_py():
             return values  # "5.0": a decimal point makes pandas read floats
         return None  # "+5", "1e3" or "-0x1": pandas' own rule
     return np.asarray(as_int.to_numpy(), dtype=np.int64)

@@ -17,7 +17,6 @@ stderr; the row count check (rows read == rows written) is printed at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from overdue_risk._csv_chunks import default_threads
 from overdue_risk._io import TableReader, TableWriter
 from overdue_risk._optional import require
 from overdue_risk.cli._common import positive_int
@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads",
         type=positive_int,
-        default=min(4, os.cpu_count() or 1),
+        default=default_threads(),
         help="threads that parse a CSV or TSV input (default: the cores, at most 4; 1: "
         "block after block, as pyarrow's streaming reader does)",
     )
