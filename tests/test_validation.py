@@ -133,18 +133,19 @@ def test_distinct_labels_at_the_edges_equal_np_unique(arr: np.ndarray) -> None:
     assert v._labels(arr) == [x.item() for x in np.unique(arr)]
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int16", "uint8", "int64", "bool"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "uint8", "int64", "bool", "all_true"])
 def test_categorical_codes_direct_table_spans_the_whole_dtype(dtype: str) -> None:
     # the direct table of a small integer range widens before subtracting the minimum: an
     # int8 column holding -128 and 127 once made the shift wrap and bincount refuse it
     from overdue_risk._columns import categorical_codes
 
-    info = np.iinfo(dtype) if dtype != "bool" else None
-    arr = (
-        np.array([True, False, True])
-        if info is None
-        else np.array([info.max, info.min, info.max, 0], dtype=dtype)
-    )
+    if dtype == "bool":
+        arr = np.array([True, False, True])
+    elif dtype == "all_true":  # the minimum is 1: the table starts at True
+        arr = np.array([True, True])
+    else:
+        info = np.iinfo(dtype)
+        arr = np.array([info.max, info.min, info.max, 0], dtype=dtype)
     values, codes = categorical_codes(arr)
     expected = [x.item() for x in np.unique(arr)]
     assert values == expected

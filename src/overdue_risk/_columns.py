@@ -725,7 +725,7 @@ def categorical_codes(
             present = np.flatnonzero(np.bincount(shifted, minlength=1))
             remap = np.zeros(hi - lo + 1, dtype=np.intp)
             remap[present] = np.arange(present.size)
-            values = [bool(p) if kind == "b" else int(p + lo) for p in present]
+            values = [bool(p + lo) if kind == "b" else int(p + lo) for p in present]
             return values, remap[shifted]
     if kind in "iufbUS":
         uniq, inverse = np.unique(arr, return_inverse=True)
